@@ -1,0 +1,11 @@
+"""Every API endpoint under /api/v1/, gathered from the apps' routers."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("sagsbro.workdays.api.urls")),
+    path("", include("sagsbro.organisations.api.urls")),
+    path("", include("sagsbro.cases.api.urls")),
+    path("", include("sagsbro.documents.api.urls")),
+    path("", include("sagsbro.audit.api.urls")),
+]

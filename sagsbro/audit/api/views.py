@@ -1,0 +1,30 @@
+from rest_framework import serializers, viewsets
+
+from sagsbro.audit.models import AuditEntry
+from sagsbro.core.api import AccessRule
+from sagsbro.organisations.models import Role, User
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "at", "username", "role", "action", "object_type", "object_id",
+                  "case_id", "citizen_id", "detail", "channel", "previous_hash", "entry_hash"]
+
+
+class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The audit log, read-only: an administrator sees what the people of their own
+    organisation did. Nobody can change it through the application."""
+
+    access_rule = AccessRule.TENANT
+    serializer_class = AuditEntrySerializer
+    filterset_fields = ["case_id", "citizen_id", "action", "username"]
+
+    def get_queryset(self):
+        user = self.request.user
+        if getattr(user, "role", None) != Role.ADMINISTRATOR:
+            return AuditEntry.objects.none()
+        colleagues = User.objects.filter(
+            municipality_id=user.municipality_id, region_id=user.region_id
+        )
+        return AuditEntry.objects.filter(user__in=colleagues).order_by("-id")

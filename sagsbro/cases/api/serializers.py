@@ -1,0 +1,293 @@
+from rest_framework import serializers
+
+from sagsbro.cases.models import Advice, Case, CaseEvent, CaseNote, Consent, Deadline
+from sagsbro.cases.rules.advice import RECOMMENDATION_LABELS
+from sagsbro.cases.rules.consent import SCOPE_LABELS
+from sagsbro.cases.rules.deadlines import DeadlineState, deadline_state
+from sagsbro.cases.rules.requirements import (
+    CONTACT_PREFERENCE_LABELS,
+    PURPOSE_LABELS,
+    SUBTYPE_LABELS,
+)
+from sagsbro.cases.rules.workflow import STATE_LABELS
+from sagsbro.organisations.api.serializers import PersonSerializer
+from sagsbro.organisations.models import Citizen
+from sagsbro.organisations.services import citizens_visible_to
+
+DATE_ERRORS = {
+    "invalid": "Datoen skal skrives som ÅÅÅÅ-MM-DD.",
+    "required": "Angiv en dato.",
+    "null": "Angiv en dato.",
+}
+
+
+def _choice_errors(what):
+    return {
+        "invalid_choice": f"Ukendt {what}: »{{input}}«.",
+        "required": f"Angiv {what}.",
+        "blank": f"Angiv {what}.",
+    }
+
+
+class CitizenBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Citizen
+        fields = ["id", "name", "cpr", "birth_date", "has_children", "under_30_without_education"]
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deadline
+        fields = ["kind", "label", "due", "source", "state", "fulfilled_on", "binding"]
+
+    def get_state(self, obj) -> str:
+        # Computed against today, so an open deadline shows as missed once it has passed.
+        today = self.context["today"]
+        return str(deadline_state(obj.due, obj.fulfilled_on, today)) if obj.due else str(
+            DeadlineState.OPEN
+        )
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    subtype_label = serializers.SerializerMethodField()
+    state_label = serializers.SerializerMethodField()
+    purpose_label = serializers.SerializerMethodField()
+    citizen = CitizenBriefSerializer(read_only=True)
+    caseworker = PersonSerializer(read_only=True)
+    coordinator = PersonSerializer(read_only=True)
+    specialist = PersonSerializer(read_only=True)
+    municipality = serializers.CharField(source="municipality.name", read_only=True)
+    region = serializers.CharField(source="region.name", read_only=True)
+    deadlines = DeadlineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "subtype",
+            "subtype_label",
+            "purpose",
+            "purpose_label",
+            "state",
+            "state_label",
+            "municipality",
+            "region",
+            "citizen",
+            "caseworker",
+            "coordinator",
+            "specialist",
+            "parent",
+            "question",
+            "meeting_date",
+            "urgent",
+            "contact_preference",
+            "contact_times",
+            "employment_offer",
+            "citizen_statement",
+            "citizen_informed_of_right",
+            "latest_job",
+            "received_at",
+            "received_in_designated_inbox",
+            "appointment_date",
+            "consultation_date",
+            "created_at",
+            "updated_at",
+            "deadlines",
+        ]
+
+    def get_subtype_label(self, obj) -> str:
+        return SUBTYPE_LABELS[obj.subtype_enum]
+
+    def get_state_label(self, obj) -> str:
+        return STATE_LABELS[obj.state_enum]
+
+    def get_purpose_label(self, obj) -> str:
+        return PURPOSE_LABELS.get(obj.purpose, "") if obj.purpose else ""
+
+
+class GPCaseSerializer(serializers.ModelSerializer):
+    """What a GP sees: that the case exists and whose it is; documents come separately."""
+
+    subtype_label = serializers.SerializerMethodField()
+    citizen = serializers.CharField(source="citizen.name")
+    municipality = serializers.CharField(source="municipality.name")
+
+    class Meta:
+        model = Case
+        fields = ["id", "reference", "subtype", "subtype_label", "citizen", "municipality"]
+
+    def get_subtype_label(self, obj) -> str:
+        return SUBTYPE_LABELS[obj.subtype_enum]
+
+
+class CaseFieldsSerializer(serializers.Serializer):
+    """The fields a caseworker fills in; used for creating and for editing a draft."""
+
+    purpose = serializers.ChoiceField(
+        choices=[str(p) for p in PURPOSE_LABELS], required=False, allow_blank=True,
+        error_messages=_choice_errors("formål"),
+    )
+    question = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    meeting_date = serializers.DateField(required=False, allow_null=True,
+                                         error_messages=DATE_ERRORS)
+    urgent = serializers.BooleanField(required=False)
+    contact_preference = serializers.ChoiceField(
+        choices=[str(p) for p in CONTACT_PREFERENCE_LABELS], required=False, allow_blank=True,
+        error_messages=_choice_errors("ønske om svar"),
+    )
+    contact_times = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    employment_offer = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    citizen_statement = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    citizen_informed_of_right = serializers.BooleanField(required=False)
+    latest_job = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+
+
+class CaseCreateSerializer(CaseFieldsSerializer):
+    subtype = serializers.ChoiceField(
+        choices=[str(s) for s in SUBTYPE_LABELS], error_messages=_choice_errors("undertype")
+    )
+    citizen = serializers.PrimaryKeyRelatedField(
+        queryset=Citizen.objects.none(),
+        error_messages={
+            "does_not_exist": "Borgeren findes ikke i din kommune.",
+            "required": "Angiv borgeren.",
+            "incorrect_type": "Borgeren skal angives med sit id.",
+        },
+    )
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Case.objects.none(), required=False, allow_null=True,
+        error_messages={"does_not_exist": "Den tidligere sag findes ikke."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["citizen"].queryset = citizens_visible_to(request.user)
+            self.fields["parent"].queryset = Case.objects.visible_to(request.user)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "kind", "label", "actor", "at", "from_state", "to_state", "comment", "data"]
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(read_only=True)
+    text = serializers.CharField(
+        max_length=20000, error_messages={"blank": "Skriv en note.", "required": "Skriv en note."}
+    )
+    contact_preference = serializers.ChoiceField(
+        choices=[str(p) for p in CONTACT_PREFERENCE_LABELS], required=False, allow_blank=True,
+        error_messages=_choice_errors("ønske om svar"),
+    )
+
+    class Meta:
+        model = CaseNote
+        fields = ["id", "author", "text", "contact_preference", "contact_times", "created_at"]
+
+
+class AdviceSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Advice
+        fields = ["id", "kind", "author", "text", "recommendations", "medically_clarified",
+                  "treatment_exhausted", "created_at"]
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    scope = serializers.ChoiceField(choices=[str(s) for s in SCOPE_LABELS],
+                                    error_messages=_choice_errors("samtykketype"))
+    scope_label = serializers.SerializerMethodField()
+    given_on = serializers.DateField(error_messages=DATE_ERRORS)
+    valid_until = serializers.DateField(required=False, allow_null=True, error_messages=DATE_ERRORS)
+    citizen = serializers.PrimaryKeyRelatedField(
+        queryset=Citizen.objects.none(),
+        error_messages={"does_not_exist": "Borgeren findes ikke.", "required": "Angiv borgeren."},
+    )
+
+    class Meta:
+        model = Consent
+        fields = ["id", "citizen", "scope", "scope_label", "given_on", "written", "valid_until",
+                  "withdrawn_on", "registered_at"]
+        read_only_fields = ["withdrawn_on", "registered_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["citizen"].queryset = citizens_visible_to(request.user)
+
+    def get_scope_label(self, obj) -> str:
+        return SCOPE_LABELS.get(obj.scope, obj.scope)
+
+
+# --- payloads of the case's transitions ---------------------------------------------------
+
+
+class EmptySerializer(serializers.Serializer):
+    pass
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=5000,
+        error_messages={"required": "Angiv en begrundelse.", "blank": "Angiv en begrundelse."},
+    )
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField(
+        error_messages={"required": "Vælg hvem sagen skal tildeles.",
+                        "invalid": "Angiv personen med sit id."}
+    )
+
+
+class MeetingDateSerializer(serializers.Serializer):
+    meeting_date = serializers.DateField(error_messages=DATE_ERRORS)
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class AppointmentSerializer(serializers.Serializer):
+    appointment_date = serializers.DateField(error_messages=DATE_ERRORS)
+
+
+class ConsultationSerializer(serializers.Serializer):
+    consultation_date = serializers.DateField(required=False, error_messages=DATE_ERRORS)
+
+
+class ScreeningSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        max_length=20000,
+        error_messages={"required": "Skriv tilbagemeldingen.", "blank": "Skriv tilbagemeldingen."},
+    )
+    medically_clarified = serializers.BooleanField(
+        error_messages={"required": "Angiv, om sagen er lægefagligt tilstrækkeligt belyst."}
+    )
+    treatment_exhausted = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class WrittenAnswerSerializer(serializers.Serializer):
+    """The coordinator's answer. Deliberately no field for benefits (BEK § 11 stk. 4)."""
+
+    text = serializers.CharField(
+        max_length=20000,
+        error_messages={"required": "Skriv svaret.", "blank": "Skriv svaret."},
+    )
+    recommendations = serializers.ListField(
+        child=serializers.ChoiceField(choices=[str(r) for r in RECOMMENDATION_LABELS],
+                                      error_messages=_choice_errors("anbefaling")),
+        required=False,
+        default=list,
+    )

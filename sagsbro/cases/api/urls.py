@@ -1,0 +1,9 @@
+from rest_framework.routers import SimpleRouter
+
+from sagsbro.cases.api.views import CaseViewSet, ConsentViewSet, TreatmentRelationViewSet
+
+router = SimpleRouter(trailing_slash=True)
+router.register("cases", CaseViewSet, basename="case")
+router.register("consents", ConsentViewSet, basename="consent")
+router.register("treatment-relations", TreatmentRelationViewSet, basename="treatment-relation")
+urlpatterns = router.urls

@@ -1,0 +1,293 @@
+"""Cases over HTTP. Thin: fetch through visible_to(), validate the payload, call a service."""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from sagsbro.audit.models import AuditEntry
+from sagsbro.audit.services import Subject, case_subject, record
+from sagsbro.cases import services
+from sagsbro.cases.api import serializers as s
+from sagsbro.cases.api.filters import CaseFilter
+from sagsbro.cases.models import Case, Consent, Deadline
+from sagsbro.cases.rules.workflow import Role, available_transitions
+from sagsbro.core.api import AccessRule, AuditedReadMixin
+from sagsbro.core.errors import ServiceError
+from sagsbro.organisations.api.serializers import PersonSerializer, TreatmentRelationSerializer
+from sagsbro.organisations.models import User
+from sagsbro.organisations.services import citizens_visible_to
+
+
+def _person(pk, role):
+    return User.objects.filter(pk=pk, role=role).first()
+
+
+# name → (payload serializer, call(user, case, data) → case)
+TRANSITION_ENDPOINTS = {
+    "send": (s.EmptySerializer, lambda u, c, d: services.send_case(u, c)),
+    "assign": (
+        s.AssignSerializer,
+        lambda u, c, d: services.assign_coordinator(u, c, _person(d["assignee"], Role.COORDINATOR)),
+    ),
+    "assign_specialist": (
+        s.AssignSerializer,
+        lambda u, c, d: services.assign_specialist(
+            u, c, _person(d["assignee"], Role.CLINICAL_SPECIALIST)
+        ),
+    ),
+    "return_for_information": (
+        s.ReasonSerializer,
+        lambda u, c, d: services.return_for_information(u, c, d["reason"]),
+    ),
+    "resend": (s.CommentSerializer, lambda u, c, d: services.resend_case(u, c, d.get("comment", ""))),
+    "withdraw": (s.ReasonSerializer, lambda u, c, d: services.withdraw_case(u, c, d["reason"])),
+    "discard_draft": (s.EmptySerializer, lambda u, c, d: services.discard_draft(u, c)),
+    "postpone": (
+        s.MeetingDateSerializer,
+        lambda u, c, d: services.postpone_meeting(u, c, d["meeting_date"], d.get("reason", "")),
+    ),
+    "screen": (s.ScreeningSerializer, lambda u, c, d: services.record_screening(u, c, **d)),
+    "hold_meeting": (s.EmptySerializer, lambda u, c, d: services.hold_meeting(u, c)),
+    "send_indstilling": (s.EmptySerializer, lambda u, c, d: services.send_indstilling(u, c)),
+    "answer": (s.WrittenAnswerSerializer, lambda u, c, d: services.answer_in_writing(u, c, **d)),
+    "close": (s.EmptySerializer, lambda u, c, d: services.close_case(u, c)),
+    "notify_late_appointment": (
+        s.AppointmentSerializer,
+        lambda u, c, d: services.notify_late_appointment(u, c, d["appointment_date"]),
+    ),
+    "invite": (
+        s.AppointmentSerializer,
+        lambda u, c, d: services.invite_citizen(u, c, d["appointment_date"]),
+    ),
+    "hold_consultation": (
+        s.ConsultationSerializer,
+        lambda u, c, d: services.hold_consultation(u, c, d.get("consultation_date")),
+    ),
+    "deliver_certificate": (s.EmptySerializer, lambda u, c, d: services.deliver_certificate(u, c)),
+    "reopen_as_genforelaeggelse": (
+        s.MeetingDateSerializer,
+        lambda u, c, d: services.reopen_as_genforelaeggelse(u, c, d["meeting_date"]),
+    ),
+}
+
+
+class CaseViewSet(
+    AuditedReadMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    access_rule = AccessRule.TENANT
+    filterset_class = CaseFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return Case.objects.visible_to(self.request.user).select_related(
+            "citizen", "caseworker", "coordinator", "specialist", "municipality", "region"
+        ).prefetch_related(Prefetch("deadlines", queryset=Deadline.objects.order_by("due", "id")))
+
+    def _is_gp(self):
+        return getattr(self.request.user, "role", None) == Role.GENERAL_PRACTITIONER
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return s.CaseCreateSerializer
+        if self.action == "partial_update":
+            return s.CaseFieldsSerializer
+        return s.GPCaseSerializer if self._is_gp() else s.CaseSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def audit_subject(self, obj):
+        return case_subject(obj)
+
+    def _case_for_parties(self):
+        """The case, for the two parties only: a GP gets 404 on everything but documents."""
+        if self._is_gp():
+            raise NotFound()
+        return self.get_object()
+
+    def _read(self, case, what):
+        record(self.request.user, AuditEntry.Action.READ, case_subject(case), detail=what)
+
+    def _case_response(self, case, code=status.HTTP_200_OK):
+        case = self.get_queryset().get(pk=case.pk)
+        return Response(s.CaseSerializer(case, context=self.get_serializer_context()).data,
+                        status=code)
+
+    @extend_schema(responses=s.CaseSerializer)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(request=s.CaseCreateSerializer, responses={201: s.CaseSerializer})
+    def create(self, request, *args, **kwargs):
+        payload = s.CaseCreateSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        case = services.create_case(request.user, **payload.validated_data)
+        return self._case_response(case, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CaseFieldsSerializer, responses=s.CaseSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        case = self._case_for_parties()
+        payload = s.CaseFieldsSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        case = services.update_case(request.user, case, **payload.validated_data)
+        return self._case_response(case)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(responses=s.EventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        case = self._case_for_parties()
+        self._read(case, "historik")
+        events = case.events.select_related("actor")
+        return Response(s.EventSerializer(events, many=True).data)
+
+    @extend_schema(responses=s.AdviceSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def advice(self, request, pk=None):
+        case = self._case_for_parties()
+        self._read(case, "rådgivning")
+        return Response(s.AdviceSerializer(case.advice.select_related("author"), many=True).data)
+
+    @extend_schema(request=s.NoteSerializer, responses=s.NoteSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def notes(self, request, pk=None):
+        case = self._case_for_parties()
+        if request.method == "POST":
+            payload = s.NoteSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            note = services.add_note(request.user, case, **payload.validated_data)
+            return Response(s.NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+        self._read(case, "noter")
+        return Response(s.NoteSerializer(case.notes.select_related("author"), many=True).data)
+
+    @extend_schema(responses=s.DeadlineSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def deadlines(self, request, pk=None):
+        case = self._case_for_parties()
+        self._read(case, "frister")
+        return Response(
+            s.DeadlineSerializer(case.deadlines.all(), many=True,
+                                 context=self.get_serializer_context()).data
+        )
+
+    @action(detail=True, methods=["get"])
+    def transitions(self, request, pk=None):
+        """What the caller may do with the case now, and what it still lacks for sending."""
+        case = self._case_for_parties()
+        allowed = available_transitions(case.subtype_enum, case.state_enum, Role(request.user.role))
+        missing = services.missing_requirements(case) if case.state in ("draft", "returned") else []
+        return Response(
+            {
+                "transitions": [{"name": t.name, "label": t.label} for t in allowed],
+                "missing": [{"key": m.key, "label": m.label} for m in missing],
+            }
+        )
+
+    @extend_schema(responses=PersonSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def assignable(self, request, pk=None):
+        """Coordinators (or specialists) the secretariat may assign, with conflicts marked."""
+        case = self._case_for_parties()
+        if request.user.role != Role.SECRETARIAT:
+            raise NotFound()
+        role = Role.CLINICAL_SPECIALIST if case.subtype == "klinisk_funktion" else Role.COORDINATOR
+        rows = []
+        for person, conflicted in services.assignable_people(case, role):
+            row = dict(PersonSerializer(person).data)
+            row["conflict_of_interest"] = conflicted
+            rows.append(row)
+        return Response(rows)
+
+
+def _transition_action(name, payload_class):
+    call = TRANSITION_ENDPOINTS[name][1]
+
+    def handler(self, request, pk=None):
+        case = self._case_for_parties()
+        payload = payload_class(data=request.data)
+        payload.is_valid(raise_exception=True)
+        result = call(request.user, case, payload.validated_data)
+        created = result.pk != case.pk  # reopening makes a new case
+        return self._case_response(result, status.HTTP_201_CREATED if created else 200)
+
+    # The router maps the HTTP method to the action by the function's name.
+    handler.__name__ = name
+    routed = action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(handler)
+    return extend_schema(
+        request=payload_class, responses=s.CaseSerializer, operation_id=f"cases_{name}"
+    )(routed)
+
+
+for _name, (_payload, _call) in TRANSITION_ENDPOINTS.items():
+    setattr(CaseViewSet, _name, _transition_action(_name, _payload))
+
+
+class ConsentViewSet(
+    AuditedReadMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Samtykker per citizen. The municipality registers and withdraws; the region reads."""
+
+    access_rule = AccessRule.TENANT
+    serializer_class = s.ConsentSerializer
+    filterset_fields = ["citizen", "scope"]
+
+    def get_queryset(self):
+        if getattr(self.request.user, "role", None) == Role.GENERAL_PRACTITIONER:
+            return Consent.objects.none()
+        return Consent.objects.filter(citizen__in=citizens_visible_to(self.request.user))
+
+    def audit_subject(self, obj):
+        return Subject("consent", obj.pk, None, obj.citizen_id)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.register_consent(self.request.user, **data)
+
+    @extend_schema(request=s.EmptySerializer, responses=s.ConsentSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        consent = services.withdraw_consent(request.user, self.get_object())
+        return Response(s.ConsentSerializer(consent).data)
+
+
+class TreatmentRelationViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """The region registers that a doctor is or was the citizen's GP or treating doctor."""
+
+    access_rule = AccessRule.TENANT
+    serializer_class = TreatmentRelationSerializer
+
+    def get_queryset(self):
+        return Consent.objects.none()
+
+    def create(self, request, *args, **kwargs):
+        payload = self.get_serializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        citizen = citizens_visible_to(request.user).filter(pk=data["citizen"]).first()
+        doctor = User.objects.filter(
+            pk=data["doctor"],
+            role__in=[Role.COORDINATOR, Role.CLINICAL_SPECIALIST, Role.GENERAL_PRACTITIONER],
+        ).first()
+        if citizen is None:
+            raise ServiceError("not_found", "Borgeren findes ikke.", status=404)
+        if doctor is None:
+            raise ServiceError("invalid_doctor", "Lægen findes ikke.",
+                               fields={"doctor": ["Lægen findes ikke."]})
+        relation = services.register_treatment_relation(request.user, citizen, doctor, data["kind"])
+        return Response({"id": relation.pk, "citizen": citizen.pk, "doctor": doctor.pk,
+                         "kind": relation.kind}, status=status.HTTP_201_CREATED)

@@ -1,0 +1,224 @@
+"""Cases, their history, notes between the parties, consents and deadlines.
+
+Workflow logic lives in `rules/` (plain Python) and `services.py` (the only writers).
+"""
+
+from django.conf import settings
+from django.db import models
+
+from sagsbro.cases.rules.consent import ConsentScope
+from sagsbro.cases.rules.deadlines import DeadlineKind, DeadlineState
+from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.cases.rules.requirements import (
+    CONTACT_PREFERENCE_LABELS,
+    PURPOSE_LABELS,
+    SUBTYPE_LABELS,
+)
+from sagsbro.cases.rules.workflow import FINAL_STATES, STATE_LABELS, State
+from sagsbro.organisations.models import Citizen, Municipality, Region, Role
+
+
+def _choices(labels):
+    return [(str(k), v) for k, v in labels.items()]
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one place that decides which cases a user may know of (tenancy)."""
+        if not user.is_authenticated:
+            return self.none()
+        role = user.role
+        if role in (Role.CASEWORKER, Role.TEAM_MEMBER):
+            return self.filter(municipality_id=user.municipality_id)
+        # Drafts belong to the municipality until they are sent.
+        sent = self.exclude(state=State.DRAFT).exclude(received_at__isnull=True)
+        if role == Role.SECRETARIAT:
+            return sent.filter(region_id=user.region_id)
+        if role == Role.COORDINATOR:
+            return sent.filter(region_id=user.region_id, coordinator=user)
+        if role == Role.CLINICAL_SPECIALIST:
+            return sent.filter(region_id=user.region_id, specialist=user)
+        if role == Role.GENERAL_PRACTITIONER:
+            return self.filter(documents__shares__recipient=user).distinct()
+        return self.none()
+
+    def open(self):
+        return self.exclude(state__in=[str(s) for s in FINAL_STATES])
+
+
+class Case(models.Model):
+    reference = models.CharField("sagsnummer", max_length=20, unique=True)
+    subtype = models.CharField("undertype", max_length=40, choices=_choices(SUBTYPE_LABELS))
+    purpose = models.CharField(
+        "formål", max_length=40, choices=_choices(PURPOSE_LABELS), blank=True
+    )
+    state = models.CharField(
+        "status", max_length=30, choices=_choices(STATE_LABELS), default=State.DRAFT
+    )
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="cases")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cases")
+    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="cases")
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases_as_caseworker"
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_as_coordinator",
+    )
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_as_specialist",
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Sagsresumé med spørgsmål: health text; never logged.
+    question = models.TextField("sagsresumé og spørgsmål", blank=True)
+    meeting_date = models.DateField("mødedato", null=True, blank=True)
+    urgent = models.BooleanField("hastesag (BEK § 21, stk. 3)", default=False)
+    contact_preference = models.CharField(
+        "ønske om svar", max_length=20, choices=_choices(CONTACT_PREFERENCE_LABELS), blank=True
+    )
+    contact_times = models.CharField("sagsbehandlers kontakttider", max_length=200, blank=True)
+    employment_offer = models.TextField("konkret beskæftigelsestilbud", blank=True)
+    citizen_statement = models.TextField("borgerens beskrivelse", blank=True)
+    citizen_informed_of_right = models.BooleanField(
+        "borgeren er orienteret om retten til sundhedskoordinator", default=False
+    )
+    latest_job = models.TextField("seneste job", blank=True)
+    received_at = models.DateTimeField("modtaget i regionen", null=True, blank=True)
+    # §24: deadlines bind only when the case came through the region's designated inbox.
+    received_in_designated_inbox = models.BooleanField(default=True)
+    appointment_date = models.DateField("konsultationsdato", null=True, blank=True)
+    consultation_date = models.DateField("konsultation afholdt", null=True, blank=True)
+    late_appointment_notified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "sag"
+        verbose_name_plural = "sager"
+        indexes = [
+            models.Index(fields=["municipality", "state"]),
+            models.Index(fields=["region", "state"]),
+            models.Index(fields=["coordinator", "state"]),
+            models.Index(fields=["meeting_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def subtype_enum(self) -> Subtype:
+        return Subtype(self.subtype)
+
+    @property
+    def state_enum(self) -> State:
+        return State(self.state)
+
+
+class CaseEvent(models.Model):
+    """One step in the case's history: who did what, when. Append-only."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("hændelse", max_length=40)
+    label = models.CharField("beskrivelse", max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30, blank=True)
+    comment = models.TextField("bemærkning", blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class CaseNote(models.Model):
+    """Note fra kommune til samarbejdspartner (and the region's replies)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("note")
+    contact_preference = models.CharField(
+        "ønske om svar", max_length=20, choices=_choices(CONTACT_PREFERENCE_LABELS), blank=True
+    )
+    contact_times = models.CharField("kontakttider", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Advice(models.Model):
+    """The coordinator's screening feedback or written answer. No field for benefits (§11 stk. 4)."""
+
+    class Kind(models.TextChoices):
+        SCREENING = "screening", "Screeningstilbagemelding"
+        WRITTEN_ANSWER = "written_answer", "Skriftligt svar"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="advice")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField("rådgivning")
+    recommendations = models.JSONField("anbefalinger", default=list, blank=True)
+    medically_clarified = models.BooleanField("lægefagligt tilstrækkeligt belyst", null=True)
+    treatment_exhausted = models.BooleanField("behandlingsmuligheder udtømt", null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Consent(models.Model):
+    """Samtykke: the citizen's consent, with scope and dates (BEK § 5 stk. 2, § 11 stk. 5)."""
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="consents")
+    scope = models.CharField(
+        "omfang", max_length=40, choices=[(s.value, s.value) for s in ConsentScope]
+    )
+    given_on = models.DateField("givet den")
+    written = models.BooleanField("skriftligt", default=True)
+    valid_until = models.DateField("gyldigt til", null=True, blank=True)
+    withdrawn_on = models.DateField("tilbagekaldt den", null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["given_on", "id"]
+
+
+class Deadline(models.Model):
+    """A deadline of one case, recomputed from its rule whenever an anchor date changes."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(max_length=40, choices=[(k.value, k.value) for k in DeadlineKind])
+    label = models.CharField(max_length=200)
+    due = models.DateField(null=True)
+    source = models.CharField(max_length=150)
+    state = models.CharField(
+        max_length=10, choices=[(s.value, s.value) for s in DeadlineState], default="open"
+    )
+    fulfilled_on = models.DateField(null=True)
+    # False when §24 is not met (not sent to the designated inbox).
+    binding = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind"], name="deadline_unique_kind"),
+        ]
+        indexes = [models.Index(fields=["state", "due"])]

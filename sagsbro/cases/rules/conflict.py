@@ -1,0 +1,146 @@
+"""Who may advise and assess in a case.
+
+* BEK § 12, stk. 2: a health coordinator may not advise in a case where they
+  are or have been the citizen's general practitioner, currently treat or
+  have treated the citizen elsewhere in the health service, or have other
+  treatment or rehabilitation tasks for the citizen.
+* BEK § 13, stk. 3: the clinical assessment in klinisk funktion may be done by
+  the person who was health coordinator in the citizen's case only if the
+  citizen agrees.
+
+Doctors are identified by :class:`DoctorRef`. One doctor may have several user
+accounts (e.g. one per region or via different identity providers), so the
+authorisation ID from the Danish Patient Safety Authority's register
+(autorisations-ID) is the primary key for "the same person".
+
+Error messages contain no names or CPR numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class RelationKind(StrEnum):
+    """A doctor's relation to the citizen that disqualifies them (BEK § 12, stk. 2)."""
+
+    CURRENT_GP = "current_gp"
+    FORMER_GP = "former_gp"
+    TREATING = "treating"
+    FORMER_TREATING = "former_treating"
+
+
+RELATION_LABELS: Mapping[RelationKind, str] = MappingProxyType(
+    {
+        RelationKind.CURRENT_GP: "Er borgerens praktiserende læge",
+        RelationKind.FORMER_GP: "Har været borgerens praktiserende læge",
+        RelationKind.TREATING: "Behandler borgeren",
+        RelationKind.FORMER_TREATING: "Har behandlet borgeren",
+    }
+)
+
+
+@dataclass(frozen=True)
+class DoctorRef:
+    """A reference to a doctor: authorisation ID and/or user account id."""
+
+    authorisation_id: str | None
+    user_id: int | None
+
+
+@dataclass(frozen=True)
+class TreatmentRelation:
+    """A registered relation between a doctor and the citizen of a case."""
+
+    doctor: DoctorRef
+    kind: RelationKind
+
+
+def _normalised_authorisation_id(value: str | None) -> str | None:
+    if value is None:
+        return None
+    normalised = value.strip().upper()
+    return normalised or None
+
+
+def same_person(a: DoctorRef, b: DoctorRef) -> bool:
+    """Whether two references denote the same doctor.
+
+    Compared by authorisation ID when both have one (ignoring case and
+    surrounding whitespace), so two accounts of the same doctor match.
+    Otherwise compared by user id. Identical user ids always mean the same
+    account and therefore the same person, even if the authorisation IDs
+    disagree; for the conflict rules a false "same" is the safe error.
+    Two references without any identifier are never the same person.
+    """
+    auth_a = _normalised_authorisation_id(a.authorisation_id)
+    auth_b = _normalised_authorisation_id(b.authorisation_id)
+    if auth_a is not None and auth_b is not None and auth_a == auth_b:
+        return True
+    return a.user_id is not None and a.user_id == b.user_id
+
+
+class ConflictOfInterest(Exception):
+    """The candidate coordinator has a disqualifying relation (BEK § 12, stk. 2)."""
+
+    code = "conflict_of_interest"
+    message = (
+        "Sundhedskoordinatoren er eller har været borgerens praktiserende læge eller "
+        "behandlende læge og kan derfor ikke rådgive i sagen (BEK § 12, stk. 2)."
+    )
+
+    def __init__(self, kind: RelationKind) -> None:
+        self.kind = kind
+        super().__init__(self.message)
+
+
+def find_conflict(
+    candidate: DoctorRef, relations: Iterable[TreatmentRelation]
+) -> TreatmentRelation | None:
+    """Return the first relation that disqualifies ``candidate``, or ``None``.
+
+    BEK § 12, stk. 2: every :class:`RelationKind` (current or former GP,
+    current or former treating doctor) disqualifies.
+    """
+    for relation in relations:
+        if same_person(candidate, relation.doctor):
+            return relation
+    return None
+
+
+def require_no_conflict(candidate: DoctorRef, relations: Iterable[TreatmentRelation]) -> None:
+    """Raise :class:`ConflictOfInterest` if ``candidate`` may not advise (BEK § 12, stk. 2)."""
+    relation = find_conflict(candidate, relations)
+    if relation is not None:
+        raise ConflictOfInterest(relation.kind)
+
+
+class SamePersonWithoutConsent(Exception):
+    """The assessor is the case's coordinator and the citizen has not agreed (§ 13, stk. 3)."""
+
+    code = "same_person_without_consent"
+    message = (
+        "Vurderingen i klinisk funktion kan kun foretages af sagens sundhedskoordinator, "
+        "hvis borgeren er indforstået hermed (BEK § 13, stk. 3)."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(self.message)
+
+
+def require_assessor_allowed(
+    assessor: DoctorRef, case_coordinator: DoctorRef | None, citizen_agreed: bool
+) -> None:
+    """Check who may do the clinical assessment (BEK § 13, stk. 3).
+
+    The person who was health coordinator in the case may do the assessment
+    only if the citizen agrees; anyone else may. Raises
+    :class:`SamePersonWithoutConsent` otherwise.
+    """
+    if case_coordinator is None or citizen_agreed:
+        return
+    if same_person(assessor, case_coordinator):
+        raise SamePersonWithoutConsent()

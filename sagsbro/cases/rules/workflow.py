@@ -1,0 +1,317 @@
+"""Case states and the transitions each subtype allows, and who may take them.
+
+Today's systems know only the straight line (sent → answered). The law and the procedures
+also need the deviations: a case returned to the municipality for more information, a case
+withdrawn, a meeting postponed, a ressourceforløb case reopened as a genforelæggelse
+(procedure Genforelæggelse), a klinisk funktion appointment that is late (EVAL ~6000).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sagsbro.cases.rules.kinds import Subtype
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"
+    ASSIGNED = "assigned"
+    RETURNED = "returned"
+    SCREENED = "screened"
+    INVITED = "invited"
+    CONSULTATION_HELD = "consultation_held"
+    ANSWERED = "answered"
+    MEETING_HELD = "meeting_held"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+STATE_LABELS: Mapping[State, str] = {
+    State.DRAFT: "Kladde",
+    State.SENT: "Sendt til regionen",
+    State.ASSIGNED: "Tildelt",
+    State.RETURNED: "Returneret for flere oplysninger",
+    State.SCREENED: "Screenet",
+    State.INVITED: "Borger indkaldt",
+    State.CONSULTATION_HELD: "Konsultation afholdt",
+    State.ANSWERED: "Besvaret",
+    State.MEETING_HELD: "Møde afholdt",
+    State.CLOSED: "Afsluttet",
+    State.WITHDRAWN: "Trukket tilbage",
+}
+
+FINAL_STATES = frozenset({State.CLOSED, State.WITHDRAWN})
+
+
+class Role(StrEnum):
+    CASEWORKER = "caseworker"
+    TEAM_MEMBER = "team_member"
+    SECRETARIAT = "secretariat"
+    COORDINATOR = "coordinator"
+    CLINICAL_SPECIALIST = "clinical_specialist"
+    GENERAL_PRACTITIONER = "general_practitioner"
+    ADMINISTRATOR = "administrator"
+
+
+MUNICIPAL = frozenset({Role.CASEWORKER, Role.TEAM_MEMBER})
+
+TEAM_SUBTYPES = frozenset({Subtype.REHABILITERINGSTEAM, Subtype.GENFORELAEGGELSE})
+MEETING_SUBTYPES = TEAM_SUBTYPES | {Subtype.RET_TIL_SUNDHEDSKOORDINATOR}
+WRITTEN_ANSWER_SUBTYPES = frozenset(
+    {
+        Subtype.LOEBENDE_SAG,
+        Subtype.RET_TIL_SUNDHEDSKOORDINATOR,
+        Subtype.AABENBAR_FOERTIDSPENSION,
+        Subtype.SENIORPENSION,
+        Subtype.JOBAFKLARING_4AAR,
+    }
+)
+ALL_SUBTYPES = frozenset(Subtype)
+OPEN_STATES = frozenset(State) - FINAL_STATES
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[State]
+    # None: the state does not change (postponing a meeting, say).
+    target: State | None
+    roles: frozenset[Role]
+    subtypes: frozenset[Subtype]
+    source_ref: str
+
+
+def _t(
+    name: str,
+    label: str,
+    sources: Iterable[State],
+    target: State | None,
+    roles: Iterable[Role],
+    subtypes: Iterable[Subtype],
+    source_ref: str,
+) -> Transition:
+    return Transition(
+        name, label, frozenset(sources), target, frozenset(roles), frozenset(subtypes), source_ref
+    )
+
+
+TRANSITIONS: Mapping[str, Transition] = {
+    t.name: t
+    for t in (
+        _t(
+            "send",
+            "Send til regionen",
+            {State.DRAFT},
+            State.SENT,
+            {Role.CASEWORKER},
+            ALL_SUBTYPES,
+            "BEK § 24 (elektronisk til regionens postkasse)",
+        ),
+        _t(
+            "assign",
+            "Tildel sundhedskoordinator",
+            {State.SENT},
+            State.ASSIGNED,
+            {Role.SECRETARIAT},
+            ALL_SUBTYPES - {Subtype.KLINISK_FUNKTION},
+            "BEK § 12, stk. 2 (inhabilitet)",
+        ),
+        _t(
+            "assign_specialist",
+            "Tildel speciallæge",
+            {State.SENT},
+            State.ASSIGNED,
+            {Role.SECRETARIAT},
+            {Subtype.KLINISK_FUNKTION},
+            "BEK § 13, stk. 3",
+        ),
+        _t(
+            "return_for_information",
+            "Returnér for flere oplysninger",
+            {State.SENT, State.ASSIGNED, State.SCREENED},
+            State.RETURNED,
+            {Role.SECRETARIAT, Role.COORDINATOR, Role.CLINICAL_SPECIALIST},
+            ALL_SUBTYPES,
+            "BEK § 6, stk. 2",
+        ),
+        _t(
+            "resend",
+            "Send igen med flere oplysninger",
+            {State.RETURNED},
+            State.SENT,
+            {Role.CASEWORKER},
+            ALL_SUBTYPES,
+            "BEK § 24",
+        ),
+        _t(
+            "withdraw",
+            "Træk sagen tilbage",
+            OPEN_STATES - {State.DRAFT},
+            State.WITHDRAWN,
+            {Role.CASEWORKER},
+            ALL_SUBTYPES,
+            "Kommunen er sagens ejer",
+        ),
+        _t(
+            "discard_draft",
+            "Slet kladde",
+            {State.DRAFT},
+            State.WITHDRAWN,
+            {Role.CASEWORKER},
+            ALL_SUBTYPES,
+            "Kommunen er sagens ejer",
+        ),
+        _t(
+            "postpone",
+            "Udsæt til et andet møde",
+            {State.DRAFT, State.SENT, State.ASSIGNED, State.SCREENED, State.RETURNED},
+            None,
+            {Role.CASEWORKER, Role.SECRETARIAT},
+            MEETING_SUBTYPES,
+            "BEK § 21 (fristerne genberegnes)",
+        ),
+        _t(
+            "screen",
+            "Giv screeningstilbagemelding",
+            {State.ASSIGNED},
+            State.SCREENED,
+            {Role.COORDINATOR},
+            TEAM_SUBTYPES,
+            "BEK § 6; samarbejdsaftale (5 dage til screening)",
+        ),
+        _t(
+            "hold_meeting",
+            "Registrér afholdt møde",
+            {State.ASSIGNED, State.SCREENED},
+            State.MEETING_HELD,
+            MUNICIPAL,
+            TEAM_SUBTYPES,
+            "BEK § 8; mødet holdes ikke uden sundhedskoordinator",
+        ),
+        _t(
+            "send_indstilling",
+            "Send indstilling til borger og egen læge",
+            {State.MEETING_HELD},
+            State.CLOSED,
+            MUNICIPAL,
+            TEAM_SUBTYPES,
+            "Evaluering tabel 8, trin 4",
+        ),
+        _t(
+            "answer",
+            "Afgiv skriftligt svar",
+            {State.ASSIGNED},
+            State.ANSWERED,
+            {Role.COORDINATOR},
+            WRITTEN_ANSWER_SUBTYPES,
+            "BEK § 10, § 11, stk. 6, § 26",
+        ),
+        _t(
+            "close",
+            "Afslut sagen (svar modtaget)",
+            {State.ANSWERED},
+            State.CLOSED,
+            {Role.CASEWORKER},
+            WRITTEN_ANSWER_SUBTYPES,
+            "Kommunen er sagens ejer",
+        ),
+        _t(
+            "notify_late_appointment",
+            "Orientér sagsbehandler om sen tid",
+            {State.ASSIGNED},
+            None,
+            {Role.SECRETARIAT, Role.CLINICAL_SPECIALIST},
+            {Subtype.KLINISK_FUNKTION},
+            "Evaluering tabel 8, trin 2.2",
+        ),
+        _t(
+            "invite",
+            "Indkald borgeren",
+            {State.ASSIGNED},
+            State.INVITED,
+            {Role.SECRETARIAT, Role.CLINICAL_SPECIALIST},
+            {Subtype.KLINISK_FUNKTION},
+            "Evaluering tabel 8, trin 2.2",
+        ),
+        _t(
+            "hold_consultation",
+            "Registrér afholdt konsultation",
+            {State.INVITED},
+            State.CONSULTATION_HELD,
+            {Role.CLINICAL_SPECIALIST},
+            {Subtype.KLINISK_FUNKTION},
+            "BEK § 13, stk. 2",
+        ),
+        _t(
+            "deliver_certificate",
+            "Lever speciallægeattest (LÆ 275)",
+            {State.CONSULTATION_HELD},
+            State.CLOSED,
+            {Role.CLINICAL_SPECIALIST},
+            {Subtype.KLINISK_FUNKTION},
+            "BEK § 14, § 15, stk. 2, § 23",
+        ),
+        _t(
+            "reopen_as_genforelaeggelse",
+            "Genoptag som genforelæggelsessag",
+            {State.CLOSED},
+            None,
+            {Role.CASEWORKER},
+            TEAM_SUBTYPES,
+            "Procedure Genforelæggelse",
+        ),
+    )
+}
+
+
+class TransitionRefused(Exception):
+    """A transition the case's subtype, state or the user's role does not allow."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def check_transition(name: str, subtype: Subtype, state: State, role: Role) -> Transition:
+    """Return the transition if the subtype, state and role allow it; else raise."""
+    transition = TRANSITIONS.get(name)
+    if transition is None or subtype not in transition.subtypes:
+        raise TransitionRefused(
+            "unknown_transition", "Handlingen findes ikke for denne type sag."
+        )
+    if state not in transition.sources:
+        raise TransitionRefused(
+            "invalid_state",
+            f"Handlingen »{transition.label}« kan ikke udføres, når sagen har status "
+            f"»{STATE_LABELS[state]}«.",
+        )
+    if role not in transition.roles:
+        raise TransitionRefused(
+            "role_not_allowed",
+            f"Din rolle må ikke udføre handlingen »{transition.label}«.",
+        )
+    return transition
+
+
+def available_transitions(subtype: Subtype, state: State, role: Role) -> list[Transition]:
+    """The transitions a user with `role` may take now, in a stable order."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if subtype in t.subtypes and state in t.sources and role in t.roles
+    ]
+
+
+def target_after_resend(has_assignee: bool) -> State:
+    """A returned case goes back to its coordinator if one was assigned, else to the inbox."""
+    return State.ASSIGNED if has_assignee else State.SENT
+
+
+def can_reopen_as_genforelaeggelse(subtype: Subtype, purpose: str) -> bool:
+    """Only ressourceforløb cases go back to the team (procedure Genforelæggelse)."""
+    return subtype in TEAM_SUBTYPES and purpose == "ressourceforloeb"

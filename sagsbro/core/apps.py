@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "sagsbro.core"
+    verbose_name = "Fælles"

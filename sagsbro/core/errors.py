@@ -1,0 +1,35 @@
+"""The one error type services raise when a rule refuses a change. Views and the API turn it
+into a Danish message for people and a structured error for machines."""
+
+
+class ServiceError(Exception):
+    status = 400
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        fields: dict[str, list[str]] | None = None,
+        missing: list[dict[str, str]] | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+        self.missing = missing or []
+        if status is not None:
+            self.status = status
+
+    def as_dict(self) -> dict[str, object]:
+        body: dict[str, object] = {"detail": self.message, "code": self.code}
+        if self.fields:
+            body["fields"] = self.fields
+        if self.missing:
+            body["missing"] = self.missing
+        return body
+
+
+class PermissionRefused(ServiceError):
+    status = 403

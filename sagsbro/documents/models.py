@@ -1,0 +1,73 @@
+"""Documents on cases, stored once by content (SHA-256) behind Django's storage API."""
+
+from django.conf import settings
+from django.db import models
+
+from sagsbro.documents.rules import CATEGORY_LABELS
+
+
+class Blob(models.Model):
+    """The bytes of a document, stored once however many cases carry it."""
+
+    sha256 = models.CharField(max_length=64, primary_key=True)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    file = models.FileField(upload_to="blobs/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Documents on cases the user may see; a GP sees only what was sent to them."""
+        from sagsbro.cases.models import Case
+        from sagsbro.organisations.models import Role
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.role == Role.GENERAL_PRACTITIONER:
+            return self.filter(shares__recipient=user)
+        return self.filter(case__in=Case.objects.visible_to(user))
+
+
+class Document(models.Model):
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="documents")
+    category = models.CharField(
+        "kategori", max_length=40, choices=[(str(k), v) for k, v in CATEGORY_LABELS.items()]
+    )
+    title = models.CharField("titel", max_length=200)
+    filename = models.CharField("filnavn", max_length=200)
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="documents")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Set when a genforelæggelse carries the document over from the earlier case.
+    carried_over_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = "dokument"
+        verbose_name_plural = "dokumenter"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DocumentShare(models.Model):
+    """A document sent to someone outside the case's two parties (the citizen's GP)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="shares")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="document_shares"
+    )
+    shared_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "recipient"], name="share_unique"),
+        ]

@@ -1,0 +1,72 @@
+from rest_framework import serializers
+
+from sagsbro.organisations.models import Citizen, Municipality, Region, Role, User
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["id", "code", "name", "inhabitants", "klinisk_funktion_name", "designated_inbox"]
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Municipality
+        fields = ["id", "code", "name", "region"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="get_full_name")
+
+    class Meta:
+        model = User
+        fields = ["id", "name", "role", "title"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="get_full_name")
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "role", "title", "municipality", "region"]
+
+
+class CitizenSerializer(serializers.ModelSerializer):
+    cpr = serializers.CharField(
+        max_length=11,
+        error_messages={"required": "Angiv CPR-nummer.", "blank": "Angiv CPR-nummer."},
+    )
+    name = serializers.CharField(
+        max_length=200, error_messages={"required": "Angiv navn.", "blank": "Angiv navn."}
+    )
+    general_practitioner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=Role.GENERAL_PRACTITIONER),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": "Den praktiserende læge findes ikke."},
+    )
+
+    class Meta:
+        model = Citizen
+        fields = [
+            "id",
+            "cpr",
+            "birth_date",
+            "name",
+            "municipality",
+            "general_practitioner",
+            "has_children",
+            "under_30_without_education",
+        ]
+        read_only_fields = ["birth_date", "municipality"]
+        # Uniqueness is checked by the service, with a Danish message.
+        validators: list = []
+
+
+class TreatmentRelationSerializer(serializers.Serializer):
+    citizen = serializers.IntegerField()
+    doctor = serializers.IntegerField()
+    kind = serializers.ChoiceField(
+        choices=["current_gp", "former_gp", "treating", "former_treating"],
+        error_messages={"invalid_choice": "Ukendt relation."},
+    )

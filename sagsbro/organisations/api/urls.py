@@ -1,0 +1,16 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from sagsbro.organisations.api.views import (
+    CitizenViewSet,
+    MeView,
+    MunicipalityViewSet,
+    RegionViewSet,
+)
+
+router = SimpleRouter(trailing_slash=True)
+router.register("regions", RegionViewSet, basename="region")
+router.register("municipalities", MunicipalityViewSet, basename="municipality")
+router.register("citizens", CitizenViewSet, basename="citizen")
+
+urlpatterns = [path("me/", MeView.as_view(), name="me"), *router.urls]

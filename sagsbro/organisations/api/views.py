@@ -1,0 +1,55 @@
+from rest_framework import mixins, viewsets
+from rest_framework.generics import RetrieveAPIView
+
+from sagsbro.audit.services import Subject
+from sagsbro.core.api import AccessRule, AuditedReadMixin
+from sagsbro.organisations.api.serializers import (
+    CitizenSerializer,
+    MeSerializer,
+    MunicipalitySerializer,
+    RegionSerializer,
+)
+from sagsbro.organisations.models import Municipality, Region
+from sagsbro.organisations.services import citizens_visible_to, register_citizen
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    access_rule = AccessRule.REFERENCE
+    queryset = Region.objects.all()
+    serializer_class = RegionSerializer
+
+
+class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
+    access_rule = AccessRule.REFERENCE
+    queryset = Municipality.objects.select_related("region")
+    serializer_class = MunicipalitySerializer
+    filterset_fields = ["region"]
+
+
+class MeView(RetrieveAPIView):
+    access_rule = AccessRule.SELF
+    serializer_class = MeSerializer
+
+    def get_object(self):
+        return self.request.user
+
+
+class CitizenViewSet(
+    AuditedReadMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    access_rule = AccessRule.TENANT
+    serializer_class = CitizenSerializer
+
+    def get_queryset(self):
+        return citizens_visible_to(self.request.user).order_by("name", "id")
+
+    def audit_subject(self, obj):
+        return Subject("citizen", obj.pk, None, obj.pk)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = register_citizen(self.request.user, **data)

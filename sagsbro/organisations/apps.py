@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrganisationsConfig(AppConfig):
+    name = "sagsbro.organisations"
+    verbose_name = "Organisationer"
