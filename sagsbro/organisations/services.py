@@ -53,3 +53,35 @@ def register_citizen(user, *, cpr, name, general_practitioner=None, has_children
     record(user, AuditEntry.Action.CREATE, Subject("citizen", citizen.pk, None, citizen.pk),
            channel=channel)
     return citizen
+
+
+KLINISK_FUNKTION_NAMES = {
+    "1084": "Klinisk Funktion, Region Hovedstaden",
+    "1085": "Klinisk Funktion, Region Sjælland",
+    "1083": "Klinisk Funktion, Region Syddanmark",
+    "1082": "Klinisk Funktion, Region Midtjylland",
+    "1081": "Klinisk Funktion, Region Nordjylland",
+}
+
+
+@transaction.atomic
+def load_reference_data() -> None:
+    """Create or update the five regions and 98 municipalities (idempotent)."""
+    from sagsbro.organisations.models import Municipality, Region
+    from sagsbro.organisations.reference_data import MUNICIPALITIES, REGIONS
+
+    regions = {}
+    for data in REGIONS:
+        regions[data.code], _ = Region.objects.update_or_create(
+            code=data.code,
+            defaults={
+                "name": data.name,
+                "inhabitants": data.inhabitants_2014,
+                "klinisk_funktion_name": KLINISK_FUNKTION_NAMES[data.code],
+                "designated_inbox": f"klinisk.funktion.{data.code}@sagsbro.dk",
+            },
+        )
+    for data in MUNICIPALITIES:
+        Municipality.objects.update_or_create(
+            code=data.code, defaults={"name": data.name, "region": regions[data.region_code]}
+        )

@@ -1,0 +1,248 @@
+"""Shared test fixtures: two organisations on each side (a municipality and a region in
+Hovedstaden, the same in Midtjylland), a person in every role, and a citizen."""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
+
+from sagsbro.cases import services as case_services
+from sagsbro.cases.rules.consent import ConsentScope
+from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.documents.rules import Category
+from sagsbro.documents.services import add_document
+from sagsbro.organisations.models import Citizen, Municipality, Region, Role, User
+from sagsbro.organisations.services import load_reference_data
+
+
+@dataclass
+class Side:
+    """One municipality with its region, and a person in every role."""
+
+    municipality: Municipality
+    region: Region
+    caseworker: User
+    team_member: User
+    secretariat: User
+    coordinator: User
+    coordinator_2: User
+    specialist: User
+    municipal_admin: User
+    regional_admin: User
+    gp: User
+    citizen: Citizen
+
+    def users(self):
+        return [
+            self.caseworker,
+            self.team_member,
+            self.secretariat,
+            self.coordinator,
+            self.coordinator_2,
+            self.specialist,
+            self.municipal_admin,
+            self.regional_admin,
+            self.gp,
+        ]
+
+
+def _user(username, role, *, municipality=None, region=None, authorisation_id=""):
+    first, _, last = username.partition("_")
+    return User.objects.create_user(
+        username=username,
+        password="test-password-1",
+        first_name=first.capitalize(),
+        last_name=last.capitalize(),
+        role=role,
+        municipality=municipality,
+        region=region,
+        authorisation_id=authorisation_id,
+    )
+
+
+def make_side(prefix, municipality_code, cpr):
+    municipality = Municipality.objects.select_related("region").get(code=municipality_code)
+    region = municipality.region
+    gp = _user(f"{prefix}_gp", Role.GENERAL_PRACTITIONER, authorisation_id=f"{prefix}GP1")
+    gp.provider_number = "012345"
+    gp.save()
+    citizen = Citizen.objects.create(
+        cpr=cpr,
+        birth_date=datetime.date(1980, 1, 1),
+        name=f"Borger {prefix.capitalize()}",
+        municipality=municipality,
+        general_practitioner=gp,
+    )
+    return Side(
+        municipality=municipality,
+        region=region,
+        caseworker=_user(f"{prefix}_caseworker", Role.CASEWORKER, municipality=municipality),
+        team_member=_user(f"{prefix}_teammember", Role.TEAM_MEMBER, municipality=municipality),
+        secretariat=_user(f"{prefix}_secretariat", Role.SECRETARIAT, region=region),
+        coordinator=_user(
+            f"{prefix}_coordinator", Role.COORDINATOR, region=region, authorisation_id=f"{prefix}C1"
+        ),
+        coordinator_2=_user(
+            f"{prefix}_coordinator2", Role.COORDINATOR, region=region,
+            authorisation_id=f"{prefix}C2",
+        ),
+        specialist=_user(
+            f"{prefix}_specialist", Role.CLINICAL_SPECIALIST, region=region,
+            authorisation_id=f"{prefix}S1",
+        ),
+        municipal_admin=_user(f"{prefix}_madmin", Role.ADMINISTRATOR, municipality=municipality),
+        regional_admin=_user(f"{prefix}_radmin", Role.ADMINISTRATOR, region=region),
+        gp=gp,
+        citizen=citizen,
+    )
+
+
+@pytest.fixture
+def reference_data(db):
+    load_reference_data()
+
+
+@pytest.fixture
+def side_a(reference_data):
+    """Københavns Kommune, Region Hovedstaden."""
+    return make_side("anna", "101", "0101801234")
+
+
+@pytest.fixture
+def side_b(reference_data):
+    """Aarhus Kommune, Region Midtjylland."""
+    return make_side("bent", "751", "0202802345")
+
+
+def api_client(user=None):
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def pdf_bytes(text="Testdokument"):
+    """A small but real PDF, so uploads carry what a caseworker would attach."""
+    body = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def attach(user, case, category, text="Testdokument"):
+    return add_document(
+        user,
+        case,
+        category=category,
+        title="",
+        filename=f"{category}.pdf",
+        content=pdf_bytes(f"{text} {category}"),
+        content_type="application/pdf",
+    )
+
+
+def upload(category, text="Testdokument"):
+    return SimpleUploadedFile(f"{category}.pdf", pdf_bytes(text), content_type="application/pdf")
+
+
+MEETING = datetime.date(2027, 3, 10)
+
+# What each subtype needs to be sendable: fields, attachments and consents.
+COMPLETE = {
+    Subtype.REHABILITERINGSTEAM: (
+        {"purpose": "ressourceforloeb", "meeting_date": MEETING},
+        [Category.FORBEREDENDE_DEL, Category.LAE_265],
+        [],
+    ),
+    Subtype.LOEBENDE_SAG: (
+        {"question": "Kan borgeren fortsætte i ressourceforløbet?",
+         "contact_preference": "written_only"},
+        [Category.INDSATSPLAN, Category.COORDINATOR_ADVICE, Category.NEW_HEALTH_INFORMATION],
+        [ConsentScope.CONTACT_GP],
+    ),
+    Subtype.RET_TIL_SUNDHEDSKOORDINATOR: (
+        {"meeting_date": MEETING, "employment_offer": "Praktik i butik, 20 timer om ugen",
+         "citizen_statement": "Kan ikke stå op i længere tid", "citizen_informed_of_right": True},
+        [Category.INDSTILLING, Category.NEW_HEALTH_INFORMATION],
+        [],
+    ),
+    Subtype.GENFORELAEGGELSE: (
+        {"meeting_date": MEETING, "purpose": "ressourceforloeb"},
+        [Category.INDSTILLING, Category.COORDINATOR_ADVICE, Category.CASEWORKER_SUMMARY,
+         Category.DOCUMENTATION],
+        [],
+    ),
+    Subtype.AABENBAR_FOERTIDSPENSION: (
+        {"question": "Er det åbenbart, at arbejdsevnen ikke kan forbedres?"},
+        [Category.FORBEREDENDE_DEL],
+        [],
+    ),
+    Subtype.KLINISK_FUNKTION: (
+        {"question": "Funktionsevne i forhold til arbejde?"},
+        [Category.LAE_271],
+        [],
+    ),
+    Subtype.SENIORPENSION: (
+        {"question": "Kan borgeren varetage sit seneste job?",
+         "latest_job": "Sosu-hjælper, 37 timer, tunge løft"},
+        [Category.NEW_HEALTH_INFORMATION],
+        [],
+    ),
+    Subtype.JOBAFKLARING_4AAR: (
+        {"question": "Risiko for uarbejdsdygtighed efter 4 år"},
+        [],
+        [ConsentScope.COORDINATOR_TALKS_TO_CITIZEN],
+    ),
+}
+
+
+def make_case(side, subtype, *, complete=True, parent=None, **overrides):
+    """A draft case of the subtype; with complete=True it carries all it needs to be sent."""
+    fields, categories, consents = COMPLETE[Subtype(subtype)]
+    fields = {**fields, **overrides}
+    case = case_services.create_case(
+        side.caseworker, subtype=subtype, citizen=side.citizen, parent=parent,
+        **(fields if complete else {})
+    )
+    if complete:
+        for category in categories:
+            attach(side.caseworker, case, category)
+        for scope in consents:
+            case_services.register_consent(
+                side.caseworker, side.citizen, scope=scope,
+                given_on=datetime.date(2026, 1, 5), written=True,
+            )
+    return case
+
+
+def sent_case(side, subtype, **overrides):
+    case = make_case(side, subtype, **overrides)
+    return case_services.send_case(side.caseworker, case)
+
+
+def assigned_case(side, subtype, **overrides):
+    case = sent_case(side, subtype, **overrides)
+    if Subtype(subtype) == Subtype.KLINISK_FUNKTION:
+        return case_services.assign_specialist(side.secretariat, case, side.specialist)
+    return case_services.assign_coordinator(side.secretariat, case, side.coordinator)
