@@ -85,11 +85,15 @@ def make_side(prefix, municipality_code, cpr):
             f"{prefix}_coordinator", Role.COORDINATOR, region=region, authorisation_id=f"{prefix}C1"
         ),
         coordinator_2=_user(
-            f"{prefix}_coordinator2", Role.COORDINATOR, region=region,
+            f"{prefix}_coordinator2",
+            Role.COORDINATOR,
+            region=region,
             authorisation_id=f"{prefix}C2",
         ),
         specialist=_user(
-            f"{prefix}_specialist", Role.CLINICAL_SPECIALIST, region=region,
+            f"{prefix}_specialist",
+            Role.CLINICAL_SPECIALIST,
+            region=region,
             authorisation_id=f"{prefix}S1",
         ),
         municipal_admin=_user(f"{prefix}_madmin", Role.ADMINISTRATOR, municipality=municipality),
@@ -176,21 +180,31 @@ COMPLETE = {
         [],
     ),
     Subtype.LOEBENDE_SAG: (
-        {"question": "Kan borgeren fortsætte i ressourceforløbet?",
-         "contact_preference": "written_only"},
+        {
+            "question": "Kan borgeren fortsætte i ressourceforløbet?",
+            "contact_preference": "written_only",
+        },
         [Category.INDSATSPLAN, Category.COORDINATOR_ADVICE, Category.NEW_HEALTH_INFORMATION],
         [ConsentScope.CONTACT_GP],
     ),
     Subtype.RET_TIL_SUNDHEDSKOORDINATOR: (
-        {"meeting_date": MEETING, "employment_offer": "Praktik i butik, 20 timer om ugen",
-         "citizen_statement": "Kan ikke stå op i længere tid", "citizen_informed_of_right": True},
+        {
+            "meeting_date": MEETING,
+            "employment_offer": "Praktik i butik, 20 timer om ugen",
+            "citizen_statement": "Kan ikke stå op i længere tid",
+            "citizen_informed_of_right": True,
+        },
         [Category.INDSTILLING, Category.NEW_HEALTH_INFORMATION],
         [],
     ),
     Subtype.GENFORELAEGGELSE: (
         {"meeting_date": MEETING, "purpose": "ressourceforloeb"},
-        [Category.INDSTILLING, Category.COORDINATOR_ADVICE, Category.CASEWORKER_SUMMARY,
-         Category.DOCUMENTATION],
+        [
+            Category.INDSTILLING,
+            Category.COORDINATOR_ADVICE,
+            Category.CASEWORKER_SUMMARY,
+            Category.DOCUMENTATION,
+        ],
         [],
     ),
     Subtype.AABENBAR_FOERTIDSPENSION: (
@@ -204,8 +218,10 @@ COMPLETE = {
         [],
     ),
     Subtype.SENIORPENSION: (
-        {"question": "Kan borgeren varetage sit seneste job?",
-         "latest_job": "Sosu-hjælper, 37 timer, tunge løft"},
+        {
+            "question": "Kan borgeren varetage sit seneste job?",
+            "latest_job": "Sosu-hjælper, 37 timer, tunge løft",
+        },
         [Category.NEW_HEALTH_INFORMATION],
         [],
     ),
@@ -222,16 +238,22 @@ def make_case(side, subtype, *, complete=True, parent=None, **overrides):
     fields, categories, consents = COMPLETE[Subtype(subtype)]
     fields = {**fields, **overrides}
     case = case_services.create_case(
-        side.caseworker, subtype=subtype, citizen=side.citizen, parent=parent,
-        **(fields if complete else {})
+        side.caseworker,
+        subtype=subtype,
+        citizen=side.citizen,
+        parent=parent,
+        **(fields if complete else {}),
     )
     if complete:
         for category in categories:
             attach(side.caseworker, case, category)
         for scope in consents:
             case_services.register_consent(
-                side.caseworker, side.citizen, scope=scope,
-                given_on=datetime.date(2026, 1, 5), written=True,
+                side.caseworker,
+                side.citizen,
+                scope=scope,
+                given_on=datetime.date(2026, 1, 5),
+                written=True,
             )
     return case
 

@@ -162,7 +162,9 @@ class CaseNote(models.Model):
 
 
 class Advice(models.Model):
-    """The coordinator's screening feedback or written answer. No field for benefits (§11 stk. 4)."""
+    """The coordinator's screening feedback or written answer.
+
+    Deliberately no field for benefits: the coordinator never advises on them (§11 stk. 4)."""
 
     class Kind(models.TextChoices):
         SCREENING = "screening", "Screeningstilbagemelding"

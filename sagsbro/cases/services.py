@@ -200,8 +200,9 @@ def _move(user, case, name, channel="api", *, comment="", data=None, label=None)
     from_state = case.state
     if transition.target is not None:
         case.state = transition.target
-    return _finish(user, case, transition, from_state, channel, comment=comment, data=data,
-                   label=label)
+    return _finish(
+        user, case, transition, from_state, channel, comment=comment, data=data, label=label
+    )
 
 
 def _require_text(value, field, message):
@@ -241,7 +242,9 @@ def resend_case(user, case, comment="", channel="api") -> Case:
             missing=[{"key": m.key, "label": m.label} for m in missing],
         )
     from_state = case.state
-    assignee = case.specialist_id if case.subtype == Subtype.KLINISK_FUNKTION else case.coordinator_id
+    assignee = (
+        case.specialist_id if case.subtype == Subtype.KLINISK_FUNKTION else case.coordinator_id
+    )
     case.state = target_after_resend(assignee is not None)
     # A returned case is received anew when it comes back complete (BEK § 21 stk. 2).
     case.received_at = timezone.now()
@@ -281,14 +284,23 @@ def assign_coordinator(user, case, coordinator, channel="api") -> Case:
     case, transition = _begin(user, case, "assign")
     _assignable(case, coordinator, Role.COORDINATOR)
     try:
-        conflict_rules.require_no_conflict(_doctor_ref(coordinator), treatment_relations(case.citizen))
+        conflict_rules.require_no_conflict(
+            _doctor_ref(coordinator), treatment_relations(case.citizen)
+        )
     except conflict_rules.ConflictOfInterest as exc:
         raise ServiceError(exc.code, exc.message) from exc
     from_state = case.state
     case.coordinator = coordinator
     case.state = transition.target
-    return _finish(user, case, transition, from_state, channel, data={"assignee": coordinator.pk},
-                   label=f"Tildelt sundhedskoordinator {coordinator.get_full_name()}")
+    return _finish(
+        user,
+        case,
+        transition,
+        from_state,
+        channel,
+        data={"assignee": coordinator.pk},
+        label=f"Tildelt sundhedskoordinator {coordinator.get_full_name()}",
+    )
 
 
 @transaction.atomic
@@ -296,7 +308,9 @@ def assign_specialist(user, case, specialist, channel="api") -> Case:
     case, transition = _begin(user, case, "assign_specialist")
     _assignable(case, specialist, Role.CLINICAL_SPECIALIST)
     try:
-        conflict_rules.require_no_conflict(_doctor_ref(specialist), treatment_relations(case.citizen))
+        conflict_rules.require_no_conflict(
+            _doctor_ref(specialist), treatment_relations(case.citizen)
+        )
         parent_coordinator = case.parent.coordinator if case.parent_id else None
         agreed = (
             consent_rules.covering_consent(
@@ -316,8 +330,15 @@ def assign_specialist(user, case, specialist, channel="api") -> Case:
     from_state = case.state
     case.specialist = specialist
     case.state = transition.target
-    return _finish(user, case, transition, from_state, channel, data={"assignee": specialist.pk},
-                   label=f"Tildelt speciallæge {specialist.get_full_name()}")
+    return _finish(
+        user,
+        case,
+        transition,
+        from_state,
+        channel,
+        data={"assignee": specialist.pk},
+        label=f"Tildelt speciallæge {specialist.get_full_name()}",
+    )
 
 
 @transaction.atomic
@@ -341,26 +362,45 @@ def discard_draft(user, case, channel="api") -> Case:
 def postpone_meeting(user, case, new_date, reason="", channel="api") -> Case:
     case, transition = _begin(user, case, "postpone")
     if new_date is None:
-        raise ServiceError("required", "Angiv den nye mødedato.",
-                           fields={"meeting_date": ["Angiv den nye mødedato."]})
+        raise ServiceError(
+            "required",
+            "Angiv den nye mødedato.",
+            fields={"meeting_date": ["Angiv den nye mødedato."]},
+        )
     if case.meeting_date == new_date:
-        raise ServiceError("unchanged", "Den nye mødedato er den samme som den gamle.",
-                           fields={"meeting_date": ["Vælg en anden dato end den nuværende."]})
+        raise ServiceError(
+            "unchanged",
+            "Den nye mødedato er den samme som den gamle.",
+            fields={"meeting_date": ["Vælg en anden dato end den nuværende."]},
+        )
     old = case.meeting_date
     case.meeting_date = new_date
-    return _finish(user, case, transition, case.state, channel, comment=reason,
-                   data={"from": old.isoformat() if old else None, "to": new_date.isoformat()},
-                   label=f"Udsat til møde {new_date:%d.%m.%Y}")
+    return _finish(
+        user,
+        case,
+        transition,
+        case.state,
+        channel,
+        comment=reason,
+        data={"from": old.isoformat() if old else None, "to": new_date.isoformat()},
+        label=f"Udsat til møde {new_date:%d.%m.%Y}",
+    )
 
 
 @transaction.atomic
-def record_screening(user, case, *, text, medically_clarified, treatment_exhausted,
-                     channel="api") -> Case:
+def record_screening(
+    user, case, *, text, medically_clarified, treatment_exhausted, channel="api"
+) -> Case:
     _require_text(text, "text", "Skriv screeningstilbagemeldingen.")
     case = _move(user, case, "screen", channel)
-    Advice.objects.create(case=case, author=user, kind=Advice.Kind.SCREENING, text=text,
-                          medically_clarified=medically_clarified,
-                          treatment_exhausted=treatment_exhausted)
+    Advice.objects.create(
+        case=case,
+        author=user,
+        kind=Advice.Kind.SCREENING,
+        text=text,
+        medically_clarified=medically_clarified,
+        treatment_exhausted=treatment_exhausted,
+    )
     return case
 
 
@@ -405,8 +445,13 @@ def answer_in_writing(user, case, *, text, recommendations, channel="api", **ext
     case = _move(user, case, "answer", channel)
     if case.coordinator_id != user.pk:
         raise PermissionRefused("not_assignee", "Kun den tildelte sundhedskoordinator kan svare.")
-    Advice.objects.create(case=case, author=user, kind=Advice.Kind.WRITTEN_ANSWER, text=text,
-                          recommendations=[str(r) for r in recommendations])
+    Advice.objects.create(
+        case=case,
+        author=user,
+        kind=Advice.Kind.WRITTEN_ANSWER,
+        text=text,
+        recommendations=[str(r) for r in recommendations],
+    )
     return case
 
 
@@ -421,9 +466,15 @@ def notify_late_appointment(user, case, appointment_date, channel="api") -> Case
     case, transition = _begin(user, case, "notify_late_appointment")
     case.appointment_date = appointment_date
     case.late_appointment_notified_at = timezone.now()
-    return _finish(user, case, transition, case.state, channel,
-                   data={"appointment_date": appointment_date.isoformat()},
-                   label=f"Sagsbehandler orienteret om tid {appointment_date:%d.%m.%Y}")
+    return _finish(
+        user,
+        case,
+        transition,
+        case.state,
+        channel,
+        data={"appointment_date": appointment_date.isoformat()},
+        label=f"Sagsbehandler orienteret om tid {appointment_date:%d.%m.%Y}",
+    )
 
 
 LATE_APPOINTMENT_DAYS = 14
@@ -446,9 +497,15 @@ def invite_citizen(user, case, appointment_date, channel="api") -> Case:
     from_state = case.state
     case.appointment_date = appointment_date
     case.state = transition.target
-    return _finish(user, case, transition, from_state, channel,
-                   data={"appointment_date": appointment_date.isoformat()},
-                   label=f"Borgeren indkaldt til {appointment_date:%d.%m.%Y}")
+    return _finish(
+        user,
+        case,
+        transition,
+        from_state,
+        channel,
+        data={"appointment_date": appointment_date.isoformat()},
+        label=f"Borgeren indkaldt til {appointment_date:%d.%m.%Y}",
+    )
 
 
 @transaction.atomic
@@ -529,8 +586,15 @@ def reopen_as_genforelaeggelse(user, case, meeting_date, channel="api") -> Case:
             blob=_text_blob(advice.text),
             uploaded_by=advice.author,
         )
-    _finish(user, original, transition, original.state, channel,
-            data={"new_case": new.pk}, label=f"Genoptaget som genforelæggelse {new.reference}")
+    _finish(
+        user,
+        original,
+        transition,
+        original.state,
+        channel,
+        data={"new_case": new.pk},
+        label=f"Genoptaget som genforelæggelse {new.reference}",
+    )
     _event(new, user, "carried_over", f"Dokumenter og rådgivning overført fra {original.reference}")
     return new
 
@@ -549,12 +613,20 @@ def add_note(user, case, *, text, contact_preference="", contact_times="", chann
     _require_text(text, "text", "Skriv en note.")
     if case.state in FINAL_STATES:
         raise ServiceError("invalid_state", "Der kan ikke skrives noter på en afsluttet sag.")
-    note = CaseNote.objects.create(case=case, author=user, text=text,
-                                   contact_preference=contact_preference,
-                                   contact_times=contact_times)
+    note = CaseNote.objects.create(
+        case=case,
+        author=user,
+        text=text,
+        contact_preference=contact_preference,
+        contact_times=contact_times,
+    )
     _event(case, user, "note_added", "Note tilføjet")
-    record(user, AuditEntry.Action.CREATE, Subject("note", note.pk, case.pk, case.citizen_id),
-           channel=channel)
+    record(
+        user,
+        AuditEntry.Action.CREATE,
+        Subject("note", note.pk, case.pk, case.citizen_id),
+        channel=channel,
+    )
     return note
 
 
@@ -582,21 +654,40 @@ def require_consent_for_action(case, action_key: str):
 
 
 @transaction.atomic
-def register_consent(user, citizen, *, scope, given_on, written=True, valid_until=None,
-                     channel="api") -> Consent:
+def register_consent(
+    user, citizen, *, scope, given_on, written=True, valid_until=None, channel="api"
+) -> Consent:
     if user.role != Role.CASEWORKER or citizen.municipality_id != user.municipality_id:
-        raise PermissionRefused("role_not_allowed", "Kun kommunens sagsbehandler kan registrere samtykke.")
+        raise PermissionRefused(
+            "role_not_allowed", "Kun kommunens sagsbehandler kan registrere samtykke."
+        )
     if given_on > _today():
-        raise ServiceError("future_date", "Samtykket kan ikke være givet i fremtiden.",
-                           fields={"given_on": ["Datoen må ikke ligge i fremtiden."]})
+        raise ServiceError(
+            "future_date",
+            "Samtykket kan ikke være givet i fremtiden.",
+            fields={"given_on": ["Datoen må ikke ligge i fremtiden."]},
+        )
     if valid_until is not None and valid_until < given_on:
-        raise ServiceError("invalid_period", "Gyldighedsdatoen ligger før samtykket blev givet.",
-                           fields={"valid_until": ["Skal ligge efter datoen for samtykket."]})
-    consent = Consent.objects.create(citizen=citizen, scope=scope, given_on=given_on,
-                                     written=written, valid_until=valid_until,
-                                     registered_by=user)
-    record(user, AuditEntry.Action.CREATE, Subject("consent", consent.pk, None, citizen.pk),
-           detail=str(scope), channel=channel)
+        raise ServiceError(
+            "invalid_period",
+            "Gyldighedsdatoen ligger før samtykket blev givet.",
+            fields={"valid_until": ["Skal ligge efter datoen for samtykket."]},
+        )
+    consent = Consent.objects.create(
+        citizen=citizen,
+        scope=scope,
+        given_on=given_on,
+        written=written,
+        valid_until=valid_until,
+        registered_by=user,
+    )
+    record(
+        user,
+        AuditEntry.Action.CREATE,
+        Subject("consent", consent.pk, None, citizen.pk),
+        detail=str(scope),
+        channel=channel,
+    )
     for case in citizen.cases.open():
         _event(case, user, "consent_registered", "Samtykke registreret", data={"scope": scope})
     return consent
@@ -605,15 +696,24 @@ def register_consent(user, citizen, *, scope, given_on, written=True, valid_unti
 @transaction.atomic
 def withdraw_consent(user, consent, withdrawn_on=None, channel="api") -> Consent:
     if user.role != Role.CASEWORKER or consent.citizen.municipality_id != user.municipality_id:
-        raise PermissionRefused("role_not_allowed", "Kun kommunens sagsbehandler kan tilbagekalde samtykke.")
+        raise PermissionRefused(
+            "role_not_allowed", "Kun kommunens sagsbehandler kan tilbagekalde samtykke."
+        )
     if consent.withdrawn_on is not None:
         raise ServiceError("already_withdrawn", "Samtykket er allerede tilbagekaldt.")
     consent.withdrawn_on = withdrawn_on or _today()
     consent.save(update_fields=["withdrawn_on"])
-    record(user, AuditEntry.Action.UPDATE, Subject("consent", consent.pk, None, consent.citizen_id),
-           detail="tilbagekaldt", channel=channel)
+    record(
+        user,
+        AuditEntry.Action.UPDATE,
+        Subject("consent", consent.pk, None, consent.citizen_id),
+        detail="tilbagekaldt",
+        channel=channel,
+    )
     for case in consent.citizen.cases.open():
-        _event(case, user, "consent_withdrawn", "Samtykke tilbagekaldt", data={"scope": consent.scope})
+        _event(
+            case, user, "consent_withdrawn", "Samtykke tilbagekaldt", data={"scope": consent.scope}
+        )
     return consent
 
 
@@ -622,8 +722,12 @@ def register_treatment_relation(user, citizen, doctor, kind, channel="api"):
     if user.role not in (Role.SECRETARIAT, Role.COORDINATOR, Role.CLINICAL_SPECIALIST):
         raise PermissionRefused("role_not_allowed", "Din rolle må ikke registrere relationer.")
     relation, _ = TreatmentRelation.objects.get_or_create(citizen=citizen, doctor=doctor, kind=kind)
-    record(user, AuditEntry.Action.CREATE, Subject("treatment_relation", relation.pk, None, citizen.pk),
-           channel=channel)
+    record(
+        user,
+        AuditEntry.Action.CREATE,
+        Subject("treatment_relation", relation.pk, None, citizen.pk),
+        channel=channel,
+    )
     return relation
 
 

@@ -36,17 +36,22 @@ def store_blob(content: bytes, content_type: str) -> Blob:
 
 
 @transaction.atomic
-def add_document(user, case: Case, *, category, title, filename, content: bytes, content_type,
-                 channel="api") -> Document:
+def add_document(
+    user, case: Case, *, category, title, filename, content: bytes, content_type, channel="api"
+) -> Document:
     if not Case.objects.visible_to(user).filter(pk=case.pk).exists():
         raise ServiceError("not_found", "Sagen findes ikke.", status=404)
     if user.role in (Role.CASEWORKER, Role.TEAM_MEMBER):
         if category in REGIONAL_CATEGORIES:
-            raise PermissionRefused("role_not_allowed", "Kommunen kan ikke tilføje denne type dokument.")
+            raise PermissionRefused(
+                "role_not_allowed", "Kommunen kan ikke tilføje denne type dokument."
+            )
     elif user.role not in (Role.COORDINATOR, Role.CLINICAL_SPECIALIST, Role.SECRETARIAT):
         raise PermissionRefused("role_not_allowed", "Din rolle må ikke tilføje dokumenter.")
     if case.state in FINAL_STATES:
-        raise ServiceError("invalid_state", "Der kan ikke tilføjes dokumenter til en afsluttet sag.")
+        raise ServiceError(
+            "invalid_state", "Der kan ikke tilføjes dokumenter til en afsluttet sag."
+        )
     errors = {}
     if category not in CATEGORY_LABELS:
         errors["category"] = ["Ukendt dokumentkategori."]
@@ -67,8 +72,18 @@ def add_document(user, case: Case, *, category, title, filename, content: bytes,
         blob=blob,
         uploaded_by=user,
     )
-    CaseEvent.objects.create(case=case, kind="document_added", actor=user, to_state=case.state,
-                             label=f"Dokument tilføjet: {CATEGORY_LABELS[Category(category)]}")
-    record(user, AuditEntry.Action.CREATE, Subject("document", document.pk, case.pk, case.citizen_id),
-           detail=str(category), channel=channel)
+    CaseEvent.objects.create(
+        case=case,
+        kind="document_added",
+        actor=user,
+        to_state=case.state,
+        label=f"Dokument tilføjet: {CATEGORY_LABELS[Category(category)]}",
+    )
+    record(
+        user,
+        AuditEntry.Action.CREATE,
+        Subject("document", document.pk, case.pk, case.citizen_id),
+        detail=str(category),
+        channel=channel,
+    )
     return document

@@ -144,7 +144,9 @@ class TreatmentRelation(models.Model):
         TREATING = "treating", "Behandlende læge"
         FORMER_TREATING = "former_treating", "Tidligere behandlende læge"
 
-    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="treatment_relations")
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.CASCADE, related_name="treatment_relations"
+    )
     doctor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="treatment_relations")
     kind = models.CharField("relation", max_length=20, choices=Kind.choices)
     registered_at = models.DateTimeField(auto_now_add=True)

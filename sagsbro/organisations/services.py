@@ -18,17 +18,27 @@ def citizens_visible_to(user):
         return Citizen.objects.none()
     if user.role in (Role.CASEWORKER, Role.TEAM_MEMBER):
         return Citizen.objects.filter(municipality_id=user.municipality_id)
-    if user.role in (Role.SECRETARIAT, Role.COORDINATOR, Role.CLINICAL_SPECIALIST,
-                     Role.GENERAL_PRACTITIONER):
-        return Citizen.objects.filter(
-            pk__in=Case.objects.visible_to(user).values("citizen_id")
-        )
+    if user.role in (
+        Role.SECRETARIAT,
+        Role.COORDINATOR,
+        Role.CLINICAL_SPECIALIST,
+        Role.GENERAL_PRACTITIONER,
+    ):
+        return Citizen.objects.filter(pk__in=Case.objects.visible_to(user).values("citizen_id"))
     return Citizen.objects.none()
 
 
 @transaction.atomic
-def register_citizen(user, *, cpr, name, general_practitioner=None, has_children=False,
-                     under_30_without_education=False, channel="api") -> Citizen:
+def register_citizen(
+    user,
+    *,
+    cpr,
+    name,
+    general_practitioner=None,
+    has_children=False,
+    under_30_without_education=False,
+    channel="api",
+) -> Citizen:
     if user.role != Role.CASEWORKER:
         raise PermissionRefused("role_not_allowed", "Kun sagsbehandlere kan oprette borgere.")
     try:
@@ -50,8 +60,12 @@ def register_citizen(user, *, cpr, name, general_practitioner=None, has_children
         has_children=has_children,
         under_30_without_education=under_30_without_education,
     )
-    record(user, AuditEntry.Action.CREATE, Subject("citizen", citizen.pk, None, citizen.pk),
-           channel=channel)
+    record(
+        user,
+        AuditEntry.Action.CREATE,
+        Subject("citizen", citizen.pk, None, citizen.pk),
+        channel=channel,
+    )
     return citizen
 
 

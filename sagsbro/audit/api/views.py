@@ -8,8 +8,21 @@ from sagsbro.organisations.models import Role, User
 class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
-        fields = ["id", "at", "username", "role", "action", "object_type", "object_id",
-                  "case_id", "citizen_id", "detail", "channel", "previous_hash", "entry_hash"]
+        fields = [
+            "id",
+            "at",
+            "username",
+            "role",
+            "action",
+            "object_type",
+            "object_id",
+            "case_id",
+            "citizen_id",
+            "detail",
+            "channel",
+            "previous_hash",
+            "entry_hash",
+        ]
 
 
 class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):

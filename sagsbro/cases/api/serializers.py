@@ -45,8 +45,10 @@ class DeadlineSerializer(serializers.ModelSerializer):
     def get_state(self, obj) -> str:
         # Computed against today, so an open deadline shows as missed once it has passed.
         today = self.context["today"]
-        return str(deadline_state(obj.due, obj.fulfilled_on, today)) if obj.due else str(
-            DeadlineState.OPEN
+        return (
+            str(deadline_state(obj.due, obj.fulfilled_on, today))
+            if obj.due
+            else str(DeadlineState.OPEN)
         )
 
 
@@ -127,15 +129,20 @@ class CaseFieldsSerializer(serializers.Serializer):
     """The fields a caseworker fills in; used for creating and for editing a draft."""
 
     purpose = serializers.ChoiceField(
-        choices=[str(p) for p in PURPOSE_LABELS], required=False, allow_blank=True,
+        choices=[str(p) for p in PURPOSE_LABELS],
+        required=False,
+        allow_blank=True,
         error_messages=_choice_errors("formål"),
     )
     question = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    meeting_date = serializers.DateField(required=False, allow_null=True,
-                                         error_messages=DATE_ERRORS)
+    meeting_date = serializers.DateField(
+        required=False, allow_null=True, error_messages=DATE_ERRORS
+    )
     urgent = serializers.BooleanField(required=False)
     contact_preference = serializers.ChoiceField(
-        choices=[str(p) for p in CONTACT_PREFERENCE_LABELS], required=False, allow_blank=True,
+        choices=[str(p) for p in CONTACT_PREFERENCE_LABELS],
+        required=False,
+        allow_blank=True,
         error_messages=_choice_errors("ønske om svar"),
     )
     contact_times = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -158,7 +165,9 @@ class CaseCreateSerializer(CaseFieldsSerializer):
         },
     )
     parent = serializers.PrimaryKeyRelatedField(
-        queryset=Case.objects.none(), required=False, allow_null=True,
+        queryset=Case.objects.none(),
+        required=False,
+        allow_null=True,
         error_messages={"does_not_exist": "Den tidligere sag findes ikke."},
     )
 
@@ -184,7 +193,9 @@ class NoteSerializer(serializers.ModelSerializer):
         max_length=20000, error_messages={"blank": "Skriv en note.", "required": "Skriv en note."}
     )
     contact_preference = serializers.ChoiceField(
-        choices=[str(p) for p in CONTACT_PREFERENCE_LABELS], required=False, allow_blank=True,
+        choices=[str(p) for p in CONTACT_PREFERENCE_LABELS],
+        required=False,
+        allow_blank=True,
         error_messages=_choice_errors("ønske om svar"),
     )
 
@@ -198,13 +209,22 @@ class AdviceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Advice
-        fields = ["id", "kind", "author", "text", "recommendations", "medically_clarified",
-                  "treatment_exhausted", "created_at"]
+        fields = [
+            "id",
+            "kind",
+            "author",
+            "text",
+            "recommendations",
+            "medically_clarified",
+            "treatment_exhausted",
+            "created_at",
+        ]
 
 
 class ConsentSerializer(serializers.ModelSerializer):
-    scope = serializers.ChoiceField(choices=[str(s) for s in SCOPE_LABELS],
-                                    error_messages=_choice_errors("samtykketype"))
+    scope = serializers.ChoiceField(
+        choices=[str(s) for s in SCOPE_LABELS], error_messages=_choice_errors("samtykketype")
+    )
     scope_label = serializers.SerializerMethodField()
     given_on = serializers.DateField(error_messages=DATE_ERRORS)
     valid_until = serializers.DateField(required=False, allow_null=True, error_messages=DATE_ERRORS)
@@ -215,8 +235,17 @@ class ConsentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Consent
-        fields = ["id", "citizen", "scope", "scope_label", "given_on", "written", "valid_until",
-                  "withdrawn_on", "registered_at"]
+        fields = [
+            "id",
+            "citizen",
+            "scope",
+            "scope_label",
+            "given_on",
+            "written",
+            "valid_until",
+            "withdrawn_on",
+            "registered_at",
+        ]
         read_only_fields = ["withdrawn_on", "registered_at"]
 
     def __init__(self, *args, **kwargs):
@@ -249,8 +278,10 @@ class CommentSerializer(serializers.Serializer):
 
 class AssignSerializer(serializers.Serializer):
     assignee = serializers.IntegerField(
-        error_messages={"required": "Vælg hvem sagen skal tildeles.",
-                        "invalid": "Angiv personen med sit id."}
+        error_messages={
+            "required": "Vælg hvem sagen skal tildeles.",
+            "invalid": "Angiv personen med sit id.",
+        }
     )
 
 
@@ -286,8 +317,10 @@ class WrittenAnswerSerializer(serializers.Serializer):
         error_messages={"required": "Skriv svaret.", "blank": "Skriv svaret."},
     )
     recommendations = serializers.ListField(
-        child=serializers.ChoiceField(choices=[str(r) for r in RECOMMENDATION_LABELS],
-                                      error_messages=_choice_errors("anbefaling")),
+        child=serializers.ChoiceField(
+            choices=[str(r) for r in RECOMMENDATION_LABELS],
+            error_messages=_choice_errors("anbefaling"),
+        ),
         required=False,
         default=list,
     )

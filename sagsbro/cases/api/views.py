@@ -43,7 +43,10 @@ TRANSITION_ENDPOINTS = {
         s.ReasonSerializer,
         lambda u, c, d: services.return_for_information(u, c, d["reason"]),
     ),
-    "resend": (s.CommentSerializer, lambda u, c, d: services.resend_case(u, c, d.get("comment", ""))),
+    "resend": (
+        s.CommentSerializer,
+        lambda u, c, d: services.resend_case(u, c, d.get("comment", "")),
+    ),
     "withdraw": (s.ReasonSerializer, lambda u, c, d: services.withdraw_case(u, c, d["reason"])),
     "discard_draft": (s.EmptySerializer, lambda u, c, d: services.discard_draft(u, c)),
     "postpone": (
@@ -88,9 +91,15 @@ class CaseViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return Case.objects.visible_to(self.request.user).select_related(
-            "citizen", "caseworker", "coordinator", "specialist", "municipality", "region"
-        ).prefetch_related(Prefetch("deadlines", queryset=Deadline.objects.order_by("due", "id")))
+        return (
+            Case.objects.visible_to(self.request.user)
+            .select_related(
+                "citizen", "caseworker", "coordinator", "specialist", "municipality", "region"
+            )
+            .prefetch_related(
+                Prefetch("deadlines", queryset=Deadline.objects.order_by("due", "id"))
+            )
+        )
 
     def _is_gp(self):
         return getattr(self.request.user, "role", None) == Role.GENERAL_PRACTITIONER
@@ -119,8 +128,9 @@ class CaseViewSet(
 
     def _case_response(self, case, code=status.HTTP_200_OK):
         case = self.get_queryset().get(pk=case.pk)
-        return Response(s.CaseSerializer(case, context=self.get_serializer_context()).data,
-                        status=code)
+        return Response(
+            s.CaseSerializer(case, context=self.get_serializer_context()).data, status=code
+        )
 
     @extend_schema(responses=s.CaseSerializer)
     def retrieve(self, request, *args, **kwargs):
@@ -177,8 +187,9 @@ class CaseViewSet(
         case = self._case_for_parties()
         self._read(case, "frister")
         return Response(
-            s.DeadlineSerializer(case.deadlines.all(), many=True,
-                                 context=self.get_serializer_context()).data
+            s.DeadlineSerializer(
+                case.deadlines.all(), many=True, context=self.get_serializer_context()
+            ).data
         )
 
     @action(detail=True, methods=["get"])
@@ -286,8 +297,11 @@ class TreatmentRelationViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet)
         if citizen is None:
             raise ServiceError("not_found", "Borgeren findes ikke.", status=404)
         if doctor is None:
-            raise ServiceError("invalid_doctor", "Lægen findes ikke.",
-                               fields={"doctor": ["Lægen findes ikke."]})
+            raise ServiceError(
+                "invalid_doctor", "Lægen findes ikke.", fields={"doctor": ["Lægen findes ikke."]}
+            )
         relation = services.register_treatment_relation(request.user, citizen, doctor, data["kind"])
-        return Response({"id": relation.pk, "citizen": citizen.pk, "doctor": doctor.pk,
-                         "kind": relation.kind}, status=status.HTTP_201_CREATED)
+        return Response(
+            {"id": relation.pk, "citizen": citizen.pk, "doctor": doctor.pk, "kind": relation.kind},
+            status=status.HTTP_201_CREATED,
+        )

@@ -148,9 +148,7 @@ REQUIREMENTS: Mapping[Subtype, SubtypeRequirements] = {
     ),
     Subtype.AABENBAR_FOERTIDSPENSION: SubtypeRequirements(
         fields=(_QUESTION,),
-        attachments=(
-            _att("Rehabiliteringsplanens forberedende del", Category.FORBEREDENDE_DEL),
-        ),
+        attachments=(_att("Rehabiliteringsplanens forberedende del", Category.FORBEREDENDE_DEL),),
         consents=(),
         source="BEK § 10",
     ),

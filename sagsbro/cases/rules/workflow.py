@@ -281,9 +281,7 @@ def check_transition(name: str, subtype: Subtype, state: State, role: Role) -> T
     """Return the transition if the subtype, state and role allow it; else raise."""
     transition = TRANSITIONS.get(name)
     if transition is None or subtype not in transition.subtypes:
-        raise TransitionRefused(
-            "unknown_transition", "Handlingen findes ikke for denne type sag."
-        )
+        raise TransitionRefused("unknown_transition", "Handlingen findes ikke for denne type sag.")
     if state not in transition.sources:
         raise TransitionRefused(
             "invalid_state",

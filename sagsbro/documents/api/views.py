@@ -23,8 +23,19 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["id", "case", "category", "category_label", "title", "filename", "sha256",
-                  "size", "content_type", "uploaded_at", "carried_over_from"]
+        fields = [
+            "id",
+            "case",
+            "category",
+            "category_label",
+            "title",
+            "filename",
+            "sha256",
+            "size",
+            "content_type",
+            "uploaded_at",
+            "carried_over_from",
+        ]
 
     def get_category_label(self, obj) -> str:
         return CATEGORY_LABELS.get(obj.category, obj.category)
@@ -34,13 +45,19 @@ class DocumentUploadSerializer(serializers.Serializer):
     case = serializers.IntegerField(error_messages={"required": "Angiv sagen."})
     category = serializers.ChoiceField(
         choices=[str(c) for c in CATEGORY_LABELS],
-        error_messages={"invalid_choice": "Ukendt dokumentkategori: »{input}«.",
-                        "required": "Angiv dokumentets kategori."},
+        error_messages={
+            "invalid_choice": "Ukendt dokumentkategori: »{input}«.",
+            "required": "Angiv dokumentets kategori.",
+        },
     )
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    file = serializers.FileField(error_messages={"required": "Vedhæft en fil.",
-                                                 "empty": "Filen er tom.",
-                                                 "invalid": "Filen kunne ikke læses."})
+    file = serializers.FileField(
+        error_messages={
+            "required": "Vedhæft en fil.",
+            "empty": "Filen er tom.",
+            "invalid": "Filen kunne ikke læses.",
+        }
+    )
 
 
 class DocumentViewSet(

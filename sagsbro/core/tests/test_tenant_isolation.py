@@ -1,0 +1,242 @@
+"""The tenant-isolation matrix: every API endpoint, walked as every role of another
+organisation (and anonymously), gives away nothing and changes nothing.
+
+The endpoints are found from the URL configuration, so a new endpoint is in the matrix the
+day it is added; one without an access rule, or a tenant endpoint this test does not know how
+to point at another organisation's data, fails the test until someone decides its rule.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from sagsbro.audit.models import AuditEntry
+from sagsbro.cases import services as case_services
+from sagsbro.cases.models import Advice, Case, CaseEvent, CaseNote, Consent
+from sagsbro.cases.rules.consent import ConsentScope
+from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.conftest import api_client, assigned_case, attach, make_case
+from sagsbro.core.api import AccessRule
+from sagsbro.documents.models import Document, DocumentShare
+from sagsbro.documents.rules import Category
+from sagsbro.organisations.models import Citizen, TreatmentRelation
+
+PK = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
+
+
+def api_endpoints():
+    """(path pattern, view class, {http method: action}) for every route under /api/v1/."""
+    found = []
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                path = (prefix + str(entry.pattern)).replace("^", "").replace("$", "")
+                if not path.startswith("api/v1/"):
+                    continue
+                view = entry.callback
+                cls = getattr(view, "cls", None) or getattr(view, "view_class", None)
+                actions = getattr(view, "actions", None)
+                if actions is None:
+                    actions = {
+                        m: m for m in ("get", "post", "put", "patch", "delete") if hasattr(cls, m)
+                    }
+                found.append((path, cls, dict(actions)))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_api_endpoint_declares_an_access_rule(db):
+    endpoints = api_endpoints()
+    assert len(endpoints) > 20
+    undeclared = [
+        path
+        for path, cls, _ in endpoints
+        if getattr(cls, "access_rule", None)
+        not in (AccessRule.PUBLIC, AccessRule.REFERENCE, AccessRule.SELF, AccessRule.TENANT)
+    ]
+    assert undeclared == []
+
+
+@pytest.fixture
+def victim(side_a, side_b):
+    """Side A's data, touched by every kind of object the API exposes."""
+    team = assigned_case(side_a, Subtype.REHABILITERINGSTEAM)
+    case_services.record_screening(
+        side_a.coordinator,
+        team,
+        text="Screening: belyst",
+        medically_clarified=True,
+        treatment_exhausted=False,
+    )
+    case_services.add_note(
+        side_a.caseworker,
+        team,
+        text="Ring gerne tirsdag",
+        contact_preference="contact_first",
+        contact_times="Tirsdag 9-11",
+    )
+    clinical = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
+    case_services.invite_citizen(side_a.secretariat, clinical, datetime.date.today())
+    case_services.hold_consultation(side_a.specialist, clinical)
+    attach(side_a.specialist, clinical, Category.LAE_275)
+    case_services.deliver_certificate(side_a.specialist, clinical)
+    draft = make_case(side_a, Subtype.LOEBENDE_SAG)
+    case_services.register_treatment_relation(
+        side_a.secretariat, side_a.citizen, side_a.coordinator_2, "treating"
+    )
+    return {
+        "case": team,
+        "draft": draft,
+        "document": team.documents.first(),
+        "shared_document": DocumentShare.objects.get(recipient=side_a.gp).document,
+        "consent": Consent.objects.filter(citizen=side_a.citizen).first(),
+        "citizen": side_a.citizen,
+        "audit": AuditEntry.objects.filter(user=side_a.caseworker).first(),
+    }
+
+
+# Which of side A's objects a tenant endpoint's {pk} points at, by view.
+TARGETS = {
+    "CaseViewSet": "case",
+    "CitizenViewSet": "citizen",
+    "ConsentViewSet": "consent",
+    "DocumentViewSet": "shared_document",
+    "AuditEntryViewSet": "audit",
+    "TreatmentRelationViewSet": None,
+}
+
+# Bodies for POSTs to list endpoints, pointing at side A's objects.
+CREATE_BODIES = {
+    "CaseViewSet": lambda v: {"subtype": "loebende_sag", "citizen": v["citizen"].pk},
+    "ConsentViewSet": lambda v: {
+        "citizen": v["citizen"].pk,
+        "scope": "contact_gp",
+        "given_on": "2026-01-05",
+        "written": True,
+    },
+    "DocumentViewSet": lambda v: {"case": v["case"].pk, "category": "other"},
+    "TreatmentRelationViewSet": lambda v: {
+        "citizen": v["citizen"].pk,
+        "doctor": v["case"].coordinator_id,
+        "kind": "treating",
+    },
+}
+
+
+def snapshot():
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Case,
+            CaseEvent,
+            CaseNote,
+            Advice,
+            Consent,
+            Document,
+            DocumentShare,
+            Citizen,
+            TreatmentRelation,
+        )
+    } | {
+        "states": list(Case.objects.order_by("pk").values_list("state", flat=True)),
+        "withdrawn": list(Consent.objects.values_list("withdrawn_on", flat=True)),
+    }
+
+
+def secrets_of(side, victim):
+    return [
+        side.citizen.name,
+        side.citizen.cpr,
+        victim["case"].reference,
+        victim["draft"].reference,
+        "Screening: belyst",
+        "Ring gerne tirsdag",
+    ]
+
+
+def test_other_organisations_get_nothing_from_any_endpoint(side_a, side_b, victim):
+    endpoints = api_endpoints()
+    tenant = [(p, c, a) for p, c, a in endpoints if c.access_rule == AccessRule.TENANT]
+    unknown = sorted({c.__name__ for _, c, _ in tenant} - set(TARGETS))
+    assert unknown == [], f"add these views to the isolation matrix: {unknown}"
+
+    before = snapshot()
+    secrets = secrets_of(side_a, victim)
+    checked = 0
+    for user in [None, *side_b.users()]:
+        client = api_client(user)
+        for path, cls, actions in tenant:
+            target = TARGETS[cls.__name__]
+            target_id = str(victim[target].pk) if target else "0"
+            url = "/" + PK.sub(target_id, path)
+            for method in actions:
+                if method == "post" and "(?P" not in path:
+                    body = CREATE_BODIES.get(cls.__name__, lambda v: {})(victim)
+                else:
+                    body = {}
+                response = getattr(client, method)(url, body)
+                who = getattr(user, "username", "anonym")
+                checked += 1
+                assert response.status_code in (200, 201, 400, 401, 403, 404, 405), (
+                    who,
+                    method,
+                    url,
+                    response.status_code,
+                )
+                content = (
+                    b"".join(response)
+                    if hasattr(response, "streaming_content")
+                    else (response.content)
+                )
+                text = content.decode(errors="replace")
+                for secret in secrets:
+                    assert secret not in text, (who, method, url)
+                if response.status_code in (200, 201) and method == "get" and "(?P" in path:
+                    pytest.fail(f"{who} read {url}")
+    assert checked > 200
+    assert snapshot() == before
+
+
+def test_within_a_region_only_the_assigned_people_see_a_case(side_a, victim):
+    case = victim["case"]
+    url = f"/api/v1/cases/{case.pk}/"
+    assert api_client(side_a.coordinator).get(url).status_code == 200
+    assert api_client(side_a.secretariat).get(url).status_code == 200
+    assert api_client(side_a.coordinator_2).get(url).status_code == 404
+    assert api_client(side_a.specialist).get(url).status_code == 404
+    assert api_client(side_a.gp).get(url).status_code == 404
+    assert api_client(side_a.municipal_admin).get(url).status_code == 404
+    # The region does not see the municipality's drafts.
+    draft_url = f"/api/v1/cases/{victim['draft'].pk}/"
+    assert api_client(side_a.secretariat).get(draft_url).status_code == 404
+    assert api_client(side_a.caseworker).get(draft_url).status_code == 200
+
+
+def test_a_gp_sees_only_what_was_sent_to_them(side_a, victim):
+    client = api_client(side_a.gp)
+    documents = client.get("/api/v1/documents/").json()["results"]
+    assert [d["id"] for d in documents] == [victim["shared_document"].pk]
+    assert documents[0]["category"] == "lae_275"
+    assert client.get(f"/api/v1/documents/{victim['document'].pk}/").status_code == 404
+    clinical = victim["shared_document"].case
+    detail = client.get(f"/api/v1/cases/{clinical.pk}/")
+    assert detail.status_code == 200
+    assert "question" not in detail.json()
+    for part in ("events", "notes", "advice", "deadlines"):
+        assert client.get(f"/api/v1/cases/{clinical.pk}/{part}/").status_code == 404
+
+
+def test_consent_registration_for_another_municipality_is_refused(side_a, side_b):
+    response = api_client(side_b.caseworker).post(
+        "/api/v1/consents/",
+        {"citizen": side_a.citizen.pk, "scope": ConsentScope.CONTACT_GP, "given_on": "2026-01-05"},
+    )
+    assert response.status_code == 400
+    assert response.json()["citizen"] == ["Borgeren findes ikke."]
+    assert not Consent.objects.exists()

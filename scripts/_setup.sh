@@ -1,0 +1,35 @@
+# Shared by scripts/demo and scripts/test: find Python 3.13 and prepare .venv.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+find_python() {
+    local candidate
+    for candidate in python3.13 "$HOME"/.pyenv/versions/3.13*/bin/python3.13 \
+        /usr/local/bin/python3.13 /usr/bin/python3.13; do
+        if "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' \
+            >/dev/null 2>&1; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    echo "Python 3.13 was not found; install it and try again." >&2
+    return 1
+}
+
+# $1: the pip extra to install ("" for the product alone, "test" for the test tools).
+setup_venv() {
+    local extra="${1:-}"
+    local stamp=".venv/.installed-${extra:-base}"
+    if [ ! -x .venv/bin/python ]; then
+        "$(find_python)" -m venv .venv
+        .venv/bin/python -m pip install --quiet --upgrade pip
+    fi
+    # Reinstall only when pyproject.toml changed since the last install.
+    if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+        .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+            -e ".${extra:+[$extra]}"
+        touch "$stamp"
+    fi
+}
