@@ -6,6 +6,7 @@ from sagsbro.organisations.api.views import (
     MeView,
     MunicipalityViewSet,
     RegionViewSet,
+    TokenView,
 )
 
 router = SimpleRouter(trailing_slash=True)
@@ -13,4 +14,8 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("municipalities", MunicipalityViewSet, basename="municipality")
 router.register("citizens", CitizenViewSet, basename="citizen")
 
-urlpatterns = [path("me/", MeView.as_view(), name="me"), *router.urls]
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+    *router.urls,
+]

@@ -1,4 +1,5 @@
 from rest_framework import mixins, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.generics import RetrieveAPIView
 
 from sagsbro.audit.services import Subject
@@ -32,6 +33,12 @@ class MeView(RetrieveAPIView):
 
     def get_object(self):
         return self.request.user
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange username and password for an API token (for systems, not browsers)."""
+
+    access_rule = AccessRule.SELF
 
 
 class CitizenViewSet(

@@ -1,0 +1,41 @@
+"""The OpenAPI 3 schema is served and describes the whole API."""
+
+import pytest
+import yaml
+from rest_framework.test import APIClient
+
+from sagsbro.cases.rules.advice import is_benefit_field
+
+
+@pytest.fixture
+def schema(db):
+    response = APIClient().get("/api/schema/")
+    assert response.status_code == 200
+    return yaml.safe_load(response.content)
+
+
+def test_schema_is_openapi_3_with_the_case_endpoints(schema):
+    assert schema["openapi"].startswith("3.")
+    paths = schema["paths"]
+    for path in (
+        "/api/v1/cases/",
+        "/api/v1/cases/{id}/",
+        "/api/v1/cases/{id}/send/",
+        "/api/v1/cases/{id}/return-for-information/",
+        "/api/v1/cases/{id}/reopen-as-genforelaeggelse/",
+        "/api/v1/calendar/working-days",
+        "/api/v1/calendar/closed-days",
+        "/api/v1/documents/",
+        "/api/v1/consents/",
+    ):
+        assert path in paths, path
+    assert {"tokenAuth", "cookieAuth"} <= set(schema["components"]["securitySchemes"])
+
+
+def test_no_schema_component_lets_the_coordinator_advise_on_benefits(schema):
+    """BEK § 11 stk. 4: the coordinator never advises on which benefit applies."""
+    answer = schema["components"]["schemas"]["WrittenAnswerRequest"]["properties"]
+    assert set(answer) == {"text", "recommendations"}
+    for name, component in schema["components"]["schemas"].items():
+        if "Advice" in name or "Answer" in name or "Screening" in name:
+            assert not [p for p in component.get("properties", {}) if is_benefit_field(p)], name
