@@ -33,3 +33,12 @@ setup_venv() {
         touch "$stamp"
     fi
 }
+
+# Front-end packages (Det Fælles Designsystem, htmx) come from npm, never from the repo.
+setup_frontend() {
+    if [ -f package.json ]; then
+        if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+            npm ci --no-audit --no-fund --loglevel=error
+        fi
+    fi
+}

@@ -442,9 +442,9 @@ def answer_in_writing(user, case, *, text, recommendations, channel="api", **ext
     if extra:
         raise ServiceError("unknown_field", "Svaret indeholder ukendte felter.")
     _require_text(text, "text", "Skriv det skriftlige svar.")
-    case = _move(user, case, "answer", channel)
     if case.coordinator_id != user.pk:
         raise PermissionRefused("not_assignee", "Kun den tildelte sundhedskoordinator kan svare.")
+    case = _move(user, case, "answer", channel)
     Advice.objects.create(
         case=case,
         author=user,
@@ -611,6 +611,10 @@ def _text_blob(text):
 @transaction.atomic
 def add_note(user, case, *, text, contact_preference="", contact_times="", channel="api"):
     _require_text(text, "text", "Skriv en note.")
+    if user.role == Role.GENERAL_PRACTITIONER or not (
+        Case.objects.visible_to(user).filter(pk=case.pk).exists()
+    ):
+        raise ServiceError("not_found", "Sagen findes ikke.", status=404)
     if case.state in FINAL_STATES:
         raise ServiceError("invalid_state", "Der kan ikke skrives noter på en afsluttet sag.")
     note = CaseNote.objects.create(
