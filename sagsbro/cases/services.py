@@ -421,7 +421,20 @@ def hold_meeting(user, case, channel="api") -> Case:
 def send_indstilling(user, case, channel="api") -> Case:
     """After the meeting the indstilling goes to the citizen and the GP (EVAL table 8 step 4)."""
     case, transition = _begin(user, case, "send_indstilling")
-    indstilling = case.documents.filter(category=Category.INDSTILLING).last()
+    # This meeting's indstilling: one attached after the case was (last) sent to the region.
+    # An earlier indstilling (carried over to a genforelæggelse, or sent along as background
+    # material) is not the one to send.
+    sent_at = (
+        case.events.filter(kind__in=("send", "resend"))
+        .order_by("-at", "-id")
+        .values_list("at", flat=True)
+        .first()
+    )
+    indstilling = (
+        case.documents.filter(category=Category.INDSTILLING, uploaded_at__gte=sent_at).last()
+        if sent_at
+        else None
+    )
     if indstilling is None:
         raise ServiceError(
             "attachment_missing",
@@ -442,9 +455,14 @@ def answer_in_writing(user, case, *, text, recommendations, channel="api", **ext
     if extra:
         raise ServiceError("unknown_field", "Svaret indeholder ukendte felter.")
     _require_text(text, "text", "Skriv det skriftlige svar.")
+    # Subtype, state and role first, so refusals agree with the transition table; then the
+    # assignee; nothing is written before both pass.
+    case, transition = _begin(user, case, "answer")
     if case.coordinator_id != user.pk:
         raise PermissionRefused("not_assignee", "Kun den tildelte sundhedskoordinator kan svare.")
-    case = _move(user, case, "answer", channel)
+    from_state = case.state
+    case.state = transition.target
+    _finish(user, case, transition, from_state, channel)
     Advice.objects.create(
         case=case,
         author=user,
@@ -783,8 +801,11 @@ def recompute_deadlines(case) -> list[Deadline]:
                 "source": rule.source,
                 "state": state,
                 "fulfilled_on": done,
-                "binding": case.received_in_designated_inbox
-                or not rule.binding_requires_designated_inbox,
+                # A withdrawn case binds no one; §24 binds only via the designated inbox.
+                "binding": case.state != State.WITHDRAWN
+                and (
+                    case.received_in_designated_inbox or not rule.binding_requires_designated_inbox
+                ),
             },
         )
         keep.append(deadline.pk)

@@ -1,0 +1,56 @@
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+
+from sagsbro.audit.services import verify_chain
+from sagsbro.cases.models import Case
+from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.cases.rules.workflow import State
+from sagsbro.core.demo import load_demo
+from sagsbro.organisations.models import Role, User
+
+
+@pytest.mark.django_db
+def test_demo_covers_every_subtype_state_and_role():
+    logins = load_demo(today=datetime.date(2026, 11, 26))
+
+    assert {login.username for login in logins} >= {"sagsbehandler.kbh", "laege.valby"}
+    subtypes = set(Case.objects.values_list("subtype", flat=True))
+    states = set(Case.objects.values_list("state", flat=True))
+    assert subtypes == {str(s) for s in Subtype}
+    assert states == {str(s) for s in State}
+    for code in ("101", "147", "751"):
+        assert Case.objects.filter(municipality__code=code).exists()
+    roles = set(User.objects.values_list("role", flat=True))
+    assert roles == {str(r) for r in Role}
+    purposes = set(
+        Case.objects.filter(subtype=Subtype.REHABILITERINGSTEAM).values_list("purpose", flat=True)
+    )
+    assert purposes >= {"ressourceforloeb", "fleksjob", "foertidspension", "jobafklaringsforloeb"}
+    assert verify_chain() is None
+
+    # The GP in Valby is the same doctor as the second coordinator in Hovedstaden.
+    valby = User.objects.get(username="laege.valby")
+    coordinator_2 = User.objects.get(username="koordinator2.hovedstaden")
+    assert valby.authorisation_id == coordinator_2.authorisation_id
+    assert not Case.objects.filter(
+        citizen__general_practitioner=valby, coordinator=coordinator_2
+    ).exists()
+
+    count = Case.objects.count()
+    assert load_demo() == []
+    assert Case.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_command_prints_logins_and_is_idempotent():
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "sagsbehandler.kbh" in out.getvalue()
+    assert "demo1234" in out.getvalue()
+
+    again = io.StringIO()
+    call_command("load_demo", stdout=again)
+    assert "Demodata er allerede indlæst." in again.getvalue()
