@@ -84,7 +84,18 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "sagsbro" / "static"]
+# Front-end packages come from npm (package.json, `npm ci`) and are served straight from
+# node_modules; they are never copied into the repository. The DKFDS stylesheet refers to
+# ../fonts and ../img, so those folders keep their places next to css/.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    BASE_DIR / "sagsbro" / "static",
+    ("dkfds/css", NODE_MODULES / "dkfds" / "dist" / "css"),
+    ("dkfds/js", NODE_MODULES / "dkfds" / "dist" / "js"),
+    ("dkfds/fonts", NODE_MODULES / "dkfds" / "dist" / "fonts"),
+    ("dkfds/img", NODE_MODULES / "dkfds" / "dist" / "img"),
+    ("htmx", NODE_MODULES / "htmx.org" / "dist"),
+]
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 STORAGES = {

@@ -1,0 +1,134 @@
+"""What the case page shows, tab by tab. Read-only; the tabs load only what they show."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from sagsbro.cases import services
+from sagsbro.cases.models import Case, Deadline
+from sagsbro.cases.rules.deadlines import DeadlineState, deadline_state
+from sagsbro.cases.rules.workflow import (
+    FINAL_STATES,
+    Role,
+    State,
+    Transition,
+    available_transitions,
+)
+from sagsbro.cases.worklist import DeadlineBadge, deadline_badge, masked_cpr
+from sagsbro.documents.models import Document
+from sagsbro.workdays.rules import WorkingDayCalendar
+
+TABS = (
+    ("overblik", "Overblik"),
+    ("dokumenter", "Dokumenter"),
+    ("sundhedskoordinator", "Sundhedskoordinator"),
+    ("historik", "Historik"),
+    ("noter", "Noter"),
+)
+TAB_NAMES = frozenset(name for name, _ in TABS)
+
+# Actions that end a case without an answer: never the highlighted button.
+DESTRUCTIVE = frozenset({"withdraw", "discard_draft"})
+
+DEADLINE_STATE_LABELS = {
+    DeadlineState.OPEN: "Åben",
+    DeadlineState.MET: "Overholdt",
+    DeadlineState.MISSED: "Overskredet",
+}
+
+
+def case_for_page(user, pk) -> Case | None:
+    """The case if the user may open its page; GPs see only what was sent to them (not here)."""
+    if user.role == Role.GENERAL_PRACTITIONER:
+        return None
+    return (
+        Case.objects.visible_to(user)
+        .select_related(
+            "citizen",
+            "caseworker",
+            "coordinator",
+            "specialist",
+            "municipality",
+            "region",
+            "parent",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass
+class DeadlineRow:
+    deadline: Deadline
+    state: DeadlineState
+    state_label: str
+    badge: DeadlineBadge | None
+
+
+def deadline_rows(case, today: datetime.date, calendar: WorkingDayCalendar) -> list[DeadlineRow]:
+    rows = []
+    for deadline in case.deadlines.order_by("due", "id"):
+        state = deadline_state(deadline.due, deadline.fulfilled_on, today)
+        is_open = deadline.fulfilled_on is None
+        badge = deadline_badge(deadline.due, today, calendar) if is_open else None
+        rows.append(DeadlineRow(deadline, state, DEADLINE_STATE_LABELS[state], badge))
+    return rows
+
+
+def tab_context(case, tab: str, user, today, calendar) -> dict[str, object]:
+    """The rows a tab shows."""
+    if tab == "overblik":
+        missing = []
+        if case.state in (State.DRAFT, State.RETURNED) and user.role == Role.CASEWORKER:
+            missing = services.missing_requirements(case)
+        return {"deadlines": deadline_rows(case, today, calendar), "missing": missing}
+    if tab == "dokumenter":
+        documents = (
+            Document.objects.visible_to(user)
+            .filter(case=case)
+            .select_related("uploaded_by", "blob")
+            .prefetch_related(Prefetch("shares"))
+            .order_by("uploaded_at", "id")
+        )
+        return {"documents": documents}
+    if tab == "sundhedskoordinator":
+        return {"advice": case.advice.select_related("author").order_by("created_at", "id")}
+    if tab == "historik":
+        return {"events": case.events.select_related("actor").order_by("at", "id")}
+    if tab == "noter":
+        notes = case.notes.select_related("author").order_by("created_at", "id")
+        return {"notes": notes, "can_add_note": case.state not in FINAL_STATES}
+    return {}
+
+
+@dataclass
+class ActionButton:
+    transition: Transition
+    primary: bool
+
+
+def action_buttons(transitions: list[Transition]) -> list[ActionButton]:
+    """The first action that moves the case on is the primary button; removing or withdrawing
+    a case never is."""
+    buttons = []
+    primary_given = False
+    for transition in transitions:
+        primary = not primary_given and transition.name not in DESTRUCTIVE
+        primary_given = primary_given or primary
+        buttons.append(ActionButton(transition, primary))
+    return buttons
+
+
+def page_context(case, user) -> dict[str, object]:
+    """What every tab shows around its content: the heading and the actions."""
+    transitions = available_transitions(case.subtype_enum, case.state_enum, Role(user.role))
+    return {
+        "case": case,
+        "citizen_cpr": masked_cpr(case.citizen.cpr),
+        "transitions": transitions,
+        "actions": action_buttons(transitions),
+        "tabs": TABS,
+    }

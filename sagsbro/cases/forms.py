@@ -1,0 +1,295 @@
+"""Forms for the case actions on the web pages. Each action maps to one service function."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+
+from sagsbro.cases import services
+from sagsbro.cases.rules.advice import RECOMMENDATION_LABELS, assert_no_benefit_advice
+from sagsbro.cases.rules.requirements import CONTACT_PREFERENCE_LABELS
+from sagsbro.organisations.models import Role, User
+
+DATE_ERRORS = {"required": "Angiv en dato.", "invalid": "Angiv en gyldig dato som dd.mm.åååå."}
+DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
+YES_NO = [("ja", "Ja"), ("nej", "Nej")]
+YES_NO_UNKNOWN = [("ja", "Ja"), ("nej", "Nej"), ("", "Ikke vurderet")]
+
+
+def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=help_text or "Skriv datoen som dd.mm.åååå, fx 14.03.2027.",
+        error_messages=DATE_ERRORS,
+        widget=forms.DateInput(format="%d.%m.%Y"),
+    )
+
+
+def _text(label: str, required_message: str, *, required: bool = True, help_text: str = ""):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=20000,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": required_message},
+    )
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"ja": True, "nej": False}.get(value)
+
+
+class ConfirmForm(forms.Form):
+    """An action that needs nothing but the click."""
+
+
+class ReasonForm(forms.Form):
+    reason = _text("Begrundelse", "Angiv en begrundelse.")
+
+
+class CommentForm(forms.Form):
+    comment = _text(
+        "Bemærkning til regionen",
+        "",
+        required=False,
+        help_text="Skriv fx hvilke oplysninger der er tilføjet.",
+    )
+
+
+class MeetingDateForm(forms.Form):
+    meeting_date = _date("Ny mødedato")
+    reason = _text("Begrundelse", "", required=False)
+
+
+class ReopenForm(forms.Form):
+    meeting_date = _date("Dato for det nye møde i rehabiliteringsteamet")
+
+
+class AppointmentForm(forms.Form):
+    appointment_date = _date("Dato for konsultationen")
+
+
+class ConsultationForm(forms.Form):
+    consultation_date = _date(
+        "Konsultationen blev holdt den",
+        required=False,
+        help_text="Skriv datoen som dd.mm.åååå. Tomt felt betyder i dag.",
+    )
+
+
+class ScreeningForm(forms.Form):
+    text = _text("Screeningstilbagemelding", "Skriv tilbagemeldingen.")
+    medically_clarified = forms.ChoiceField(
+        label="Er sagen lægefagligt tilstrækkeligt belyst?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Angiv, om sagen er lægefagligt tilstrækkeligt belyst."},
+    )
+    treatment_exhausted = forms.ChoiceField(
+        label="Er behandlingsmulighederne udtømt?",
+        choices=YES_NO_UNKNOWN,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+
+class WrittenAnswerForm(forms.Form):
+    """The coordinator's written answer. No field for benefits (BEK § 11, stk. 4)."""
+
+    text = _text("Skriftligt svar", "Skriv svaret.")
+    recommendations = forms.MultipleChoiceField(
+        label="Anbefalinger (BEK § 11, stk. 2)",
+        required=False,
+        choices=[(str(k), v) for k, v in RECOMMENDATION_LABELS.items()],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+assert_no_benefit_advice(WrittenAnswerForm.base_fields.keys())
+
+
+class AssignForm(forms.Form):
+    assignee = forms.TypedChoiceField(
+        label="Vælg person",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Vælg, hvem sagen skal tildeles."},
+    )
+
+    def __init__(self, *args, people: list[tuple[User, bool]], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        self.conflicted = {person.pk for person, conflicted in people if conflicted}
+        for person, conflicted in people:
+            label = person.get_full_name() or person.username
+            if person.title:
+                label += f", {person.title}"
+            if conflicted:
+                label += " – inhabil (BEK § 12, stk. 2)"
+            choices.append((person.pk, label))
+        self.fields["assignee"].choices = choices
+
+
+class NoteForm(forms.Form):
+    text = _text("Note", "Skriv en note.")
+    contact_preference = forms.ChoiceField(
+        label="Ønske om svar",
+        required=False,
+        choices=[("", "Ikke angivet")]
+        + [(str(k), v) for k, v in CONTACT_PREFERENCE_LABELS.items()],
+        widget=forms.RadioSelect,
+    )
+    contact_times = forms.CharField(
+        label="Kontakttider",
+        required=False,
+        max_length=200,
+        help_text="Hvornår kan du kontaktes, fx »man–ons kl. 9–12«.",
+    )
+
+
+@dataclass(frozen=True)
+class Action:
+    form_class: type[forms.Form]
+    # (user, case, cleaned_data, channel) -> the case to show afterwards
+    run: Callable
+    intro: str = ""
+    danger: bool = False
+
+
+def _person(pk, role):
+    return User.objects.filter(pk=pk, role=role).first()
+
+
+ACTIONS: dict[str, Action] = {
+    "send": Action(
+        ConfirmForm,
+        lambda u, c, d, ch: services.send_case(u, c, channel=ch),
+        "Sagen sendes elektronisk til regionens udpegede postkasse (BEK § 24).",
+    ),
+    "assign": Action(
+        AssignForm,
+        lambda u, c, d, ch: services.assign_coordinator(
+            u, c, _person(d["assignee"], Role.COORDINATOR), channel=ch
+        ),
+        "En sundhedskoordinator må ikke rådgive i en sag, hvor vedkommende er eller har været "
+        "borgerens læge eller behandler (BEK § 12, stk. 2).",
+    ),
+    "assign_specialist": Action(
+        AssignForm,
+        lambda u, c, d, ch: services.assign_specialist(
+            u, c, _person(d["assignee"], Role.CLINICAL_SPECIALIST), channel=ch
+        ),
+        "Samme person kan kun være sundhedskoordinator og foretage vurderingen, hvis borgeren "
+        "har givet samtykke (BEK § 13, stk. 3).",
+    ),
+    "return_for_information": Action(
+        ReasonForm,
+        lambda u, c, d, ch: services.return_for_information(u, c, d["reason"], channel=ch),
+        "Sagen sendes tilbage til kommunen. Skriv, hvilke oplysninger der mangler.",
+    ),
+    "resend": Action(
+        CommentForm,
+        lambda u, c, d, ch: services.resend_case(u, c, d.get("comment", ""), channel=ch),
+        "Sagen sendes igen til regionen med de nye oplysninger.",
+    ),
+    "withdraw": Action(
+        ReasonForm,
+        lambda u, c, d, ch: services.withdraw_case(u, c, d["reason"], channel=ch),
+        "Sagen trækkes tilbage og lukkes. Regionen får besked.",
+        danger=True,
+    ),
+    "discard_draft": Action(
+        ConfirmForm,
+        lambda u, c, d, ch: services.discard_draft(u, c, channel=ch),
+        "Kladden slettes. Det kan ikke fortrydes.",
+        danger=True,
+    ),
+    "postpone": Action(
+        MeetingDateForm,
+        lambda u, c, d, ch: services.postpone_meeting(
+            u, c, d["meeting_date"], d.get("reason", ""), channel=ch
+        ),
+        "Fristerne beregnes igen ud fra den nye mødedato (BEK § 21).",
+    ),
+    "screen": Action(
+        ScreeningForm,
+        lambda u, c, d, ch: services.record_screening(
+            u,
+            c,
+            text=d["text"],
+            medically_clarified=_yes_no(d["medically_clarified"]),
+            treatment_exhausted=_yes_no(d.get("treatment_exhausted", "")),
+            channel=ch,
+        ),
+        "Tilbagemeldingen går til sagsbehandleren. Sundhedskoordinatoren undersøger, "
+        "behandler og diagnosticerer ikke (BEK § 12, stk. 1).",
+    ),
+    "hold_meeting": Action(
+        ConfirmForm,
+        lambda u, c, d, ch: services.hold_meeting(u, c, channel=ch),
+        "Registrér, at rehabiliteringsteamets møde er holdt.",
+    ),
+    "send_indstilling": Action(
+        ConfirmForm,
+        lambda u, c, d, ch: services.send_indstilling(u, c, channel=ch),
+        "Indstillingen sendes til borgeren og til borgerens egen læge.",
+    ),
+    "answer": Action(
+        WrittenAnswerForm,
+        lambda u, c, d, ch: services.answer_in_writing(
+            u, c, text=d["text"], recommendations=d.get("recommendations", []), channel=ch
+        ),
+        "Svaret rådgiver ikke om, hvilken ydelse borgeren er berettiget til (BEK § 11, stk. 4).",
+    ),
+    "close": Action(
+        ConfirmForm,
+        lambda u, c, d, ch: services.close_case(u, c, channel=ch),
+        "Sagen afsluttes, fordi svaret er modtaget.",
+    ),
+    "notify_late_appointment": Action(
+        AppointmentForm,
+        lambda u, c, d, ch: services.notify_late_appointment(
+            u, c, d["appointment_date"], channel=ch
+        ),
+        "Sagsbehandleren skal orienteres, før borgeren indkaldes, når tiden ligger mere end "
+        "14 dage efter, at anmodningen kom.",
+    ),
+    "invite": Action(
+        AppointmentForm,
+        lambda u, c, d, ch: services.invite_citizen(u, c, d["appointment_date"], channel=ch),
+        "Sagsbehandleren får en kopi af indkaldelsen.",
+    ),
+    "hold_consultation": Action(
+        ConsultationForm,
+        lambda u, c, d, ch: services.hold_consultation(
+            u, c, d.get("consultation_date"), channel=ch
+        ),
+    ),
+    "deliver_certificate": Action(
+        ConfirmForm,
+        lambda u, c, d, ch: services.deliver_certificate(u, c, channel=ch),
+        "Speciallægeattesten (LÆ 275) sendes til kommunen og samtidig i kopi til borgerens "
+        "egen læge (BEK § 15, stk. 2).",
+    ),
+    "reopen_as_genforelaeggelse": Action(
+        ReopenForm,
+        lambda u, c, d, ch: services.reopen_as_genforelaeggelse(
+            u, c, d["meeting_date"], channel=ch
+        ),
+        "Der oprettes en genforelæggelsessag med sagens dokumenter. Den skal oprettes senest "
+        "5 hverdage før mødet.",
+    ),
+}
+
+
+def form_for(name: str, case, data=None) -> forms.Form:
+    action = ACTIONS[name]
+    if action.form_class is AssignForm:
+        role = Role.CLINICAL_SPECIALIST if name == "assign_specialist" else Role.COORDINATOR
+        return AssignForm(data, people=services.assignable_people(case, role))
+    return action.form_class(data)

@@ -1,0 +1,177 @@
+"""Web pages for cases: the worklist and the case page. Thin: read through `worklist` and
+`case_page`, audit what is shown, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sagsbro.audit.models import AuditEntry
+from sagsbro.audit.services import case_subject, record, record_many
+from sagsbro.cases import case_page, services
+from sagsbro.cases.forms import ACTIONS, NoteForm, form_for
+from sagsbro.cases.models import Case
+from sagsbro.cases.rules.workflow import TRANSITIONS
+from sagsbro.cases.worklist import (
+    AWAITING_MUNICIPALITY,
+    SORTS,
+    WorklistFilter,
+    build_worklist,
+    default_sort_for,
+    parse_filters,
+)
+from sagsbro.core.errors import ServiceError
+from sagsbro.workdays.services import configured_calendar
+
+
+def is_htmx_fragment_request(request) -> bool:
+    """An HTMX request for a fragment; history restores and boosted links get the full page."""
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+        and headers.get("HX-Boosted") != "true"
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def worklist(request):
+    user = request.user
+    filters = parse_filters(request.GET, default_sort_for(user))
+    fragment = is_htmx_fragment_request(request)
+    result = build_worklist(
+        user, filters, timezone.localdate(), configured_calendar(), table_only=fragment
+    )
+    record_many(
+        user,
+        AuditEntry.Action.LIST,
+        [case_subject(case) for case in result.shown_cases()],
+        channel="web",
+    )
+    context = {
+        "worklist": result,
+        "table": result.table,
+        "filters": filters,
+        "filter_form": WorklistFilter(),
+        "sorts": [(key, label) for key, (label, _) in SORTS.items()],
+        "awaiting_states": AWAITING_MUNICIPALITY,
+    }
+    template = "cases/worklist.html#case-results" if fragment else "cases/worklist.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _case_or_404(user, pk):
+    case = case_page.case_for_page(user, pk)
+    if case is None:
+        raise Http404
+    return case
+
+
+def _render_case(request, case, tab, *, status=200, **extra):
+    user = request.user
+    record(user, AuditEntry.Action.READ, case_subject(case), detail=f"fane {tab}", channel="web")
+    context = {
+        **case_page.page_context(case, user),
+        **case_page.tab_context(case, tab, user, timezone.localdate(), configured_calendar()),
+        "tab": tab,
+        **extra,
+    }
+    if tab == "noter" and "note_form" not in context:
+        context["note_form"] = NoteForm()
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_GET
+def case_detail(request, pk, tab="overblik"):
+    if tab not in case_page.TAB_NAMES:
+        raise Http404
+    return _render_case(request, _case_or_404(request.user, pk), tab)
+
+
+def _after_change(request, case):
+    """Back to the case, or to the worklist when the user can no longer see it."""
+    if Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
+        return redirect("cases:detail", pk=case.pk)
+    return redirect("cases:worklist")
+
+
+def _copy_field_errors(form, exc):
+    for field, errors in exc.fields.items():
+        if field in form.fields:
+            for error in errors:
+                form.add_error(field, error)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_action(request, pk, name):
+    """One case action: a confirmation or a small form, then the service function."""
+    user = request.user
+    case = _case_or_404(user, pk)
+    action = ACTIONS.get(name)
+    if action is None or name not in TRANSITIONS:
+        raise Http404
+    allowed = {t.name for t in case_page.page_context(case, user)["transitions"]}
+    transition = TRANSITIONS[name]
+    if name not in allowed:
+        messages.warning(request, f"Handlingen »{transition.label}« kan ikke udføres på sagen nu.")
+        return redirect("cases:detail", pk=case.pk)
+
+    form = form_for(name, case, request.POST if request.method == "POST" else None)
+    service_error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = action.run(user, case, form.cleaned_data, "web")
+        except ServiceError as exc:
+            service_error = exc
+            _copy_field_errors(form, exc)
+        else:
+            messages.success(request, f"{transition.label}: udført.")
+            return _after_change(request, result)
+
+    record(
+        user, AuditEntry.Action.READ, case_subject(case), detail=f"handling {name}", channel="web"
+    )
+    context = {
+        "case": case,
+        "citizen_cpr": case_page.masked_cpr(case.citizen.cpr),
+        "transition": transition,
+        "action": action,
+        "form": form,
+        "service_error": service_error,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/case_action.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def add_note(request, pk):
+    """Note fra kommune til samarbejdspartner, and the region's replies."""
+    case = _case_or_404(request.user, pk)
+    form = NoteForm(request.POST)
+    service_error = None
+    if form.is_valid():
+        try:
+            services.add_note(request.user, case, channel="web", **form.cleaned_data)
+        except ServiceError as exc:
+            service_error = exc
+            _copy_field_errors(form, exc)
+        else:
+            messages.success(request, "Noten er gemt.")
+            return redirect("cases:detail-tab", pk=case.pk, tab="noter")
+    return _render_case(
+        request, case, "noter", note_form=form, service_error=service_error, status=400
+    )

@@ -1,0 +1,357 @@
+"""What the web pages show of cases: the worklist per role and the deadline badges.
+
+Read-only. Every query starts from `Case.objects.visible_to(user)`, and the number of SQL
+queries does not grow with the number of cases: related rows are joined or prefetched.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+
+from sagsbro.cases.models import Case, CaseNote, Deadline
+from sagsbro.cases.rules.deadlines import working_days_left
+from sagsbro.cases.rules.requirements import SUBTYPE_LABELS, ContactPreference
+from sagsbro.cases.rules.workflow import FINAL_STATES, STATE_LABELS, State
+from sagsbro.organisations.models import Role, User
+from sagsbro.workdays.rules import WorkingDayCalendar
+
+PAGE_SIZE = 25
+BOX_SIZE = 10
+
+# Deadlines within this many working days are flagged.
+DUE_SOON_WORKING_DAYS = 2
+
+ALL_OPEN = ""
+ALL_STATES = "alle"
+
+SORTS = {
+    "frist": ("Næste frist", (F("next_due").asc(nulls_last=True), "meeting_date", "id")),
+    "moede": (
+        "Mødedato",
+        (F("meeting_date").asc(nulls_last=True), F("next_due").asc(nulls_last=True), "id"),
+    ),
+    "nyeste": ("Senest oprettet", ("-created_at", "-id")),
+    "sagsnummer": ("Sagsnummer", ("reference",)),
+}
+
+# What the municipality has to do next when a case waits for it.
+AWAITING_MUNICIPALITY = {
+    State.RETURNED: "Send sagen igen med de manglende oplysninger",
+    State.ANSWERED: "Læs svaret, og afslut sagen",
+    State.MEETING_HELD: "Send indstillingen til borgeren og egen læge",
+}
+
+REGIONAL_LIST_ROLES = frozenset({Role.SECRETARIAT, Role.COORDINATOR, Role.CLINICAL_SPECIALIST})
+MUNICIPAL_LIST_ROLES = frozenset({Role.CASEWORKER, Role.TEAM_MEMBER})
+ROLES_WITH_CASE_LIST = REGIONAL_LIST_ROLES | MUNICIPAL_LIST_ROLES
+
+
+def masked_cpr(cpr: str) -> str:
+    """DDMMÅÅ-XXXX: the birth date part only; the serial number is never shown."""
+    digits = "".join(ch for ch in cpr or "" if ch.isdigit())
+    return f"{digits[:6]}-XXXX" if len(digits) >= 6 else "XXXXXX-XXXX"
+
+
+# --- deadline badges --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineBadge:
+    """How urgent a due date is, in working days, for a badge next to the date."""
+
+    due: datetime.date
+    days_left: int
+
+    @property
+    def level(self) -> str:
+        if self.days_left < 0:
+            return "overdue"
+        if self.days_left == 0:
+            return "today"
+        if self.days_left <= DUE_SOON_WORKING_DAYS:
+            return "soon"
+        return ""
+
+    @property
+    def css_class(self) -> str:
+        return {"overdue": "badge-error", "today": "badge-warning", "soon": "badge-info"}.get(
+            self.level, ""
+        )
+
+    @property
+    def text(self) -> str:
+        days = abs(self.days_left)
+        unit = "hverdag" if days == 1 else "hverdage"
+        if self.level == "overdue":
+            return f"Overskredet med {days} {unit}"
+        if self.level == "today":
+            return "Frist i dag"
+        if self.level == "soon":
+            return f"Frist om {days} {unit}"
+        return ""
+
+
+def deadline_badge(
+    due: datetime.date | None, today: datetime.date, calendar: WorkingDayCalendar
+) -> DeadlineBadge | None:
+    if due is None:
+        return None
+    return DeadlineBadge(due=due, days_left=working_days_left(due, today, calendar))
+
+
+def decorate(cases, today: datetime.date, calendar: WorkingDayCalendar) -> list[Case]:
+    """Attach the next open deadline and its badge to each case (from prefetched rows)."""
+    rows = list(cases)
+    for case in rows:
+        open_deadlines = getattr(case, "open_deadlines", [])
+        case.next_deadline = open_deadlines[0] if open_deadlines else None
+        case.badge = deadline_badge(
+            case.next_deadline.due if case.next_deadline else None, today, calendar
+        )
+        case.masked_cpr = masked_cpr(case.citizen.cpr)
+    return rows
+
+
+def _open_deadlines():
+    return Deadline.objects.filter(fulfilled_on__isnull=True, due__isnull=False).order_by(
+        "due", "id"
+    )
+
+
+def cases_for(user):
+    """The user's visible cases with everything a list row shows, joined or prefetched."""
+    next_due = _open_deadlines().filter(case=OuterRef("pk")).values("due")[:1]
+    return (
+        Case.objects.visible_to(user)
+        .select_related("citizen", "caseworker", "coordinator", "specialist", "municipality")
+        .annotate(next_due=Subquery(next_due))
+        .prefetch_related(
+            Prefetch("deadlines", queryset=_open_deadlines(), to_attr="open_deadlines")
+        )
+    )
+
+
+# --- filters ----------------------------------------------------------------------------------
+
+
+def _state_choices():
+    return [(ALL_OPEN, "Alle åbne sager"), (ALL_STATES, "Alle sager")] + [
+        (str(state), label) for state, label in STATE_LABELS.items()
+    ]
+
+
+def _subtype_choices():
+    return [("", "Alle undertyper")] + [(str(k), v) for k, v in SUBTYPE_LABELS.items()]
+
+
+class WorklistFilter(forms.Form):
+    """GET parameters of the worklist."""
+
+    status = forms.ChoiceField(label="Status", required=False, choices=_state_choices)
+    undertype = forms.ChoiceField(label="Undertype", required=False, choices=_subtype_choices)
+    sortering = forms.ChoiceField(
+        label="Sortér efter",
+        required=False,
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+    )
+    side = forms.IntegerField(required=False, min_value=1)
+
+
+def parse_filters(params, default_sort: str) -> dict[str, object]:
+    """The worklist's filters from GET parameters; an invalid value falls back to its default."""
+    values: dict[str, object] = {
+        "status": ALL_OPEN,
+        "undertype": "",
+        "sortering": default_sort,
+        "side": 1,
+    }
+    form = WorklistFilter(params)
+    form.is_valid()
+    for name, value in form.cleaned_data.items():
+        if value not in (None, ""):
+            values[name] = value
+    return values
+
+
+def default_sort_for(user) -> str:
+    return "moede" if user.role in REGIONAL_LIST_ROLES else "frist"
+
+
+# --- the pieces of the worklist ---------------------------------------------------------------
+
+
+@dataclass
+class StateCount:
+    state: str
+    label: str
+    count: int
+
+
+@dataclass
+class CaseTable:
+    rows: list[Case]
+    page: object
+    total: int
+    state_counts: list[StateCount]
+    open_total: int
+    filters: dict[str, object]
+
+
+@dataclass
+class Box:
+    rows: list[Case]
+    total: int
+
+
+@dataclass
+class WorkloadRow:
+    coordinator: User
+    open_cases: int
+
+
+@dataclass
+class Worklist:
+    table: CaseTable | None = None
+    awaiting: Box | None = None
+    inbox: Box | None = None
+    contact: Box | None = None
+    workload: list[WorkloadRow] = field(default_factory=list)
+
+    def shown_cases(self) -> list[Case]:
+        """Every case row on the page, once each (for the audit log)."""
+        seen: dict[int, Case] = {}
+        parts = [self.table, self.awaiting, self.inbox, self.contact]
+        for part in parts:
+            if part is not None:
+                for case in part.rows:
+                    seen.setdefault(case.pk, case)
+        return list(seen.values())
+
+
+def case_table(user, filters: dict[str, object], today, calendar) -> CaseTable:
+    visible = cases_for(user)
+    subtype = filters["undertype"]
+    if subtype:
+        visible = visible.filter(subtype=subtype)
+
+    counts = dict(
+        Case.objects.visible_to(user)
+        .filter(**({"subtype": subtype} if subtype else {}))
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
+    )
+    state_counts = [
+        StateCount(str(state), label, counts.get(str(state), 0))
+        for state, label in STATE_LABELS.items()
+        if counts.get(str(state))
+    ]
+    open_total = sum(c.count for c in state_counts if State(c.state) not in FINAL_STATES)
+
+    status = filters["status"]
+    if status == ALL_OPEN:
+        visible = visible.exclude(state__in=[str(s) for s in FINAL_STATES])
+    elif status != ALL_STATES:
+        visible = visible.filter(state=status)
+    visible = visible.order_by(*SORTS[str(filters["sortering"])][1])
+
+    paginator = Paginator(visible, PAGE_SIZE)
+    page = paginator.get_page(filters["side"])
+    rows = decorate(page.object_list, today, calendar)
+    return CaseTable(
+        rows=rows,
+        page=page,
+        total=paginator.count,
+        state_counts=state_counts,
+        open_total=open_total,
+        filters=filters,
+    )
+
+
+def _box(queryset, today, calendar) -> Box:
+    # Always counted, so the number of queries does not depend on how many cases there are.
+    return Box(rows=decorate(queryset[:BOX_SIZE], today, calendar), total=queryset.count())
+
+
+def awaiting_municipality(user, today, calendar) -> Box:
+    queryset = (
+        cases_for(user)
+        .filter(state__in=[str(s) for s in AWAITING_MUNICIPALITY])
+        .order_by(F("next_due").asc(nulls_last=True), "updated_at", "id")
+    )
+    box = _box(queryset, today, calendar)
+    for case in box.rows:
+        case.next_step = AWAITING_MUNICIPALITY[State(case.state)]
+    return box
+
+
+def secretariat_inbox(user, today, calendar) -> Box:
+    queryset = (
+        cases_for(user)
+        .filter(state=State.SENT)
+        .order_by(F("next_due").asc(nulls_last=True), "received_at", "id")
+    )
+    return _box(queryset, today, calendar)
+
+
+def contact_wanted(user, today, calendar) -> Box:
+    """Open cases where the municipality asks for a phone or virtual contact first."""
+    wanted = str(ContactPreference.CONTACT_FIRST)
+    note_asks = CaseNote.objects.filter(case=OuterRef("pk"), contact_preference=wanted)
+    queryset = (
+        cases_for(user)
+        .exclude(state__in=[str(s) for s in FINAL_STATES])
+        .filter(Q(contact_preference=wanted) | Exists(note_asks))
+        .prefetch_related(
+            Prefetch(
+                "notes",
+                queryset=CaseNote.objects.filter(contact_preference=wanted).order_by(
+                    "-created_at", "-id"
+                ),
+                to_attr="contact_notes",
+            )
+        )
+        .order_by(F("next_due").asc(nulls_last=True), "id")
+    )
+    box = _box(queryset, today, calendar)
+    for case in box.rows:
+        latest = case.contact_notes[0] if case.contact_notes else None
+        case.wanted_contact_times = (latest.contact_times if latest else "") or case.contact_times
+    return box
+
+
+def coordinator_workload(user) -> list[WorkloadRow]:
+    """Open cases per coordinator of the secretariat's region, the idle ones included."""
+    counts = dict(
+        Case.objects.visible_to(user)
+        .exclude(state__in=[str(s) for s in FINAL_STATES])
+        .exclude(coordinator__isnull=True)
+        .values_list("coordinator")
+        .annotate(n=Count("id"))
+        .values_list("coordinator", "n")
+    )
+    coordinators = User.objects.filter(
+        region_id=user.region_id, role=Role.COORDINATOR, is_active=True
+    ).order_by("first_name", "last_name", "id")
+    return [WorkloadRow(person, counts.get(person.pk, 0)) for person in coordinators]
+
+
+def build_worklist(user, filters, today, calendar, *, table_only=False) -> Worklist:
+    worklist = Worklist()
+    if user.role not in ROLES_WITH_CASE_LIST:
+        return worklist
+    worklist.table = case_table(user, filters, today, calendar)
+    if table_only:
+        return worklist
+    if user.role in MUNICIPAL_LIST_ROLES:
+        worklist.awaiting = awaiting_municipality(user, today, calendar)
+    elif user.role == Role.SECRETARIAT:
+        worklist.inbox = secretariat_inbox(user, today, calendar)
+        worklist.contact = contact_wanted(user, today, calendar)
+        worklist.workload = coordinator_workload(user)
+    return worklist

@@ -1,0 +1,11 @@
+"""Logging in and out of the web pages."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from sagsbro.organisations import views
+
+urlpatterns = [
+    path("login/", views.SagsbroLoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
+]
