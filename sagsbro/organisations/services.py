@@ -80,22 +80,38 @@ KLINISK_FUNKTION_NAMES = {
 
 @transaction.atomic
 def load_reference_data() -> None:
-    """Create or update the five regions and 98 municipalities (idempotent)."""
+    """Create the five regions and 98 municipalities, or bring existing rows up to date."""
     from sagsbro.organisations.models import Municipality, Region
     from sagsbro.organisations.reference_data import MUNICIPALITIES, REGIONS
 
-    regions = {}
+    existing = {r.code: r for r in Region.objects.all()}
     for data in REGIONS:
-        regions[data.code], _ = Region.objects.update_or_create(
-            code=data.code,
-            defaults={
-                "name": data.name,
-                "inhabitants": data.inhabitants_2014,
-                "klinisk_funktion_name": KLINISK_FUNKTION_NAMES[data.code],
-                "designated_inbox": f"klinisk.funktion.{data.code}@sagsbro.dk",
-            },
-        )
+        region = existing.get(data.code) or Region(code=data.code)
+        region.name = data.name
+        region.inhabitants = data.inhabitants_2014
+        region.klinisk_funktion_name = KLINISK_FUNKTION_NAMES[data.code]
+        region.designated_inbox = f"klinisk.funktion.{data.code}@sagsbro.dk"
+        existing[data.code] = region
+    Region.objects.bulk_create([r for r in existing.values() if r.pk is None])
+    Region.objects.bulk_update(
+        [r for r in existing.values() if r.pk is not None],
+        ["name", "inhabitants", "klinisk_funktion_name", "designated_inbox"],
+    )
+    regions = {r.code: r for r in Region.objects.all()}
+    municipalities = {m.code: m for m in Municipality.objects.all()}
+    new, changed = [], []
     for data in MUNICIPALITIES:
-        Municipality.objects.update_or_create(
-            code=data.code, defaults={"name": data.name, "region": regions[data.region_code]}
-        )
+        municipality = municipalities.get(data.code)
+        if municipality is None:
+            new.append(
+                Municipality(code=data.code, name=data.name, region=regions[data.region_code])
+            )
+        elif (municipality.name, municipality.region_id) != (
+            data.name,
+            regions[data.region_code].pk,
+        ):
+            municipality.name = data.name
+            municipality.region = regions[data.region_code]
+            changed.append(municipality)
+    Municipality.objects.bulk_create(new)
+    Municipality.objects.bulk_update(changed, ["name", "region"])

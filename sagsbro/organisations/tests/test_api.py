@@ -50,3 +50,15 @@ def test_reference_data_needs_log_in_and_lists_all_municipalities(side_a):
         "Region Syddanmark",
     ]
     assert sum(r["inhabitants"] for r in regions) == 5_602_536
+
+
+def test_reference_data_loads_idempotently(db):
+    from sagsbro.organisations.models import Municipality, Region
+    from sagsbro.organisations.services import load_reference_data
+
+    load_reference_data()
+    Municipality.objects.filter(code="101").update(name="Forkert navn")
+    load_reference_data()
+    assert Region.objects.count() == 5
+    assert Municipality.objects.count() == 98
+    assert Municipality.objects.get(code="101").name == "Københavns Kommune"
