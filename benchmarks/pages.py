@@ -1,0 +1,99 @@
+"""Server time of the main pages with the demo data, per role.
+
+Renders each page through Django's full request stack (middleware, sessions, templates,
+database) in-process, so the figures are server time without the network. The log-in page
+is the baseline: every page's median is also printed as a ratio to it, so a slower or faster
+machine shows in the baseline rather than in the verdict.
+
+    .venv/bin/python benchmarks/pages.py            # SQLite in a temporary file
+    DATABASE_URL=postgres://… .venv/bin/python benchmarks/pages.py
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sagsbro.settings.demo")
+if "DATABASE_URL" not in os.environ:
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/benchmark.sqlite3"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from sagsbro.cases.models import Case  # noqa: E402
+from sagsbro.organisations.models import User  # noqa: E402
+
+TARGET_MS = 300
+ROUNDS = 30
+
+
+def measure(client, url):
+    client.get(url)  # warm caches and template loading once
+    times = []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    settings.DEBUG = True
+    reset_queries()
+    client.get(url)
+    queries = len(connection.queries)
+    settings.DEBUG = False
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1], queries
+
+
+def main():
+    settings.ALLOWED_HOSTS = ["testserver"]
+    call_command("migrate", verbosity=0)
+    if not Case.objects.exists():
+        call_command("load_demo", stdout=open(os.devnull, "w"))
+    settings.DEBUG = False
+
+    anonymous = Client()
+    base_median, base_p95, base_queries = measure(anonymous, "/login/")
+    rows = [("baseline", "/login/", base_median, base_p95, base_queries)]
+
+    def case_of(user):
+        return Case.objects.visible_to(user).order_by("pk").first()
+
+    for username in ("sagsbehandler.kbh", "sekretariat.hovedstaden", "koordinator.hovedstaden"):
+        user = User.objects.get(username=username)
+        client = Client()
+        client.force_login(user)
+        case = case_of(user)
+        urls = ["/", "/?state=assigned&sort=due"]
+        if case is not None:
+            urls += [f"/sager/{case.pk}/{tab}/" for tab in
+                     ("overblik", "dokumenter", "sundhedskoordinator", "historik", "noter")]
+        for url in urls:
+            median, p95, queries = measure(client, url)
+            rows.append((username, url, median, p95, queries))
+
+    print(f"Server time per page, {ROUNDS} rounds, {connection.vendor}; "
+          f"{Case.objects.count()} cases in the database")
+    print(f"{'user':<26}{'page':<34}{'median ms':>10}{'p95 ms':>9}{'× login':>9}{'SQL':>6}")
+    worst = 0.0
+    for user, url, median, p95, queries in rows:
+        worst = max(worst, p95) if user != "baseline" else worst
+        print(f"{user:<26}{url:<34}{median:>10.1f}{p95:>9.1f}"
+              f"{median / base_median:>9.1f}{queries:>6}")
+    verdict = "within" if worst < TARGET_MS else "OVER"
+    print(f"slowest p95: {worst:.1f} ms — {verdict} the {TARGET_MS} ms target")
+    return 0 if worst < TARGET_MS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
