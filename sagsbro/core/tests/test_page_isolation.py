@@ -1,0 +1,108 @@
+"""Every web page, walked as every role of another organisation and anonymously, shows none
+of a citizen's data and changes nothing. Pages are found from the URL configuration, so a new
+page is covered the day it is added; a URL parameter this test cannot fill fails it."""
+
+import re
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from sagsbro.audit.models import AuditEntry
+from sagsbro.cases import services as case_services
+from sagsbro.cases.models import Case, CaseEvent, CaseNote, Consent
+from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.conftest import assigned_case
+from sagsbro.documents.models import Document
+
+# Pages open to anyone: they show no citizen data.
+PUBLIC = {"login/", "logout/"}
+PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+
+
+def page_patterns():
+    found = []
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                found.append(prefix + str(entry.pattern))
+
+    walk(get_resolver().url_patterns, "")
+    return [p for p in found if not p.startswith(("api/", "static/", "media/"))]
+
+
+def fill(pattern, values):
+    def value(match):
+        name = match.group("name")
+        assert name in values, f"teach the page-isolation test the URL parameter <{name}>"
+        return str(values[name])
+
+    return "/" + PARAMETER.sub(value, pattern)
+
+
+def snapshot():
+    return (
+        list(Case.objects.order_by("pk").values_list("state", "meeting_date", "question")),
+        CaseEvent.objects.count(),
+        CaseNote.objects.count(),
+        Document.objects.count(),
+        Consent.objects.count(),
+    )
+
+
+def test_pages_are_restricted(side_a, side_b, client):
+    case = assigned_case(side_a, Subtype.LOEBENDE_SAG)
+    case_services.add_note(side_a.caseworker, case, text="Hemmelig note om helbred")
+    values = {
+        "pk": case.pk,
+        "tab": "overblik",
+        "name": "send",
+        "document_pk": case.documents.first().pk,
+        "consent_pk": Consent.objects.filter(citizen=case.citizen).first().pk,
+    }
+    secrets = [
+        side_a.citizen.name,
+        side_a.citizen.cpr,
+        case.reference,
+        case.question,
+        "Hemmelig note om helbred",
+    ]
+    patterns = page_patterns()
+    assert len(patterns) >= 5
+    before = snapshot()
+    checked = 0
+    for user in [None, *side_b.users(), side_a.coordinator_2, side_a.gp]:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for pattern in patterns:
+            if pattern in PUBLIC:
+                continue
+            url = fill(pattern, values)
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                checked += 1
+                who = getattr(user, "username", "anonym")
+                if user is None:
+                    assert response.status_code in (302, 403, 404, 405), (who, method, url)
+                    if response.status_code == 302:
+                        assert response["Location"].startswith("/login/"), (who, url)
+                    continue
+                assert response.status_code in (200, 302, 400, 403, 404, 405), (
+                    who,
+                    method,
+                    url,
+                    response.status_code,
+                )
+                text = response.content.decode(errors="replace")
+                for secret in secrets:
+                    assert secret not in text, (who, method, url, secret)
+    assert checked > 50
+    assert snapshot() == before
+    # No read of side A's case was recorded for anyone but side A.
+    assert (
+        not AuditEntry.objects.filter(case_id=case.pk, action="read")
+        .exclude(user__in=[side_a.caseworker, side_a.secretariat, side_a.coordinator])
+        .exists()
+    )
