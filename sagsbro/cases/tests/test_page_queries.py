@@ -1,0 +1,38 @@
+"""A case page's number of SQL queries does not grow with what it shows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sagsbro.cases import services
+from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.conftest import assigned_case, attach
+from sagsbro.documents.rules import Category
+
+
+def queries_for(client, url):
+    client.get(url)  # the first request warms per-process caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def grow(side, case, n):
+    for i in range(n):
+        attach(side.caseworker, case, Category.OTHER_HEALTH_INFORMATION, text=f"bilag {i}")
+        services.add_note(side.caseworker, case, text=f"note {i}", contact_times="9-11")
+
+
+@pytest.mark.parametrize(
+    "tab", ["overblik", "dokumenter", "sundhedskoordinator", "historik", "noter"]
+)
+def test_case_page_queries_do_not_grow(side_a, client, tab):
+    small = assigned_case(side_a, Subtype.LOEBENDE_SAG)
+    large = assigned_case(side_a, Subtype.LOEBENDE_SAG)
+    grow(side_a, small, 2)
+    grow(side_a, large, 12)
+    client.force_login(side_a.caseworker)
+    assert queries_for(client, f"/sager/{small.pk}/{tab}/") == queries_for(
+        client, f"/sager/{large.pk}/{tab}/"
+    )
