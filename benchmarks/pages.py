@@ -76,20 +76,25 @@ def main():
         case = case_of(user)
         urls = ["/", "/?state=assigned&sort=due"]
         if case is not None:
-            urls += [f"/sager/{case.pk}/{tab}/" for tab in
-                     ("overblik", "dokumenter", "sundhedskoordinator", "historik", "noter")]
+            urls += [
+                f"/sager/{case.pk}/{tab}/"
+                for tab in ("overblik", "dokumenter", "sundhedskoordinator", "historik", "noter")
+            ]
         for url in urls:
             median, p95, queries = measure(client, url)
             rows.append((username, url, median, p95, queries))
 
-    print(f"Server time per page, {ROUNDS} rounds, {connection.vendor}; "
-          f"{Case.objects.count()} cases in the database")
+    print(
+        f"Server time per page, {ROUNDS} rounds, {connection.vendor}; "
+        f"{Case.objects.count()} cases in the database"
+    )
     print(f"{'user':<26}{'page':<34}{'median ms':>10}{'p95 ms':>9}{'× login':>9}{'SQL':>6}")
     worst = 0.0
     for user, url, median, p95, queries in rows:
         worst = max(worst, p95) if user != "baseline" else worst
-        print(f"{user:<26}{url:<34}{median:>10.1f}{p95:>9.1f}"
-              f"{median / base_median:>9.1f}{queries:>6}")
+        print(
+            f"{user:<26}{url:<34}{median:>10.1f}{p95:>9.1f}{median / base_median:>9.1f}{queries:>6}"
+        )
     verdict = "within" if worst < TARGET_MS else "OVER"
     print(f"slowest p95: {worst:.1f} ms — {verdict} the {TARGET_MS} ms target")
     return 0 if worst < TARGET_MS else 1
