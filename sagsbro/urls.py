@@ -7,4 +7,5 @@ urlpatterns = [
     path("api/v1/", include("sagsbro.api_urls")),
     path("", include("sagsbro.organisations.urls")),
     path("", include("sagsbro.cases.urls")),
+    path("", include("sagsbro.workdays.urls")),
 ]

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 
 from sagsbro.cases import services
 from sagsbro.cases.models import Case, Deadline
+from sagsbro.cases.rules.advice import RECOMMENDATION_LABELS
 from sagsbro.cases.rules.deadlines import DeadlineState, deadline_state
 from sagsbro.cases.rules.workflow import (
     FINAL_STATES,
@@ -95,7 +96,12 @@ def tab_context(case, tab: str, user, today, calendar) -> dict[str, object]:
         )
         return {"documents": documents}
     if tab == "sundhedskoordinator":
-        return {"advice": case.advice.select_related("author").order_by("created_at", "id")}
+        advice = list(case.advice.select_related("author").order_by("created_at", "id"))
+        for item in advice:
+            item.recommendation_labels = [
+                RECOMMENDATION_LABELS.get(r, r) for r in item.recommendations
+            ]
+        return {"advice": advice}
     if tab == "historik":
         return {"events": case.events.select_related("actor").order_by("at", "id")}
     if tab == "noter":

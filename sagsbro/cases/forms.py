@@ -99,14 +99,32 @@ class ScreeningForm(forms.Form):
 
 
 class WrittenAnswerForm(forms.Form):
-    """The coordinator's written answer. No field for benefits (BEK § 11, stk. 4)."""
+    """The coordinator's written answer: the recommendations of BEK § 11, stk. 2, then the
+    reasons in free text. No field for benefits (BEK § 11, stk. 4)."""
 
-    text = _text("Skriftligt svar", "Skriv svaret.")
+    # Ongoing cases (løbende sager, BEK § 11) get the reminder of § 11, stk. 4 on the form.
+    BENEFIT_REMINDER_SUBTYPES = frozenset({"loebende_sag", "jobafklaring_4aar"})
+    BENEFIT_REMINDER = (
+        "Sundhedskoordinatoren rådgiver ikke om, hvilken forsørgelsesydelse borgeren har ret "
+        "til (BEK § 11, stk. 4)."
+    )
+
     recommendations = forms.MultipleChoiceField(
         label="Anbefalinger (BEK § 11, stk. 2)",
         required=False,
         choices=[(str(k), v) for k, v in RECOMMENDATION_LABELS.items()],
         widget=forms.CheckboxSelectMultiple,
+        help_text="Vælg de anbefalinger, der gælder. Du kan vælge flere eller ingen.",
+        error_messages={
+            "invalid_choice": "»%(value)s« er ikke en af anbefalingerne. Vælg blandt listen.",
+            "invalid_list": "Vælg anbefalingerne i listen.",
+        },
+    )
+    text = _text(
+        "Begrundelse og rådgivning",
+        "Skriv begrundelse og rådgivning.",
+        help_text="Skriv den sundhedsfaglige begrundelse og rådgivningen til kommunen. "
+        "Svaret lægges på sagen som PDF.",
     )
 
 

@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import case_subject, record, record_many
 from sagsbro.cases import case_page, services
+from sagsbro.cases.create_flow import tab_extras
 from sagsbro.cases.forms import ACTIONS, NoteForm, form_for
 from sagsbro.cases.models import Case
 from sagsbro.cases.rules.workflow import TRANSITIONS
@@ -25,6 +27,7 @@ from sagsbro.cases.worklist import (
     parse_filters,
 )
 from sagsbro.core.errors import ServiceError
+from sagsbro.documents.generation import enqueue_written_answer_pdf
 from sagsbro.workdays.services import configured_calendar
 
 
@@ -86,6 +89,8 @@ def _render_case(request, case, tab, *, status=200, **extra):
     }
     if tab == "noter" and "note_form" not in context:
         context["note_form"] = NoteForm()
+    for key, value in tab_extras(case, tab, user).items():
+        context.setdefault(key, value)
     return render(request, "cases/case_detail.html", context, status=status)
 
 
@@ -132,7 +137,11 @@ def case_action(request, pk, name):
     service_error = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = action.run(user, case, form.cleaned_data, "web")
+            with transaction.atomic():
+                result = action.run(user, case, form.cleaned_data, "web")
+                if name == "answer":
+                    # The answer's PDF is queued in the answer's own transaction.
+                    enqueue_written_answer_pdf(result.advice.last())
         except ServiceError as exc:
             service_error = exc
             _copy_field_errors(form, exc)
@@ -152,7 +161,8 @@ def case_action(request, pk, name):
         "service_error": service_error,
     }
     status = 400 if request.method == "POST" else 200
-    return render(request, "cases/case_action.html", context, status=status)
+    template = "cases/answer_form.html" if name == "answer" else "cases/case_action.html"
+    return render(request, template, context, status=status)
 
 
 @never_cache

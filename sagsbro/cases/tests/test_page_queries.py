@@ -36,3 +36,14 @@ def test_case_page_queries_do_not_grow(side_a, client, tab):
     assert queries_for(client, f"/sager/{small.pk}/{tab}/") == queries_for(
         client, f"/sager/{large.pk}/{tab}/"
     )
+
+
+def test_advice_tab_shows_recommendations_in_danish(side_a, client):
+    case = assigned_case(side_a, Subtype.LOEBENDE_SAG)
+    services.answer_in_writing(
+        side_a.coordinator, case, text="Kan fortsætte", recommendations=["continue_plan"]
+    )
+    client.force_login(side_a.caseworker)
+    page = client.get(f"/sager/{case.pk}/sundhedskoordinator/").content.decode()
+    assert "continue_plan" not in page
+    assert "Borgeren kan fortsætte i ressourceforløb" in page

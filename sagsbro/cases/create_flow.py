@@ -1,0 +1,581 @@
+"""Creating and preparing a case before it is sent: which fields each subtype asks for, the
+checklist of what the case must carry, the consents shown with it, and the forms of the pages
+that create and edit drafts. The forms only collect input; the services decide."""
+
+from __future__ import annotations
+
+import datetime
+import mimetypes
+from dataclasses import dataclass
+
+from django import forms
+from django.utils import timezone
+
+from sagsbro.cases.forms import DATE_INPUT_FORMATS
+from sagsbro.cases.models import Consent
+from sagsbro.cases.rules.consent import SCOPE_LABELS, ConsentScope
+from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.cases.rules.requirements import (
+    CONTACT_PREFERENCE_LABELS,
+    PURPOSE_LABELS,
+    REQUIREMENTS,
+    SUBTYPE_LABELS,
+    ContactPreference,
+    Missing,
+    missing_for_sending,
+)
+from sagsbro.cases.rules.workflow import FINAL_STATES, TEAM_SUBTYPES, Role, State
+from sagsbro.cases.services import EDITABLE_FIELDS
+from sagsbro.cases.worklist import masked_cpr
+from sagsbro.documents.rules import CATEGORY_LABELS, Category
+from sagsbro.documents.services import REGIONAL_CATEGORIES
+from sagsbro.organisations.models import Citizen, User
+
+# --- subtypes -------------------------------------------------------------------------------
+
+# One line each, shown under the subtype's name when a case is created.
+SUBTYPE_EXPLANATIONS: dict[Subtype, str] = {
+    Subtype.REHABILITERINGSTEAM: "Ny sag til rehabiliteringsteamet. Sundhedskoordinatoren skal "
+    "have sagen senest 10 arbejdsdage før mødet.",
+    Subtype.LOEBENDE_SAG: "Skriftligt svar fra sundhedskoordinatoren til en borger i "
+    "ressourceforløb, fleksjob, jobafklaringsforløb eller sygedagpenge, kategori 3.",
+    Subtype.RET_TIL_SUNDHEDSKOORDINATOR: "Borger i ressourceforløb, der mener, at et konkret "
+    "beskæftigelsestilbud ikke tager hensyn til helbredet.",
+    Subtype.AABENBAR_FOERTIDSPENSION: "Udtalelse om, hvorvidt det er åbenbart, at borgerens "
+    "arbejdsevne ikke kan forbedres, uden behandling i rehabiliteringsteamet (BEK § 10).",
+    Subtype.KLINISK_FUNKTION: "Anmodning om konsultation og speciallægeattest (LÆ 275) fra "
+    "klinisk funktion, vedlagt LÆ 271.",
+    Subtype.SENIORPENSION: "Rådgivning om, hvorvidt borgeren kan varetage sit seneste job "
+    "(BEK §§ 26–27).",
+    Subtype.JOBAFKLARING_4AAR: "Samtale mellem sundhedskoordinator og borger, når der er risiko "
+    "for, at borgeren stadig er uarbejdsdygtig 4 år efter sygedagpengenes ophør.",
+    Subtype.GENFORELAEGGELSE: "Ressourceforløbssag, der skal tilbage til rehabiliteringsteamet. "
+    "Oprettes fra den tidligere sag.",
+}
+
+# A genforelæggelse is created from the earlier case (procedure Genforelæggelse).
+CREATABLE_SUBTYPES = tuple(s for s in SUBTYPE_LABELS if s != Subtype.GENFORELAEGGELSE)
+
+DATE_HELP = "Skriv datoen som dd-mm-åååå, fx 10-03-2027, eller som åååå-mm-dd."
+DATE_ERRORS = {"invalid": "Skriv en gyldig dato som dd-mm-åååå, fx 10-03-2027."}
+
+
+def _date_field(label: str, help_text: str, *, required: bool = False) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=help_text,
+        error_messages={**DATE_ERRORS, "required": "Skriv en dato."},
+        widget=forms.DateInput(format="%d-%m-%Y"),
+    )
+
+
+def _textarea(label: str, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=20000,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"max_length": "Teksten må højst være 20.000 tegn."},
+    )
+
+
+def _checkbox(label: str, help_text: str = "") -> forms.BooleanField:
+    return forms.BooleanField(label=label, required=False, help_text=help_text)
+
+
+# --- the fields a subtype asks for ----------------------------------------------------------
+
+# Display order on the edit page.
+FIELD_ORDER = (
+    "purpose",
+    "meeting_date",
+    "urgent",
+    "question",
+    "contact_preference",
+    "contact_times",
+    "employment_offer",
+    "citizen_statement",
+    "citizen_informed_of_right",
+    "latest_job",
+)
+
+QUESTION_HELP: dict[Subtype, str] = {
+    Subtype.LOEBENDE_SAG: "Kort resumé af sagen og det konkrete spørgsmål, fx om borgeren kan "
+    "fortsætte i planen. Sundhedskoordinatoren rådgiver ikke om ydelser (BEK § 11, stk. 4).",
+    Subtype.AABENBAR_FOERTIDSPENSION: "Resumé og spørgsmålet, om det er åbenbart, at borgerens "
+    "arbejdsevne ikke kan forbedres.",
+    Subtype.KLINISK_FUNKTION: "Borgerens situation og det, speciallægen skal vurdere.",
+    Subtype.SENIORPENSION: "Resumé og spørgsmålet, om borgeren kan varetage sit seneste job.",
+    Subtype.JOBAFKLARING_4AAR: "Resumé og hvorfor der er risiko for, at borgeren stadig er "
+    "uarbejdsdygtig 4 år efter sygedagpengenes ophør.",
+}
+
+MEETING_HELP: dict[Subtype, str] = {
+    Subtype.REHABILITERINGSTEAM: "Sundhedskoordinatoren skal have sagen senest 10 arbejdsdage "
+    "før mødet.",
+    Subtype.GENFORELAEGGELSE: "Genforelæggelsen skal oprettes senest 5 hverdage før mødet.",
+    Subtype.RET_TIL_SUNDHEDSKOORDINATOR: "Sagen sættes på dagsordenen til rehabiliteringsteamets "
+    "møde. Sekretariatet sender den til sundhedskoordinatoren 10 arbejdsdage før.",
+}
+
+
+def edit_field_names(subtype: Subtype) -> list[str]:
+    """The case fields the subtype's requirements name, plus the contact times that go with a
+    wish for contact and the urgency flag of team cases (BEK § 21, stk. 3)."""
+    names = {f.field for f in REQUIREMENTS[subtype].fields if f.field in EDITABLE_FIELDS}
+    if "contact_preference" in names:
+        names.add("contact_times")
+    if subtype in TEAM_SUBTYPES:
+        names.add("urgent")
+    return [name for name in FIELD_ORDER if name in names]
+
+
+def _edit_field(name: str, subtype: Subtype) -> forms.Field:
+    if name == "purpose":
+        return forms.ChoiceField(
+            label="Sagens formål",
+            required=False,
+            choices=[(str(k), v) for k, v in PURPOSE_LABELS.items()],
+            widget=forms.RadioSelect,
+            help_text="Hvad skal rehabiliteringsteamet give indstilling om?",
+            error_messages={"invalid_choice": "Vælg et af formålene på listen."},
+        )
+    if name == "meeting_date":
+        help_text = f"{MEETING_HELP.get(subtype, '')} {DATE_HELP}".strip()
+        return _date_field("Dato for rehabiliteringsteamets møde", help_text)
+    if name == "urgent":
+        return _checkbox(
+            "Hastesag: borgerens arbejdsevne kan åbenlyst ikke forbedres, og der skal hurtigt "
+            "tages stilling til førtidspension",
+            "Fx ved terminal sygdom. Regionen stiller hurtigst muligt en sundhedskoordinator "
+            "til rådighed (BEK § 21, stk. 3).",
+        )
+    if name == "question":
+        return _textarea(
+            "Sagsresumé og spørgsmål",
+            QUESTION_HELP.get(subtype, "Kort resumé af sagen og det konkrete spørgsmål."),
+        )
+    if name == "contact_preference":
+        return forms.ChoiceField(
+            label="Ønske om svar",
+            required=False,
+            choices=[(str(k), v) for k, v in CONTACT_PREFERENCE_LABELS.items()],
+            widget=forms.RadioSelect,
+            help_text="Vælg, om du kun ønsker et skriftligt svar, eller om "
+            "sundhedskoordinatoren skal kontakte dig telefonisk eller virtuelt først.",
+            error_messages={"invalid_choice": "Vælg et af svarene på listen."},
+        )
+    if name == "contact_times":
+        return forms.CharField(
+            label="Dine kontakttider",
+            required=False,
+            max_length=200,
+            help_text="Hvornår kan sundhedskoordinatoren kontakte dig, fx »man–ons kl. 9–12«. "
+            "Skal udfyldes, når du ønsker kontakt før svaret.",
+            error_messages={"max_length": "Kontakttiderne må højst være 200 tegn."},
+        )
+    if name == "employment_offer":
+        return _textarea(
+            "Det konkrete beskæftigelsestilbud",
+            "Tilbuddets indhold og de krav, det stiller til borgeren.",
+        )
+    if name == "citizen_statement":
+        return _textarea(
+            "Borgerens beskrivelse",
+            "Borgerens egen beskrivelse af, hvor tilbuddet ikke tager hensyn til helbredet.",
+        )
+    if name == "citizen_informed_of_right":
+        return _checkbox(
+            "Borgeren er orienteret om retten til en samtale med sundhedskoordinatoren",
+            "Borgeren, sundhedskoordinatoren og du deltager i samtalen på 15 minutter.",
+        )
+    if name == "latest_job":
+        return _textarea(
+            "Seneste job",
+            "Arbejdsfunktioner og arbejdstid i borgerens seneste job (BEK § 26).",
+        )
+    raise KeyError(name)
+
+
+def editable_by(case, user) -> bool:
+    """The case's municipality's caseworker, while the case is a draft or returned."""
+    return (
+        user.role == Role.CASEWORKER
+        and case.municipality_id == user.municipality_id
+        and case.state in (State.DRAFT, State.RETURNED)
+    )
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+
+class CitizenChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} (CPR {masked_cpr(obj.cpr)})"
+
+
+class CreateCaseForm(forms.Form):
+    subtype = forms.ChoiceField(
+        label="Hvilken type sag vil du oprette?",
+        choices=[(str(s), SUBTYPE_LABELS[s]) for s in CREATABLE_SUBTYPES],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Vælg sagens type.",
+            "invalid_choice": "Vælg en af sagstyperne på listen.",
+        },
+    )
+    citizen = CitizenChoiceField(
+        label="Borger",
+        queryset=Citizen.objects.none(),
+        empty_label="Vælg borger",
+        help_text="Borgere i din kommune. Findes borgeren ikke, så opret borgeren først.",
+        error_messages={
+            "required": "Vælg en borger.",
+            "invalid_choice": "Vælg en borger fra listen.",
+        },
+    )
+
+    def __init__(self, *args, citizens, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["citizen"].queryset = citizens
+
+    def subtype_options(self) -> list[dict[str, object]]:
+        """The subtypes with their explanation, for the radio list."""
+        selected = str(self["subtype"].value() or "")
+        return [
+            {
+                "value": str(s),
+                "label": SUBTYPE_LABELS[s],
+                "explanation": SUBTYPE_EXPLANATIONS[s],
+                "checked": selected == str(s),
+                "id": f"id_subtype_{index}",
+            }
+            for index, s in enumerate(CREATABLE_SUBTYPES)
+        ]
+
+
+class CitizenForm(forms.Form):
+    cpr = forms.CharField(
+        label="CPR-nummer",
+        max_length=20,
+        help_text="10 cifre, med eller uden bindestreg, fx 010180-1234.",
+        error_messages={
+            "required": "Skriv borgerens CPR-nummer.",
+            "max_length": "CPR-nummeret skal have formen DDMMÅÅ-XXXX.",
+        },
+    )
+    name = forms.CharField(
+        label="Navn",
+        max_length=200,
+        error_messages={
+            "required": "Skriv borgerens navn.",
+            "max_length": "Navnet må højst være 200 tegn.",
+        },
+    )
+    general_practitioner = forms.ModelChoiceField(
+        label="Praktiserende læge",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Ingen eller ukendt",
+        help_text="Borgerens egen læge får indstillingen og kopi af speciallægeattester.",
+        error_messages={"invalid_choice": "Vælg en praktiserende læge fra listen."},
+    )
+    has_children = _checkbox(
+        "Borgeren har børn",
+        "Så kan rehabiliteringsteamet inddrage familieområdet.",
+    )
+    under_30_without_education = _checkbox(
+        "Borgeren er under 30 år og har ikke en erhvervskompetencegivende uddannelse",
+        "Så skal uddannelsesområdet være med i rehabiliteringsteamet.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["general_practitioner"]
+        field.queryset = User.objects.filter(
+            role=Role.GENERAL_PRACTITIONER, is_active=True
+        ).order_by("last_name", "first_name", "pk")
+        field.label_from_instance = _gp_label
+
+
+def _gp_label(gp: User) -> str:
+    name = gp.get_full_name() or gp.username
+    return f"{name} (ydernr. {gp.provider_number})" if gp.provider_number else name
+
+
+class CaseEditForm(forms.Form):
+    """The fields of one case; which ones depends on its subtype."""
+
+    def __init__(self, case, *args, comment: str = "", **kwargs):
+        self.case = case
+        self.names = edit_field_names(case.subtype_enum)
+        initial = {name: getattr(case, name) for name in self.names}
+        initial["comment"] = comment
+        super().__init__(*args, initial=initial, **kwargs)
+        for name in self.names:
+            self.fields[name] = _edit_field(name, case.subtype_enum)
+        if case.state == State.RETURNED:
+            self.fields["comment"] = forms.CharField(
+                label="Bemærkning til regionen",
+                required=False,
+                max_length=20000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text="Skriv fx, hvilke oplysninger du har tilføjet.",
+            )
+
+    def case_fields(self):
+        return [self[name] for name in self.names]
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("contact_preference") == ContactPreference.CONTACT_FIRST
+            and not data.get("contact_times")
+            and "contact_times" in self.fields
+        ):
+            self.add_error("contact_times", "Skriv, hvornår du kan kontaktes.")
+        meeting = data.get("meeting_date")
+        if (
+            meeting is not None
+            and meeting != self.case.meeting_date
+            and meeting < timezone.localdate()
+        ):
+            self.add_error("meeting_date", "Mødedatoen ligger før i dag.")
+        return data
+
+    def values(self) -> dict[str, object]:
+        """The cleaned values as the case stores them."""
+        values = {}
+        for name in self.names:
+            value = self.cleaned_data.get(name)
+            if isinstance(self.fields[name], forms.BooleanField):
+                value = bool(value)
+            elif isinstance(self.fields[name], forms.DateField):
+                value = value or None
+            else:
+                value = value or ""
+            values[name] = value
+        return values
+
+    def changes(self) -> dict[str, object]:
+        return {k: v for k, v in self.values().items() if getattr(self.case, k) != v}
+
+
+class ConsentForm(forms.Form):
+    scope = forms.ChoiceField(
+        label="Samtykket dækker",
+        choices=[("", "Vælg, hvad samtykket dækker")]
+        + [(str(k), v) for k, v in SCOPE_LABELS.items()],
+        error_messages={
+            "required": "Vælg, hvad samtykket dækker.",
+            "invalid_choice": "Vælg, hvad samtykket dækker, fra listen.",
+        },
+    )
+    given_on = _date_field("Dato for samtykket", DATE_HELP, required=True)
+    written = _checkbox(
+        "Samtykket er givet skriftligt",
+        "Kontakt til borgerens læge og indhentning af journaloplysninger kræver skriftligt "
+        "samtykke (BEK § 5, stk. 2, og § 11, stk. 5).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_on"].error_messages["required"] = "Skriv datoen for samtykket."
+
+
+def document_categories(role) -> list[tuple[str, str]]:
+    """The categories a role may add; the municipality never adds the region's documents."""
+    municipal = role in (Role.CASEWORKER, Role.TEAM_MEMBER)
+    return [
+        (str(category), label)
+        for category, label in CATEGORY_LABELS.items()
+        if not (municipal and category in REGIONAL_CATEGORIES)
+    ]
+
+
+class DocumentForm(forms.Form):
+    category = forms.ChoiceField(
+        label="Dokumenttype",
+        error_messages={
+            "required": "Vælg dokumenttypen.",
+            "invalid_choice": "Vælg en dokumenttype fra listen.",
+        },
+    )
+    title = forms.CharField(
+        label="Titel",
+        required=False,
+        max_length=200,
+        help_text="Tomt felt: dokumenttypen bruges som titel.",
+        error_messages={"max_length": "Titlen må højst være 200 tegn."},
+    )
+    file = forms.FileField(
+        label="Fil",
+        help_text="PDF, Word (docx), tekst, PNG eller JPEG. Højst 50 MB.",
+        error_messages={
+            "required": "Vælg en fil.",
+            "missing": "Vælg en fil.",
+            "empty": "Filen er tom.",
+            "invalid": "Filen kunne ikke læses. Vælg filen igen.",
+        },
+    )
+
+    def __init__(self, *args, role, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "Vælg dokumenttype")] + document_categories(role)
+
+    def upload(self) -> dict[str, object]:
+        """The arguments `add_document` takes for the uploaded file."""
+        upload = self.cleaned_data["file"]
+        filename = (upload.name or "dokument")[-200:]
+        content_type = (upload.content_type or "").split(";")[0].strip().lower()
+        if content_type in ("", "application/octet-stream"):
+            content_type = mimetypes.guess_type(filename)[0] or content_type
+        return {
+            "category": self.cleaned_data["category"],
+            "title": self.cleaned_data.get("title", ""),
+            "filename": filename,
+            "content": upload.read(),
+            "content_type": content_type,
+        }
+
+
+# --- the checklist --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    label: str
+    kind: str  # "field", "attachment" or "consent"
+    done: bool
+    hint: str
+    anchor: str
+    category: str = ""
+
+
+def _anchor(key: str, field_names) -> str:
+    if key.startswith("attachment:"):
+        return "#dokumenter"
+    if key.startswith("consent:"):
+        return "#samtykke"
+    if key in field_names:
+        radios = key in ("purpose", "contact_preference")
+        return f"#id_{key}_0" if radios else f"#id_{key}"
+    return ""
+
+
+def checklist(case, missing: list[Missing]) -> list[ChecklistItem]:
+    """Every requirement of the subtype, in the rules' order, each either met or missing."""
+    subtype = case.subtype_enum
+    missing_keys = {m.key for m in missing}
+    field_names = edit_field_names(subtype)
+    items = []
+    # With nothing present, the rules list every requirement with its key and label.
+    for requirement in missing_for_sending(subtype, (), (), ()):
+        key = requirement.key
+        hint = ""
+        category = ""
+        if key.startswith("attachment:"):
+            kind = "attachment"
+            categories = sorted(key.removeprefix("attachment:").split("|"))
+            labels = [CATEGORY_LABELS[Category(c)] for c in categories]
+            category = categories[0]
+            if labels != [requirement.label]:
+                hint = "Dokumenttype: " + " eller ".join(labels)
+        elif key.startswith("consent:"):
+            kind = "consent"
+        else:
+            kind = "field"
+            if key == "parent" and case.parent_id:
+                hint = f"Sag {case.parent.reference}"
+        items.append(
+            ChecklistItem(
+                key=key,
+                label=requirement.label,
+                kind=kind,
+                done=key not in missing_keys,
+                hint=hint,
+                anchor=_anchor(key, field_names),
+                category=category,
+            )
+        )
+    return items
+
+
+def missing_anchor(key: str, subtype: Subtype) -> str:
+    return _anchor(key, edit_field_names(subtype))
+
+
+def needed_consents(subtype: Subtype) -> tuple[ConsentScope, ...]:
+    return REQUIREMENTS[subtype].consents
+
+
+# --- consents -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsentRow:
+    consent: Consent
+    scope_label: str
+    status: str
+    valid: bool
+
+
+def consent_rows(citizen, today: datetime.date | None = None) -> list[ConsentRow]:
+    """The citizen's consents, each with whether it counts today and why not."""
+    from sagsbro.cases.rules.consent import WRITTEN_CONSENT_REQUIRED
+
+    today = today or timezone.localdate()
+    rows = []
+    for consent in Consent.objects.filter(citizen=citizen).order_by("-given_on", "-id"):
+        scope = ConsentScope(consent.scope)
+        valid = False
+        if consent.withdrawn_on is not None and consent.withdrawn_on <= today:
+            status = f"Tilbagekaldt {consent.withdrawn_on:%d-%m-%Y}"
+        elif consent.valid_until is not None and consent.valid_until < today:
+            status = f"Udløbet {consent.valid_until:%d-%m-%Y}"
+        elif not consent.written and scope in WRITTEN_CONSENT_REQUIRED:
+            status = "Gælder ikke: skal være givet skriftligt"
+        else:
+            status = "Gældende"
+            valid = True
+        rows.append(ConsentRow(consent, SCOPE_LABELS[scope], status, valid))
+    return rows
+
+
+def consent_context(case, user, *, scope: ConsentScope | None = None) -> dict[str, object]:
+    may_register = user.role == Role.CASEWORKER and case.municipality_id == user.municipality_id
+    initial = {"scope": str(scope)} if scope else {}
+    return {
+        "consents": consent_rows(case.citizen),
+        "consent_form": ConsentForm(initial=initial) if may_register else None,
+        "can_register_consent": may_register,
+    }
+
+
+def may_add_documents(case, user) -> bool:
+    return case.state not in FINAL_STATES and user.role in (
+        Role.CASEWORKER,
+        Role.TEAM_MEMBER,
+        Role.SECRETARIAT,
+        Role.COORDINATOR,
+        Role.CLINICAL_SPECIALIST,
+    )
+
+
+def tab_extras(case, tab: str, user) -> dict[str, object]:
+    """What the overview and documents tabs show besides their rows: the consents with their
+    form, the upload form, and whether the draft may be edited."""
+    if tab == "overblik":
+        return {**consent_context(case, user), "can_edit": editable_by(case, user)}
+    if tab == "dokumenter":
+        can_add = may_add_documents(case, user)
+        return {
+            "can_add_documents": can_add,
+            "document_form": DocumentForm(role=user.role) if can_add else None,
+            "can_edit": editable_by(case, user),
+        }
+    return {}

@@ -1,0 +1,389 @@
+"""Web pages where the caseworker creates a case, fills in the draft, attaches documents,
+registers consent and sends the case to the region. Thin: every change goes through the
+services; the pages read through `visible_to` and audit what they show."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sagsbro.audit.models import AuditEntry
+from sagsbro.audit.services import Subject, case_subject, record, record_many
+from sagsbro.cases import case_page, services
+from sagsbro.cases.create_flow import (
+    CaseEditForm,
+    CitizenForm,
+    ConsentForm,
+    CreateCaseForm,
+    DocumentForm,
+    checklist,
+    consent_context,
+    editable_by,
+    missing_anchor,
+    needed_consents,
+)
+from sagsbro.cases.models import Case, Consent
+from sagsbro.cases.rules.consent import ConsentScope
+from sagsbro.cases.rules.workflow import Role, State
+from sagsbro.core.errors import PermissionRefused, ServiceError
+from sagsbro.documents.models import Document
+from sagsbro.documents.services import add_document
+from sagsbro.organisations.services import citizens_visible_to, register_citizen
+
+# Where a form on several pages sends the user back to (never a free URL).
+RETURN_PAGES = ("rediger", "overblik", "dokumenter")
+
+
+def _require_caseworker(user):
+    if user.role != Role.CASEWORKER:
+        raise PermissionDenied
+
+
+def _visible_case(user, pk) -> Case:
+    case = case_page.case_for_page(user, pk)
+    if case is None:
+        raise Http404
+    return case
+
+
+def _copy_field_errors(form, exc: ServiceError) -> bool:
+    """Put the service's field errors beside the fields; True if any field took one."""
+    copied = False
+    for field, errors in exc.fields.items():
+        if field in form.fields:
+            for error in errors:
+                form.add_error(field, error)
+                copied = True
+    return copied
+
+
+# --- creating -------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def create_case(request):
+    """Opret sag: the subtype and the citizen; the rest is filled in on the draft."""
+    user = request.user
+    _require_caseworker(user)
+    citizens = citizens_visible_to(user).order_by("name", "pk")
+    initial = {}
+    chosen = request.GET.get("borger", "")
+    if chosen.isdigit() and citizens.filter(pk=chosen).exists():
+        initial["citizen"] = int(chosen)
+    form = CreateCaseForm(
+        request.POST if request.method == "POST" else None, citizens=citizens, initial=initial
+    )
+    service_error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.create_case(
+                user,
+                subtype=form.cleaned_data["subtype"],
+                citizen=form.cleaned_data["citizen"],
+                channel="web",
+            )
+        except ServiceError as exc:
+            if not _copy_field_errors(form, exc):
+                service_error = exc
+        else:
+            messages.success(
+                request,
+                f"Sagen {case.reference} er oprettet som kladde. Udfyld oplysningerne, vedhæft "
+                "dokumenterne og send sagen til regionen.",
+            )
+            return redirect("cases:edit", pk=case.pk)
+    shown = list(citizens.values_list("pk", flat=True))
+    record_many(
+        user,
+        AuditEntry.Action.LIST,
+        [Subject("citizen", pk, None, pk) for pk in shown],
+        detail="opret sag",
+        channel="web",
+    )
+    context = {"form": form, "service_error": service_error, "has_citizens": bool(shown)}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/case_create.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def create_citizen(request):
+    """Opret ny borger; afterwards back to Opret sag with the citizen chosen."""
+    user = request.user
+    _require_caseworker(user)
+    form = CitizenForm(request.POST if request.method == "POST" else None)
+    service_error = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            citizen = register_citizen(
+                user,
+                cpr=data["cpr"],
+                name=data["name"],
+                general_practitioner=data.get("general_practitioner"),
+                has_children=data.get("has_children", False),
+                under_30_without_education=data.get("under_30_without_education", False),
+                channel="web",
+            )
+        except ServiceError as exc:
+            if not _copy_field_errors(form, exc):
+                service_error = exc
+        else:
+            messages.success(request, f"Borgeren {citizen.name} er oprettet.")
+            return redirect(f"{reverse('cases:create')}?borger={citizen.pk}")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "service_error": service_error}
+    return render(request, "cases/citizen_create.html", context, status=status)
+
+
+# --- editing the draft ----------------------------------------------------------------------
+
+
+def _editable_case(request, pk) -> Case | None:
+    """The case if this user may edit it now; None after telling why (the caller redirects)."""
+    user = request.user
+    case = _visible_case(user, pk)
+    if user.role != Role.CASEWORKER or case.municipality_id != user.municipality_id:
+        raise PermissionDenied
+    if not editable_by(case, user):
+        messages.warning(
+            request,
+            "Sagen kan kun redigeres, mens den er kladde eller returneret for flere oplysninger.",
+        )
+        return None
+    return case
+
+
+def _missing_items(case, exc: ServiceError) -> list[dict[str, str]]:
+    return [
+        {"label": item["label"], "anchor": missing_anchor(item["key"], case.subtype_enum)}
+        for item in exc.missing
+    ]
+
+
+def _send_intro(send_error, saved: bool) -> str:
+    if send_error is None:
+        return ""
+    parts = []
+    if send_error.missing:
+        parts.append("Sagen kan ikke sendes, før disse punkter på tjeklisten er opfyldt.")
+    if saved:
+        parts.append("Dine ændringer er gemt i kladden.")
+    return " ".join(parts)
+
+
+def _return_reason(case) -> str:
+    if case.state != State.RETURNED:
+        return ""
+    event = case.events.filter(kind="return_for_information").order_by("-at", "-id").first()
+    return event.comment if event else ""
+
+
+def render_edit(
+    request,
+    case,
+    *,
+    form=None,
+    document_form=None,
+    consent_form=None,
+    send_error=None,
+    saved_before_send=False,
+    status=200,
+):
+    """The draft page: the case's fields, its documents and consents, and the checklist."""
+    user = request.user
+    record(user, AuditEntry.Action.READ, case_subject(case), detail="rediger", channel="web")
+    missing = services.missing_requirements(case)
+    items = checklist(case, missing)
+    if document_form is None:
+        category = request.GET.get("kategori", "")
+        document_form = DocumentForm(role=user.role, initial={"category": category})
+    documents = (
+        Document.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("uploaded_by", "blob")
+        .order_by("uploaded_at", "id")
+    )
+    scopes = needed_consents(case.subtype_enum)
+    context = {
+        "case": case,
+        "citizen_cpr": case_page.masked_cpr(case.citizen.cpr),
+        "form": CaseEditForm(case) if form is None else form,
+        "document_form": document_form,
+        "documents": documents,
+        "checklist": items,
+        "done_count": sum(1 for item in items if item.done),
+        "needs_consent": bool(scopes),
+        "send_error": send_error,
+        "send_missing": _missing_items(case, send_error) if send_error else [],
+        "send_intro": _send_intro(send_error, saved_before_send),
+        "is_returned": case.state == State.RETURNED,
+        "return_reason": _return_reason(case),
+    }
+    if scopes:
+        context.update(consent_context(case, user, scope=scopes[0]))
+        if consent_form is not None:
+            context["consent_form"] = consent_form
+    return render(request, "cases/case_edit.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_case(request, pk):
+    """Redigér kladde: "Gem kladde" saves the fields; "Send til regionen" saves them and sends."""
+    case = _editable_case(request, pk)
+    if case is None:
+        return redirect("cases:detail", pk=pk)
+    if request.method == "GET":
+        return render_edit(request, case)
+
+    user = request.user
+    sending = request.POST.get("handling") == "send"
+    # Browsers send the fields with the button; a bare "send" leaves the fields alone.
+    with_fields = request.POST.get("felter") == "1" or not sending
+    form = CaseEditForm(case, request.POST) if with_fields else CaseEditForm(case)
+    if with_fields and not form.is_valid():
+        return render_edit(request, case, form=form, status=400)
+
+    saved = False
+    changes = form.changes() if with_fields else {}
+    if changes:
+        try:
+            case = services.update_case(user, case, channel="web", **changes)
+        except ServiceError as exc:
+            _copy_field_errors(form, exc)
+            return render_edit(request, case, form=form, send_error=exc, status=400)
+        saved = True
+    if not sending:
+        messages.success(request, "Kladden er gemt.")
+        return redirect("cases:edit", pk=case.pk)
+
+    case = _visible_case(user, case.pk)
+    returned = case.state == State.RETURNED
+    try:
+        if returned:
+            comment = form.cleaned_data.get("comment", "") if with_fields else ""
+            services.resend_case(user, case, comment, channel="web")
+        else:
+            services.send_case(user, case, channel="web")
+    except ServiceError as exc:
+        case = _visible_case(user, case.pk)
+        fresh = CaseEditForm(case, comment=request.POST.get("comment", ""))
+        return render_edit(
+            request, case, form=fresh, send_error=exc, saved_before_send=saved, status=400
+        )
+    again = "igen " if returned else ""
+    messages.success(request, f"Sagen er sendt {again}til {case.region.klinisk_funktion_name}.")
+    return redirect("cases:detail", pk=case.pk)
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+def _back(case, page: str, user):
+    if page == "rediger" and editable_by(case, user):
+        return redirect("cases:edit", pk=case.pk)
+    if page == "dokumenter":
+        return redirect("cases:detail-tab", pk=case.pk, tab="dokumenter")
+    return redirect("cases:detail", pk=case.pk)
+
+
+def _rerender(request, case, page: str, **forms_):
+    from sagsbro.cases.views import _render_case
+
+    if page == "rediger" and editable_by(case, request.user):
+        return render_edit(request, case, status=400, **forms_)
+    tab = "dokumenter" if page == "dokumenter" else "overblik"
+    return _render_case(request, case, tab, status=400, **forms_)
+
+
+def _return_page(request, default: str) -> str:
+    page = request.POST.get("tilbage", default)
+    return page if page in RETURN_PAGES else default
+
+
+@never_cache
+@login_required
+@require_POST
+def add_case_document(request, pk):
+    """Vedhæft dokument, from the draft page or the Dokumenter tab."""
+    user = request.user
+    case = _visible_case(user, pk)
+    page = _return_page(request, "dokumenter")
+    form = DocumentForm(request.POST, request.FILES, role=user.role)
+    if form.is_valid():
+        try:
+            document = add_document(user, case, channel="web", **form.upload())
+        except PermissionRefused as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ServiceError as exc:
+            if not _copy_field_errors(form, exc):
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Dokumentet »{document.title}« er vedhæftet.")
+            return _back(case, page, user)
+    return _rerender(request, case, page, document_form=form)
+
+
+# --- consents -------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_POST
+def add_consent(request, pk):
+    """Registrér samtykke for the case's citizen."""
+    user = request.user
+    case = _visible_case(user, pk)
+    page = _return_page(request, "overblik")
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.register_consent(
+                user,
+                case.citizen,
+                scope=ConsentScope(data["scope"]),
+                given_on=data["given_on"],
+                written=data["written"],
+                channel="web",
+            )
+        except PermissionRefused as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ServiceError as exc:
+            if not _copy_field_errors(form, exc):
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Samtykket er registreret.")
+            return _back(case, page, user)
+    return _rerender(request, case, page, consent_form=form)
+
+
+@never_cache
+@login_required
+@require_POST
+def withdraw_consent(request, pk, consent_pk):
+    """Tilbagekald samtykke (from today)."""
+    user = request.user
+    case = _visible_case(user, pk)
+    page = _return_page(request, "overblik")
+    consent = Consent.objects.filter(pk=consent_pk, citizen_id=case.citizen_id).first()
+    if consent is None:
+        raise Http404
+    try:
+        services.withdraw_consent(user, consent, channel="web")
+    except PermissionRefused as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ServiceError as exc:
+        messages.warning(request, exc.message)
+    else:
+        messages.success(request, "Samtykket er tilbagekaldt.")
+    return _back(case, page, user)

@@ -1,0 +1,65 @@
+"""Background work on documents, run by `manage.py db_worker` (Django's tasks framework with
+the django-tasks-db backend)."""
+
+from django.db import transaction
+from django.tasks import task
+
+from sagsbro.audit.models import AuditEntry
+from sagsbro.audit.services import Subject, record
+from sagsbro.cases.models import Advice, CaseEvent
+from sagsbro.documents import written_answer
+from sagsbro.documents.models import Document
+from sagsbro.documents.rules import Category
+from sagsbro.documents.services import store_blob
+
+PDF_EVENT_KIND = "written_answer_pdf"
+PDF_EVENT_LABEL = "Skriftligt svar dannet som PDF"
+
+
+@task
+def build_written_answer_pdf(advice_id: int) -> int:
+    """File the coordinator's written answer on its case as a PDF; return the document's id.
+
+    Runs once per answer: a second run (a retried task) finds the event of the first and
+    returns the same document.
+    """
+    with transaction.atomic():
+        advice = (
+            Advice.objects.select_for_update()
+            .select_related("case__region", "case__municipality", "case__citizen", "author")
+            .get(pk=advice_id, kind=Advice.Kind.WRITTEN_ANSWER)
+        )
+        case = advice.case
+        done = CaseEvent.objects.filter(
+            case=case, kind=PDF_EVENT_KIND, data__advice_id=advice.pk
+        ).first()
+        if done is not None:
+            return done.data["document_id"]
+
+        content = written_answer.render_pdf(advice)
+        blob = store_blob(content, "application/pdf")
+        document = Document.objects.create(
+            case=case,
+            category=Category.WRITTEN_ANSWER,
+            title=written_answer.TITLE,
+            filename=written_answer.filename_for(advice),
+            blob=blob,
+            uploaded_by=advice.author,
+        )
+        CaseEvent.objects.create(
+            case=case,
+            kind=PDF_EVENT_KIND,
+            label=PDF_EVENT_LABEL,
+            actor=advice.author,
+            from_state=case.state,
+            to_state=case.state,
+            data={"advice_id": advice.pk, "document_id": document.pk},
+        )
+        record(
+            advice.author,
+            AuditEntry.Action.CREATE,
+            Subject("document", document.pk, case.pk, case.citizen_id),
+            detail=str(Category.WRITTEN_ANSWER),
+            channel="task",
+        )
+        return document.pk

@@ -1,0 +1,11 @@
+"""Web pages of the working-day calendar (the API lives under sagsbro/workdays/api/)."""
+
+from django.urls import path
+
+from sagsbro.workdays import views
+
+app_name = "workdays"
+
+urlpatterns = [
+    path("fristberegner/", views.calculator, name="calculator"),
+]
