@@ -27,6 +27,7 @@ from sagsbro.cases.rules.workflow import (
     target_after_resend,
 )
 from sagsbro.core.errors import PermissionRefused, ServiceError
+from sagsbro.documents import generation
 from sagsbro.documents.models import Document, DocumentShare
 from sagsbro.documents.rules import Category
 from sagsbro.organisations.models import AgreementDeadlineRule, TreatmentRelation, User
@@ -463,13 +464,15 @@ def answer_in_writing(user, case, *, text, recommendations, channel="api", **ext
     from_state = case.state
     case.state = transition.target
     _finish(user, case, transition, from_state, channel)
-    Advice.objects.create(
+    advice = Advice.objects.create(
         case=case,
         author=user,
         kind=Advice.Kind.WRITTEN_ANSWER,
         text=text,
         recommendations=[str(r) for r in recommendations],
     )
+    # The answer is filed on the case as a PDF by a task queued in this same transaction.
+    generation.enqueue_written_answer_pdf(advice)
     return case
 
 

@@ -3,7 +3,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,7 +26,6 @@ from sagsbro.cases.worklist import (
     parse_filters,
 )
 from sagsbro.core.errors import ServiceError
-from sagsbro.documents.generation import enqueue_written_answer_pdf
 from sagsbro.workdays.services import configured_calendar
 
 
@@ -137,11 +135,7 @@ def case_action(request, pk, name):
     service_error = None
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                result = action.run(user, case, form.cleaned_data, "web")
-                if name == "answer":
-                    # The answer's PDF is queued in the answer's own transaction.
-                    enqueue_written_answer_pdf(result.advice.last())
+            result = action.run(user, case, form.cleaned_data, "web")
         except ServiceError as exc:
             service_error = exc
             _copy_field_errors(form, exc)

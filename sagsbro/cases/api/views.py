@@ -1,6 +1,5 @@
 """Cases over HTTP. Thin: fetch through visible_to(), validate the payload, call a service."""
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -18,7 +17,6 @@ from sagsbro.cases.models import Case, Consent, Deadline
 from sagsbro.cases.rules.workflow import Role, available_transitions
 from sagsbro.core.api import AccessRule, AuditedReadMixin
 from sagsbro.core.errors import ServiceError
-from sagsbro.documents.generation import enqueue_written_answer_pdf
 from sagsbro.organisations.api.serializers import PersonSerializer, TreatmentRelationSerializer
 from sagsbro.organisations.models import User
 from sagsbro.organisations.services import citizens_visible_to
@@ -26,14 +24,6 @@ from sagsbro.organisations.services import citizens_visible_to
 
 def _person(pk, role):
     return User.objects.filter(pk=pk, role=role).first()
-
-
-def _answer_in_writing(user, case, data):
-    """The written answer and the task that files it as a PDF, committed together."""
-    with transaction.atomic():
-        case = services.answer_in_writing(user, case, **data)
-        enqueue_written_answer_pdf(case.advice.last())
-    return case
 
 
 # name → (payload serializer, call(user, case, data) → case)
@@ -66,7 +56,7 @@ TRANSITION_ENDPOINTS = {
     "screen": (s.ScreeningSerializer, lambda u, c, d: services.record_screening(u, c, **d)),
     "hold_meeting": (s.EmptySerializer, lambda u, c, d: services.hold_meeting(u, c)),
     "send_indstilling": (s.EmptySerializer, lambda u, c, d: services.send_indstilling(u, c)),
-    "answer": (s.WrittenAnswerSerializer, _answer_in_writing),
+    "answer": (s.WrittenAnswerSerializer, lambda u, c, d: services.answer_in_writing(u, c, **d)),
     "close": (s.EmptySerializer, lambda u, c, d: services.close_case(u, c)),
     "notify_late_appointment": (
         s.AppointmentSerializer,

@@ -305,7 +305,7 @@ def test_a_rolled_back_answer_leaves_no_task_for_the_worker(side_a, monkeypatch)
         real_enqueue(advice)
         raise RuntimeError("crash after the task row was written")
 
-    monkeypatch.setattr("sagsbro.cases.api.views.enqueue_written_answer_pdf", enqueue_then_fail)
+    monkeypatch.setattr(generation, "enqueue_written_answer_pdf", enqueue_then_fail)
     with pytest.raises(RuntimeError):
         answer_through_the_api(side_a, case)
 
