@@ -116,16 +116,24 @@ class ActionButton:
     primary: bool
 
 
+# Actions that set the case aside rather than moving it on; shown after the forward ones.
+SECONDARY = frozenset({"postpone", "return_for_information", "notify_late_appointment"})
+
+
 def action_buttons(transitions: list[Transition]) -> list[ActionButton]:
-    """The first action that moves the case on is the primary button; removing or withdrawing
-    a case never is."""
-    buttons = []
-    primary_given = False
-    for transition in transitions:
-        primary = not primary_given and transition.name not in DESTRUCTIVE
-        primary_given = primary_given or primary
-        buttons.append(ActionButton(transition, primary))
-    return buttons
+    """Forward actions first, with the first of them as the primary button; then the ones
+    that set the case aside; removing or withdrawing a case last and never primary."""
+
+    def rank(transition: Transition) -> int:
+        if transition.name in DESTRUCTIVE:
+            return 2
+        return 1 if transition.name in SECONDARY else 0
+
+    ordered = sorted(transitions, key=rank)
+    return [
+        ActionButton(transition, index == 0 and rank(transition) == 0)
+        for index, transition in enumerate(ordered)
+    ]
 
 
 def page_context(case, user) -> dict[str, object]:

@@ -47,3 +47,19 @@ def test_advice_tab_shows_recommendations_in_danish(side_a, client):
     page = client.get(f"/sager/{case.pk}/sundhedskoordinator/").content.decode()
     assert "continue_plan" not in page
     assert "Borgeren kan fortsætte i ressourceforløb" in page
+
+
+def test_forward_actions_come_first_and_withdrawal_last(side_a, client):
+    case = assigned_case(side_a, Subtype.REHABILITERINGSTEAM)
+    services.record_screening(
+        side_a.coordinator,
+        case,
+        text="Belyst",
+        medically_clarified=True,
+        treatment_exhausted=None,
+    )
+    client.force_login(side_a.caseworker)
+    actions = client.get(f"/sager/{case.pk}/").context["actions"]
+    names = [a.transition.name for a in actions]
+    assert names == ["hold_meeting", "postpone", "withdraw"]
+    assert [a.primary for a in actions] == [True, False, False]
