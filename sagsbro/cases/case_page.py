@@ -13,6 +13,7 @@ from sagsbro.cases.rules.advice import RECOMMENDATION_LABELS
 from sagsbro.cases.rules.deadlines import DeadlineState, deadline_state
 from sagsbro.cases.rules.workflow import (
     FINAL_STATES,
+    TEAM_SUBTYPES,
     Role,
     State,
     Transition,
@@ -20,11 +21,13 @@ from sagsbro.cases.rules.workflow import (
 )
 from sagsbro.cases.worklist import DeadlineBadge, deadline_badge, masked_cpr
 from sagsbro.documents.models import Document
+from sagsbro.documents.rules import Category
 from sagsbro.workdays.rules import WorkingDayCalendar
 
 TABS = (
     ("overblik", "Overblik"),
     ("dokumenter", "Dokumenter"),
+    ("rehabiliteringsteam", "Rehabiliteringsteam"),
     ("sundhedskoordinator", "Sundhedskoordinator"),
     ("historik", "Historik"),
     ("noter", "Noter"),
@@ -95,6 +98,8 @@ def tab_context(case, tab: str, user, today, calendar) -> dict[str, object]:
             .order_by("uploaded_at", "id")
         )
         return {"documents": documents}
+    if tab == "rehabiliteringsteam":
+        return team_context(case, user, today, calendar)
     if tab == "sundhedskoordinator":
         advice = list(case.advice.select_related("author").order_by("created_at", "id"))
         for item in advice:
@@ -108,6 +113,40 @@ def tab_context(case, tab: str, user, today, calendar) -> dict[str, object]:
         notes = case.notes.select_related("author").order_by("created_at", "id")
         return {"notes": notes, "can_add_note": case.state not in FINAL_STATES}
     return {}
+
+
+def team_context(case, user, today, calendar) -> dict[str, object]:
+    """The team meeting, the indstilling and the plan; who the team must include (EVAL ~4150)."""
+    plan_documents = (
+        Document.objects.visible_to(user)
+        .filter(case=case, category__in=[Category.INDSTILLING, Category.INDSATSPLAN])
+        .select_related("uploaded_by")
+        .prefetch_related(Prefetch("shares"))
+        .order_by("uploaded_at", "id")
+    )
+    held = case.events.filter(kind="hold_meeting").order_by("-at").values_list("at", flat=True)
+    members = [
+        "Beskæftigelsesområdet",
+        "Sundhedsområdet",
+        "Socialområdet",
+        "Sundhedskoordinator fra regionen",
+    ]
+    if case.citizen.under_30_without_education:
+        members.append("Uddannelsesområdet (borgeren er under 30 år uden uddannelse)")
+    if case.citizen.has_children:
+        members.append("Familieområdet (borgeren har børn)")
+    conclusion = [
+        row
+        for row in deadline_rows(case, today, calendar)
+        if row.deadline.kind == "citizen_conclusion"
+    ]
+    return {
+        "team_case": case.subtype in TEAM_SUBTYPES or case.subtype == "ret_til_sundhedskoordinator",
+        "plan_documents": plan_documents,
+        "meeting_held_at": held.first(),
+        "team_members": members,
+        "conclusion": conclusion[0] if conclusion else None,
+    }
 
 
 @dataclass

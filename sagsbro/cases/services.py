@@ -368,6 +368,9 @@ def postpone_meeting(user, case, new_date, reason="", channel="api") -> Case:
             "Angiv den nye mødedato.",
             fields={"meeting_date": ["Angiv den nye mødedato."]},
         )
+    if new_date < _today():
+        message = "Mødedatoen er passeret. Vælg et møde i dag eller senere."
+        raise ServiceError("deadline_passed", message, fields={"meeting_date": [message]})
     if case.meeting_date == new_date:
         raise ServiceError(
             "unchanged",
@@ -578,6 +581,7 @@ def reopen_as_genforelaeggelse(user, case, meeting_date, channel="api") -> Case:
             "not_ressourceforloeb",
             "Kun sager om ressourceforløb kan genforelægges (procedure Genforelæggelse).",
         )
+    _require_creation_in_time_for(original, meeting_date)
     new = create_case(
         user,
         subtype=Subtype.GENFORELAEGGELSE,
@@ -618,6 +622,24 @@ def reopen_as_genforelaeggelse(user, case, meeting_date, channel="api") -> Case:
     )
     _event(new, user, "carried_over", f"Dokumenter og rådgivning overført fra {original.reference}")
     return new
+
+
+def _require_creation_in_time_for(original, meeting_date):
+    """A genforelæggelse is created at the latest 5 working days before the meeting
+    (procedure Genforelæggelse; an agreement may set another count)."""
+    overrides = agreement_overrides(original)
+    rule = next(
+        r
+        for r in deadline_rules.rules_for(Subtype.GENFORELAEGGELSE, overrides)
+        if r.kind == deadline_rules.DeadlineKind.CREATED_BEFORE_MEETING
+    )
+    latest = deadline_rules.due_date(rule, meeting_date, configured_calendar())
+    if _today() > latest:
+        message = (
+            f"Fristen er overskredet: en genforelæggelsessag til mødet {meeting_date:%d.%m.%Y} "
+            f"skulle være oprettet senest {latest:%d.%m.%Y} ({rule.source}). Vælg et senere møde."
+        )
+        raise ServiceError("deadline_passed", message, fields={"meeting_date": [message]})
 
 
 def _text_blob(text):

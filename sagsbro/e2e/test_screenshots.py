@@ -15,6 +15,7 @@ pytestmark = pytest.mark.e2e
 TABS = [
     ("Overblik", "overblik"),
     ("Dokumenter", "dokumenter"),
+    ("Rehabiliteringsteam", "rehabiliteringsteam"),
     ("Sundhedskoordinator", "sundhedskoordinator"),
     ("Historik", "historik"),
     ("Noter", "noter"),

@@ -25,7 +25,8 @@ def grow(side, case, n):
 
 
 @pytest.mark.parametrize(
-    "tab", ["overblik", "dokumenter", "sundhedskoordinator", "historik", "noter"]
+    "tab",
+    ["overblik", "dokumenter", "rehabiliteringsteam", "sundhedskoordinator", "historik", "noter"],
 )
 def test_case_page_queries_do_not_grow(side_a, client, tab):
     small = assigned_case(side_a, Subtype.LOEBENDE_SAG)
@@ -63,3 +64,19 @@ def test_forward_actions_come_first_and_withdrawal_last(side_a, client):
     names = [a.transition.name for a in actions]
     assert names == ["hold_meeting", "postpone", "withdraw"]
     assert [a.primary for a in actions] == [True, False, False]
+
+
+def test_team_tab_shows_meeting_composition_and_indstilling(side_a, client):
+    side_a.citizen.has_children = True
+    side_a.citizen.save()
+    case = assigned_case(side_a, Subtype.REHABILITERINGSTEAM)
+    services.hold_meeting(side_a.caseworker, case)
+    attach(side_a.caseworker, case, Category.INDSTILLING)
+    services.send_indstilling(side_a.caseworker, case)
+    client.force_login(side_a.caseworker)
+    page = client.get(f"/sager/{case.pk}/rehabiliteringsteam/").content.decode()
+    assert "Afholdt" in page
+    assert "Familieområdet (borgeren har børn)" in page
+    assert "Uddannelsesområdet" not in page
+    assert "Rehabiliteringsteamets indstilling" in page
+    assert "Nej</span>" not in page  # the indstilling was sent to the GP

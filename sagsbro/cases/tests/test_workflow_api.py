@@ -20,7 +20,7 @@ from sagsbro.cases import services
 from sagsbro.cases.models import Advice, Case, CaseEvent
 from sagsbro.cases.rules.consent import ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.conftest import COMPLETE, MEETING, api_client, upload
+from sagsbro.conftest import COMPLETE, MEETING, api_client, assigned_case, attach, sent_case, upload
 from sagsbro.documents.models import Document, DocumentShare
 from sagsbro.documents.rules import Category
 from sagsbro.organisations.models import (
@@ -1555,3 +1555,35 @@ def test_deadlines_do_not_bind_outside_the_designated_inbox(side_a):
     # The flag survives later steps: deadlines recomputed on assignment stay non-binding.
     assign(s, rehab)
     assert deadlines(s.caseworker, rehab)["coordinator_available"]["binding"] is False
+
+
+def test_reopen_refused_when_the_meeting_is_too_close(side_a):
+    """Procedure Genforelæggelse: created at the latest 5 working days before the meeting."""
+    case = assigned_case(side_a, Subtype.REHABILITERINGSTEAM)
+    services.hold_meeting(side_a.caseworker, case)
+    attach(side_a.caseworker, case, Category.INDSTILLING)
+    services.send_indstilling(side_a.caseworker, case)
+    today = datetime.date.today()
+    too_close = today + datetime.timedelta(days=2)
+    response = api_client(side_a.caseworker).post(
+        f"/api/v1/cases/{case.pk}/reopen-as-genforelaeggelse/",
+        {"meeting_date": too_close.isoformat()},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "deadline_passed"
+    assert "Procedure Genforelæggelse" in response.json()["detail"]
+    assert not Case.objects.filter(parent=case).exists()
+
+
+def test_postpone_to_a_past_date_is_refused(side_a):
+    case = sent_case(side_a, Subtype.REHABILITERINGSTEAM)
+    response = api_client(side_a.caseworker).post(
+        f"/api/v1/cases/{case.pk}/postpone/",
+        {"meeting_date": "2020-01-06"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "deadline_passed"
+    case.refresh_from_db()
+    assert case.meeting_date == MEETING
