@@ -211,9 +211,8 @@ def _require_text(value, field, message):
         raise ServiceError("required", message, fields={field: [message]})
 
 
-@transaction.atomic
-def send_case(user, case, channel="api") -> Case:
-    case, transition = _begin(user, case, "send")
+def _require_complete(case):
+    """Refuse to send a case that lacks what its subtype requires, listing all of it."""
     missing = missing_requirements(case)
     if missing:
         raise ServiceError(
@@ -223,6 +222,12 @@ def send_case(user, case, channel="api") -> Case:
             + ".",
             missing=[{"key": m.key, "label": m.label} for m in missing],
         )
+
+
+@transaction.atomic
+def send_case(user, case, channel="api") -> Case:
+    case, transition = _begin(user, case, "send")
+    _require_complete(case)
     from_state = case.state
     case.state = transition.target
     case.received_at = timezone.now()
@@ -233,15 +238,7 @@ def send_case(user, case, channel="api") -> Case:
 @transaction.atomic
 def resend_case(user, case, comment="", channel="api") -> Case:
     case, transition = _begin(user, case, "resend")
-    missing = missing_requirements(case)
-    if missing:
-        raise ServiceError(
-            "incomplete",
-            "Sagen kan ikke sendes, fordi der mangler: "
-            + "; ".join(m.label for m in missing)
-            + ".",
-            missing=[{"key": m.key, "label": m.label} for m in missing],
-        )
+    _require_complete(case)
     from_state = case.state
     assignee = (
         case.specialist_id if case.subtype == Subtype.KLINISK_FUNKTION else case.coordinator_id
