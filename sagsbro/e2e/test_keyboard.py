@@ -1,18 +1,36 @@
 """The whole løbende-sag flow with the keyboard only: Tab, Shift+Tab, Enter, Space, arrow keys
-and typing. No clicks and no filling; at every tab stop the focus must be visible."""
+and typing. No clicks and no filling; at every tab stop the focus must be visible. The one step
+outside the page is the operating system's file dialog, which a test cannot drive by keyboard."""
+
+import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from sagsbro.cases.models import Case
+from sagsbro.cases.rules.consent import SCOPE_LABELS, ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.conftest import make_case
+from sagsbro.cases.rules.requirements import (
+    CONTACT_PREFERENCE_LABELS,
+    SUBTYPE_LABELS,
+    ContactPreference,
+)
+from sagsbro.cases.worklist import masked_cpr
+from sagsbro.conftest import pdf_bytes
+from sagsbro.documents.rules import CATEGORY_LABELS, Category
 from sagsbro.e2e.conftest import PASSWORD, focused, goto, press_and_follow, tab_to
 
 pytestmark = pytest.mark.e2e
 
+QUESTION = "Borgeren har fået nye helbredsoplysninger. Kan borgeren fortsætte i ressourceforløbet?"
+CONTACT_TIMES = "man–ons kl. 9–12"
+ATTACHMENTS = [Category.INDSATSPLAN, Category.COORDINATOR_ADVICE, Category.NEW_HEALTH_INFORMATION]
 RECOMMENDATION = "Borgeren kan fortsætte i ressourceforløb, fleksjob eller jobafklaringsforløb"
 ANSWER = "Borgeren kan fortsætte i ressourceforløbet med den aftalte gradvise optrapning."
+
+# The text of the focused <select>'s selected option.
+SELECTED_JS = "() => document.activeElement.selectedOptions[0]?.text.trim() ?? null"
 
 
 def keyboard_login(page: Page, live_server, username: str) -> None:
@@ -37,20 +55,117 @@ def open_link(page: Page, name: str) -> None:
     press_and_follow(page, "Enter")
 
 
-def test_loebende_sag_from_sending_to_closing_with_the_keyboard_only(page, live_server, side_a):
-    case = make_case(side_a, Subtype.LOEBENDE_SAG)
+def choose_option(page: Page, label: str) -> None:
+    """In the focused select, go to the first option with Home, then down to `label`."""
+    assert focused(page)["tag"] == "select"
+    page.keyboard.press("Home")
+    seen = []
+    for _ in range(60):
+        selected = page.evaluate(SELECTED_JS)
+        if selected == label:
+            return
+        seen.append(selected)
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"No option {label!r} with the arrow keys: {seen}")
+
+
+def attach_with_keyboard(page: Page, category: Category) -> None:
+    """On the draft page: choose the document type, pick the file and attach it."""
+    label = CATEGORY_LABELS[category]
+    tab_to(page, "Dokumenttype")
+    choose_option(page, label)
+    assert tab_to(page, "Fil")["type"] == "file"
+    # Space on the focused file input opens the operating system's file dialog. That dialog
+    # is outside the page and is the one step not taken with the keyboard here: the test
+    # hands the browser the file the user would pick in it.
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(
+        files=[
+            {
+                "name": f"{category}.pdf",
+                "mimeType": "application/pdf",
+                "buffer": pdf_bytes(label),
+            }
+        ]
+    )
+    tab_to(page, "Vedhæft dokument")
+    press_and_follow(page, "Enter")
+    expect(page.get_by_role("status")).to_contain_text(f"Dokumentet »{label}« er vedhæftet.")
+
+
+def register_consent_with_keyboard(page: Page, scope: ConsentScope) -> None:
+    """On the draft page: the written consent of a week ago."""
+    tab_to(page, "Samtykket dækker")
+    choose_option(page, SCOPE_LABELS[scope])
+    given = timezone.localdate() - datetime.timedelta(days=7)
+    tab_to(page, "Dato for samtykket")
+    page.keyboard.type(f"{given:%d-%m-%Y}")
+    tab_to(page, "Samtykket er givet skriftligt")
+    page.keyboard.press("Space")
+    expect(page.get_by_role("checkbox", name="Samtykket er givet skriftligt")).to_be_checked()
+    tab_to(page, "Registrér samtykke")
+    press_and_follow(page, "Enter")
+    expect(page.get_by_role("status")).to_contain_text("Samtykket er registreret.")
+
+
+def test_loebende_sag_from_creating_to_closing_with_the_keyboard_only(page, live_server, side_a):
     status = page.locator(".case-status")
 
-    # The caseworker sends the case. The skip link comes first and moves focus to the content.
+    # The caseworker logs in. The skip link comes first and moves focus to the content.
     keyboard_login(page, live_server, side_a.caseworker.username)
     assert tab_to(page, "Gå til hovedindhold", max_tabs=1)["tag"] == "a"
     page.keyboard.press("Enter")
     expect(page.locator("#main-content")).to_be_focused()
-    open_link(page, case.reference)
-    open_link(page, "Send til regionen")
+
+    # Opret sag: the subtype with the arrow keys in the radio group, then the citizen.
+    open_link(page, "Opret sag")
+    expect(page.get_by_role("heading", level=1, name="Opret sag")).to_be_visible()
+    loebende_sag = SUBTYPE_LABELS[Subtype.LOEBENDE_SAG]
+    assert tab_to(page, SUBTYPE_LABELS[Subtype.REHABILITERINGSTEAM])["type"] == "radio"
+    page.keyboard.press("ArrowDown")
+    assert focused(page)["name"] == loebende_sag
+    expect(page.get_by_role("radio", name=loebende_sag, exact=True)).to_be_checked()
+    tab_to(page, "Borger")
+    choose_option(page, f"{side_a.citizen.name} (CPR {masked_cpr(side_a.citizen.cpr)})")
+    tab_to(page, "Opret sag")
+    press_and_follow(page, "Enter")
+    expect(page.get_by_role("heading", level=1, name="Redigér kladde")).to_be_visible()
+    case = Case.objects.get(caseworker=side_a.caseworker)
+    assert (case.subtype, case.state) == (Subtype.LOEBENDE_SAG, "draft")
+    assert case.citizen == side_a.citizen
+
+    # The draft: the summary and question, a wish for contact before the answer with the
+    # caseworker's contact times; then "Gem kladde".
+    tab_to(page, "Sagsresumé og spørgsmål")
+    page.keyboard.type(QUESTION)
+    written_only = CONTACT_PREFERENCE_LABELS[ContactPreference.WRITTEN_ONLY]
+    contact_first = CONTACT_PREFERENCE_LABELS[ContactPreference.CONTACT_FIRST]
+    assert tab_to(page, written_only)["type"] == "radio"
+    page.keyboard.press("ArrowDown")
+    assert focused(page)["name"] == contact_first
+    expect(page.get_by_role("radio", name=contact_first, exact=True)).to_be_checked()
+    tab_to(page, "Dine kontakttider")
+    page.keyboard.type(CONTACT_TIMES)
+    tab_to(page, "Gem kladde")
+    press_and_follow(page, "Enter")
+    expect(page.get_by_role("status")).to_contain_text("Kladden er gemt.")
+
+    # The three documents the subtype needs, and the written consent to contact the GP.
+    for category in ATTACHMENTS:
+        attach_with_keyboard(page, category)
+    register_consent_with_keyboard(page, ConsentScope.CONTACT_GP)
+    expect(page.locator("#checklist-status")).to_contain_text("krav er opfyldt. Sagen er klar")
     tab_to(page, "Send til regionen")
-    press_and_follow(page, "Space")
+    press_and_follow(page, "Enter")
+    expect(page.get_by_role("status")).to_contain_text("Sagen er sendt til")
     expect(status).to_contain_text("Sendt til regionen")
+    case = Case.objects.get(pk=case.pk)
+    assert (case.state, case.question, case.contact_times) == ("sent", QUESTION, CONTACT_TIMES)
+    assert case.contact_preference == ContactPreference.CONTACT_FIRST
+    assert sorted(case.documents.values_list("category", flat=True)) == sorted(ATTACHMENTS)
+    consent = case.citizen.consents.get()
+    assert (consent.scope, consent.written) == (ConsentScope.CONTACT_GP, True)
     keyboard_logout(page)
 
     # The secretariat assigns a coordinator, choosing with the arrow keys.
