@@ -264,7 +264,7 @@ def edit_case(request, pk):
         saved = True
     if not sending:
         messages.success(request, "Kladden er gemt.")
-        return redirect("cases:edit", pk=case.pk)
+        return redirect(reverse("cases:edit", kwargs={"pk": case.pk}) + "#send")
 
     case = _visible_case(user, case.pk)
     returned = case.state == State.RETURNED
@@ -288,9 +288,12 @@ def edit_case(request, pk):
 # --- documents ------------------------------------------------------------------------------
 
 
-def _back(case, page: str, user):
+def _back(case, page: str, user, section: str = ""):
+    """Back to the page the form was on; on the edit page, to the section just used, so a
+    keyboard or screen-reader user goes on from where they were."""
     if page == "rediger" and editable_by(case, user):
-        return redirect("cases:edit", pk=case.pk)
+        anchor = f"#{section}" if section else ""
+        return redirect(reverse("cases:edit", kwargs={"pk": case.pk}) + anchor)
     if page == "dokumenter":
         return redirect("cases:detail-tab", pk=case.pk, tab="dokumenter")
     return redirect("cases:detail", pk=case.pk)
@@ -329,7 +332,7 @@ def add_case_document(request, pk):
                 form.add_error(None, exc.message)
         else:
             messages.success(request, f"Dokumentet »{document.title}« er vedhæftet.")
-            return _back(case, page, user)
+            return _back(case, page, user, "dokumenter")
     return _rerender(request, case, page, document_form=form)
 
 
@@ -363,7 +366,7 @@ def add_consent(request, pk):
                 form.add_error(None, exc.message)
         else:
             messages.success(request, "Samtykket er registreret.")
-            return _back(case, page, user)
+            return _back(case, page, user, "samtykke")
     return _rerender(request, case, page, consent_form=form)
 
 
@@ -386,4 +389,4 @@ def withdraw_consent(request, pk, consent_pk):
         messages.warning(request, exc.message)
     else:
         messages.success(request, "Samtykket er tilbagekaldt.")
-    return _back(case, page, user)
+    return _back(case, page, user, "samtykke")

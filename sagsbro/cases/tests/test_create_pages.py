@@ -95,7 +95,7 @@ def fill_in_and_send(client, case, subtype):
 
     response = client.post(f"/sager/{case.pk}/rediger/", field_data(case, fields, handling="gem"))
     assert response.status_code == 302, response.content.decode()[:3000]
-    assert response["Location"] == f"/sager/{case.pk}/rediger/"
+    assert response["Location"] == f"/sager/{case.pk}/rediger/#send"
     case.refresh_from_db()
     for name in edit_field_names(subtype):
         if name in fields:
@@ -108,7 +108,7 @@ def fill_in_and_send(client, case, subtype):
         previous = missing
         response = upload(client, case, category)
         assert response.status_code == 302
-        assert response["Location"] == f"/sager/{case.pk}/rediger/"
+        assert response["Location"] == f"/sager/{case.pk}/rediger/#dokumenter"
         met, missing = checklist_counts(edit_html(client, case))
         assert missing <= previous
     for scope in scopes:
@@ -491,7 +491,7 @@ def test_withdrawing_consent_puts_it_back_on_the_checklist(side_a):
     response = client.post(
         f"/sager/{case.pk}/samtykke/{consent.pk}/tilbagekald/", {"tilbage": "rediger"}
     )
-    assert response["Location"] == f"/sager/{case.pk}/rediger/"
+    assert response["Location"] == f"/sager/{case.pk}/rediger/#samtykke"
     assert checklist_counts(edit_html(client, case)) == (1, 1)
 
 
