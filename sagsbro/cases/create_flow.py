@@ -88,19 +88,6 @@ def _checkbox(label: str, help_text: str = "") -> forms.BooleanField:
 
 # --- the fields a subtype asks for ----------------------------------------------------------
 
-# Display order on the edit page.
-FIELD_ORDER = (
-    "purpose",
-    "meeting_date",
-    "urgent",
-    "question",
-    "contact_preference",
-    "contact_times",
-    "employment_offer",
-    "citizen_statement",
-    "citizen_informed_of_right",
-    "latest_job",
-)
 
 QUESTION_HELP: dict[Subtype, str] = {
     Subtype.LOEBENDE_SAG: "Kort resumé af sagen og det konkrete spørgsmål, fx om borgeren kan "
@@ -130,7 +117,7 @@ def edit_field_names(subtype: Subtype) -> list[str]:
         names.add("contact_times")
     if subtype in TEAM_SUBTYPES:
         names.add("urgent")
-    return [name for name in FIELD_ORDER if name in names]
+    return [name for name in EDITABLE_FIELDS if name in names]
 
 
 def _edit_field(name: str, subtype: Subtype) -> forms.Field:

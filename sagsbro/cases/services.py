@@ -33,12 +33,13 @@ from sagsbro.documents.rules import Category
 from sagsbro.organisations.models import AgreementDeadlineRule, TreatmentRelation, User
 from sagsbro.workdays.services import configured_calendar
 
-# Case fields a caseworker may fill while the case is a draft or returned.
+# Case fields a caseworker may fill while the case is a draft or returned, in the order the
+# edit page shows them.
 EDITABLE_FIELDS = (
     "purpose",
-    "question",
     "meeting_date",
     "urgent",
+    "question",
     "contact_preference",
     "contact_times",
     "employment_offer",
