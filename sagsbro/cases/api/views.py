@@ -18,7 +18,7 @@ from sagsbro.cases.rules.workflow import Role, available_transitions
 from sagsbro.core.api import AccessRule, AuditedReadMixin
 from sagsbro.core.errors import ServiceError
 from sagsbro.organisations.api.serializers import PersonSerializer, TreatmentRelationSerializer
-from sagsbro.organisations.models import User
+from sagsbro.organisations.models import TreatmentRelation, User
 from sagsbro.organisations.services import citizens_visible_to
 
 
@@ -283,7 +283,8 @@ class TreatmentRelationViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet)
     serializer_class = TreatmentRelationSerializer
 
     def get_queryset(self):
-        return Consent.objects.none()
+        # Create-only: relations are never listed back through the API.
+        return TreatmentRelation.objects.none()
 
     def create(self, request, *args, **kwargs):
         payload = self.get_serializer(data=request.data)
