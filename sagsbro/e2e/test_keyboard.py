@@ -6,7 +6,8 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FileChooser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from sagsbro.cases.models import Case
 from sagsbro.cases.rules.consent import SCOPE_LABELS, ConsentScope
@@ -69,6 +70,21 @@ def choose_option(page: Page, label: str) -> None:
     raise AssertionError(f"No option {label!r} with the arrow keys: {seen}")
 
 
+def open_file_chooser_with_space(page: Page) -> FileChooser:
+    """Space on the focused file input. Under heavy load Chromium now and then drops the
+    first dialog request, so the key is pressed once more, still on the same input."""
+    for attempt in (1, 2):
+        try:
+            with page.expect_file_chooser(timeout=5_000 * attempt) as chooser:
+                page.keyboard.press("Space")
+            return chooser.value
+        except PlaywrightTimeoutError:
+            assert focused(page)["type"] == "file"
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 def attach_with_keyboard(page: Page, category: Category) -> None:
     """On the draft page: choose the document type, pick the file and attach it."""
     label = CATEGORY_LABELS[category]
@@ -78,9 +94,8 @@ def attach_with_keyboard(page: Page, category: Category) -> None:
     # Space on the focused file input opens the operating system's file dialog. That dialog
     # is outside the page and is the one step not taken with the keyboard here: the test
     # hands the browser the file the user would pick in it.
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(
+    chooser = open_file_chooser_with_space(page)
+    chooser.set_files(
         files=[
             {
                 "name": f"{category}.pdf",
