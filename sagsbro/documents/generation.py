@@ -6,9 +6,15 @@ for an answer that was rolled back, and an answer is never committed without its
 """
 
 from django.db import transaction
+from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
-from sagsbro.cases.models import Advice
-from sagsbro.documents.tasks import build_written_answer_pdf
+from sagsbro.audit.models import AuditEntry
+from sagsbro.audit.services import Subject, record
+from sagsbro.cases.models import Advice, Case, CaseEvent
+from sagsbro.cases.rules.workflow import Role
+from sagsbro.core.errors import PermissionRefused, ServiceError
+from sagsbro.documents.tasks import PDF_EVENT_KIND, build_written_answer_pdf
 
 
 def enqueue_written_answer_pdf(advice: Advice | None):
@@ -18,3 +24,75 @@ def enqueue_written_answer_pdf(advice: Advice | None):
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Queue the PDF in the transaction that saves the answer.")
     return build_written_answer_pdf.enqueue(advice.pk)
+
+
+# --- a PDF that failed for good -----------------------------------------------------------
+
+PDF_RETRY_EVENT_KIND = "written_answer_pdf_retry"
+PDF_RETRY_EVENT_LABEL = "PDF af skriftligt svar dannes igen"
+# Who may start a failed PDF again: the case's parties who act on it (and see it).
+RETRY_ROLES = frozenset({Role.COORDINATOR, Role.SECRETARIAT, Role.CASEWORKER})
+
+
+def failed_written_answer_pdfs(case) -> list[Advice]:
+    """The case's written answers whose PDF task failed for good: no PDF was filed, the last
+    task ended FAILED and none is queued or running (a transient error queues the task
+    again, so a task still waiting to retry is not failed)."""
+    answers = list(Advice.objects.filter(case=case, kind=Advice.Kind.WRITTEN_ANSWER))
+    if not answers:
+        return []
+    filed = set(
+        CaseEvent.objects.filter(case=case, kind=PDF_EVENT_KIND).values_list(
+            "data__advice_id", flat=True
+        )
+    )
+    statuses: dict[int, set[str]] = {}
+    tasks = DBTaskResult.objects.filter(
+        task_path=build_written_answer_pdf.module_path,
+        args_kwargs__args__0__in=[a.pk for a in answers],
+    ).values_list("args_kwargs", "status")
+    for args_kwargs, status in tasks:
+        statuses.setdefault(args_kwargs["args"][0], set()).add(status)
+    waiting = {TaskResultStatus.READY, TaskResultStatus.RUNNING}
+    return [
+        advice
+        for advice in answers
+        if advice.pk not in filed
+        and TaskResultStatus.FAILED in statuses.get(advice.pk, set())
+        and not statuses[advice.pk] & waiting
+    ]
+
+
+def may_retry_pdf(user) -> bool:
+    return user.role in RETRY_ROLES
+
+
+@transaction.atomic
+def retry_written_answer_pdf(user, case, advice_id, channel="web"):
+    """Queue a written answer's PDF again after its task failed for good."""
+    if not may_retry_pdf(user) or not Case.objects.visible_to(user).filter(pk=case.pk).exists():
+        raise PermissionRefused("not_allowed", "Du kan ikke starte dannelsen af PDF'en igen.")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    advice = next((a for a in failed_written_answer_pdfs(case) if a.pk == advice_id), None)
+    if advice is None:
+        raise ServiceError(
+            "pdf_not_failed", "PDF'en er allerede dannet eller er på vej og skal ikke startes igen."
+        )
+    result = build_written_answer_pdf.enqueue(advice.pk)
+    CaseEvent.objects.create(
+        case=case,
+        kind=PDF_RETRY_EVENT_KIND,
+        label=PDF_RETRY_EVENT_LABEL,
+        actor=user,
+        from_state=case.state,
+        to_state=case.state,
+        data={"advice_id": advice.pk, "task_id": str(result.id)},
+    )
+    record(
+        user,
+        AuditEntry.Action.UPDATE,
+        Subject("advice", advice.pk, case.pk, case.citizen_id),
+        detail="PDF af skriftligt svar dannes igen",
+        channel=channel,
+    )
+    return result

@@ -2,11 +2,11 @@
 the django-tasks-db backend)."""
 
 from django.db import transaction
-from django.tasks import task
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
 from sagsbro.cases.models import Advice, CaseEvent
+from sagsbro.core.tasks import retrying_task
 from sagsbro.documents import written_answer
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import Category
@@ -16,16 +16,20 @@ PDF_EVENT_KIND = "written_answer_pdf"
 PDF_EVENT_LABEL = "Skriftligt svar dannet som PDF"
 
 
-@task
+@retrying_task()
 def build_written_answer_pdf(advice_id: int) -> int:
     """File the coordinator's written answer on its case as a PDF; return the document's id.
 
     Runs once per answer: a second run (a retried task) finds the event of the first and
-    returns the same document.
+    returns the same document. A transient database error queues the task again
+    (`retrying_task`); one that failed for good is shown on the case page, to start again.
     """
     with transaction.atomic():
+        # Lock the answer's row only. Locking the joined rows too (the author's user row)
+        # deadlocks on PostgreSQL with any request that writes an audit entry for that user
+        # while this task waits for the audit chain.
         advice = (
-            Advice.objects.select_for_update()
+            Advice.objects.select_for_update(of=("self",))
             .select_related("case__region", "case__municipality", "case__citizen", "author")
             .get(pk=advice_id, kind=Advice.Kind.WRITTEN_ANSWER)
         )

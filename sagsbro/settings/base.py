@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks_db",
     "sagsbro.core",
     "sagsbro.audit",
@@ -68,6 +69,17 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and `db_worker` write to one SQLite file side by side. WAL lets readers
+    # run beside the one writer; IMMEDIATE transactions take the write lock at BEGIN, so a
+    # transaction never fails upgrading a read lock ("database is locked") but waits for the
+    # lock, up to the busy timeout.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"
 
@@ -80,6 +92,8 @@ LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk")]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
+# Dates on the pages as dd.mm.åååå (sagsbro/core/formats/da/formats.py).
+FORMAT_MODULE_PATH = ["sagsbro.core.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -128,6 +142,11 @@ SPECTACULAR_SETTINGS = {
         "og vurdering)."
     ),
     "VERSION": "1",
+    # Swagger UI and ReDoc from the installed package, not a CDN: the CSP allows only the
+    # site's own origin, and production sites may not reach the internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
