@@ -1,11 +1,22 @@
-"""Citizens: registration and the tenancy helper for them."""
+"""Citizens: registration and the tenancy helper for them; collaboration agreements."""
+
+import datetime
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
+from sagsbro.cases.rules import deadlines as deadline_rules
 from sagsbro.core.errors import PermissionRefused, ServiceError
-from sagsbro.organisations.models import Citizen, Role
+from sagsbro.organisations.models import (
+    AgreementDeadlineRule,
+    Citizen,
+    CollaborationAgreement,
+    Municipality,
+    Role,
+)
 from sagsbro.organisations.rules import CprError, parse_cpr
 
 
@@ -115,3 +126,135 @@ def load_reference_data() -> None:
             changed.append(municipality)
     Municipality.objects.bulk_create(new)
     Municipality.objects.bulk_update(changed, ["name", "region"])
+
+
+# --- collaboration agreements (samarbejdsaftaler) -------------------------------------------
+
+
+def agreements_visible_to(user):
+    """Agreement versions a user may see: the region's administrator sees the region's."""
+    if not user.is_authenticated or user.role != Role.ADMINISTRATOR or not user.region_id:
+        return CollaborationAgreement.objects.none()
+    return CollaborationAgreement.objects.filter(region_id=user.region_id)
+
+
+def agreement_in_force(municipality, on):
+    """The agreement version in force for the municipality on the day ``on``, or None (the
+    executive order's deadlines apply)."""
+    return (
+        CollaborationAgreement.objects.filter(
+            municipality=municipality, region_id=municipality.region_id, valid_from__lte=on
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+
+
+def pending_agreement(municipality, today):
+    """A version that takes effect after today and so governs no case yet."""
+    return (
+        CollaborationAgreement.objects.filter(
+            municipality=municipality, region_id=municipality.region_id, valid_from__gt=today
+        )
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+
+
+@transaction.atomic
+def save_agreement(
+    user,
+    municipality,
+    *,
+    rules,
+    expected_cases_per_year=None,
+    notice_months=None,
+    channel="api",
+):
+    """The region's administrator sets the agreement's deadlines with a municipality (BEK § 20).
+
+    A change never reaches a case already received: the deadlines of a case come from the
+    agreement version in force on the day the region received it. So a change is a new version
+    that takes effect the next day, and the version in force ends today; while that new version
+    has not taken effect, further changes edit it in place. Without any rule for a subtype, the
+    executive order's deadlines apply (§§ 21-23).
+    """
+    if user.role != Role.ADMINISTRATOR or not user.region_id:
+        raise PermissionRefused(
+            "role_not_allowed", "Kun regionens administrator kan ændre samarbejdsaftaler."
+        )
+    if municipality is None or municipality.region_id != user.region_id:
+        raise ServiceError("not_found", "Kommunen findes ikke i din region.", status=404)
+    inputs = [
+        deadline_rules.AgreementRuleInput(
+            subtype=str(r.get("subtype", "")),
+            kind=str(r.get("kind", "")),
+            count=r.get("count"),
+            unit=str(r.get("unit", "")),
+            source=str(r.get("source", "")),
+        )
+        for r in rules
+    ]
+    try:
+        deadline_rules.check_agreement_rules(inputs)
+    except deadline_rules.AgreementRuleInvalid as exc:
+        raise ServiceError(exc.code, exc.message, fields={"rules": [exc.message]}) from exc
+    for name, value in (
+        ("expected_cases_per_year", expected_cases_per_year),
+        ("notice_months", notice_months),
+    ):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 0
+        ):
+            message = "Angiv et helt tal, der ikke er negativt."
+            raise ServiceError("invalid_number", message, fields={name: [message]})
+
+    # One change at a time per municipality.
+    Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    current = agreement_in_force(municipality, today)
+    version = pending_agreement(municipality, today)
+    created = version is None
+    if version is None:
+        base = current
+        version = CollaborationAgreement(
+            region_id=municipality.region_id,
+            municipality=municipality,
+            valid_from=tomorrow,
+            valid_to=None,
+            expected_cases_per_year=base.expected_cases_per_year if base else 0,
+            notice_months=base.notice_months if base else 9,
+        )
+        if current is not None and (current.valid_to is None or current.valid_to > today):
+            current.valid_to = today
+            current.save(update_fields=["valid_to"])
+    if expected_cases_per_year is not None:
+        version.expected_cases_per_year = expected_cases_per_year
+    if notice_months is not None:
+        version.notice_months = notice_months
+    version.save()
+    version.deadline_rules.all().delete()
+    AgreementDeadlineRule.objects.bulk_create(
+        [
+            AgreementDeadlineRule(
+                agreement=version,
+                subtype=r.subtype,
+                kind=r.kind,
+                count=r.count,
+                unit=r.unit,
+                source=r.source.strip(),
+            )
+            for r in inputs
+        ]
+    )
+    record(
+        user,
+        AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+        Subject("agreement", version.pk, None, None),
+        detail=f"samarbejdsaftale {municipality.code} fra {version.valid_from.isoformat()}: "
+        f"{len(inputs)} frister",
+        channel=channel,
+    )
+    return version

@@ -14,13 +14,21 @@ Sources:
   § 24: these deadlines presuppose that the case was sent electronically to the
   region's designated inbox.
 * Regional procedures: "Løbende sag" (written answer within 10 hverdage),
-  "Ret til sundhedskoordinator" (sent to the coordinator 10 hverdage before the
-  meeting), "Genforelæggelsessag" (created and sent 5 hverdage before the
-  meeting).
+  "Ret til sundhedskoordinator" ("Sekretariatet sender sagen ... til
+  sundhedskoordinator 10 hverdage før mødet"), "Genforelæggelsessag" (created
+  by the municipality 5 hverdage before the meeting; "Sekretariatet sender
+  sagerne til sundhedskoordinator for forberedelse 5 hverdage inden mødet").
 * National evaluation of the collaboration model: in all five regions the
   coordinator receives team cases 10 arbejdsdage before the meeting and then
-  has 5 dage to screen them; written conclusion to the citizen at the latest one
-  week after the meeting (proposal).
+  has five days to screen them, which the agreements count in working days
+  (Region Hovedstaden: "inden for tidsfristen på 5 arbejdsdage"); written
+  conclusion to the citizen at the latest one week after the meeting
+  (proposal).
+
+A deadline is met only by the act it names: the secretariat forwarding the
+case to the coordinator (``SEND_TO_COORDINATOR``) is one deadline, the
+municipality sending the material to the region (``MATERIAL_TO_REGION``) is
+another.
 
 "dage" are calendar days, "hverdage"/"arbejdsdage" working days (see
 :mod:`sagsbro.workdays.rules`).
@@ -45,8 +53,15 @@ from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.workdays.rules import MAX_OFFSET, WorkingDayCalendar
 
 __all__ = [
+    "CASE_AGREEMENT_SOURCES",
     "FALLBACK_RULES",
+    "KIND_LABELS",
+    "UNIT_LABELS",
+    "AgreementRuleInput",
+    "AgreementRuleInvalid",
+    "MAX_CASE_AGREEMENT_DAYS",
     "Anchor",
+    "CaseAgreementRefused",
     "ComputedDeadline",
     "DeadlineKind",
     "DeadlineRule",
@@ -54,6 +69,10 @@ __all__ = [
     "Direction",
     "RuleOverride",
     "Unit",
+    "agreement_subtypes",
+    "case_agreement_source",
+    "check_agreement_rules",
+    "check_case_agreement",
     "compute_deadlines",
     "deadline_state",
     "due_date",
@@ -86,7 +105,10 @@ class Direction(StrEnum):
 
 
 class DeadlineKind(StrEnum):
-    #: The team case is in the coordinator's hands before the meeting.
+    #: The municipality has sent the case with its material to the region's inbox
+    #: in time for the secretariat to forward it before the meeting.
+    MATERIAL_TO_REGION = "material_to_region"
+    #: The secretariat has forwarded the case to the coordinator before the meeting.
     SEND_TO_COORDINATOR = "send_to_coordinator"
     #: The coordinator's screening feedback to the caseworker.
     SCREENING_FEEDBACK = "screening_feedback"
@@ -167,10 +189,16 @@ class _KindSpec:
 
 _KIND_SPECS: Mapping[DeadlineKind, _KindSpec] = MappingProxyType(
     {
+        DeadlineKind.MATERIAL_TO_REGION: _KindSpec(
+            Anchor.MEETING,
+            Direction.BEFORE,
+            "Kommunen har sendt sagen til regionen før mødet",
+            statutory=False,
+        ),
         DeadlineKind.SEND_TO_COORDINATOR: _KindSpec(
             Anchor.MEETING,
             Direction.BEFORE,
-            "Sagen sendt til sundhedskoordinator før mødet",
+            "Sekretariatet har sendt sagen til sundhedskoordinator før mødet",
             statutory=False,
         ),
         DeadlineKind.SCREENING_FEEDBACK: _KindSpec(
@@ -266,22 +294,42 @@ def _rule(
 _K = DeadlineKind
 _U = Unit
 
+# MATERIAL_TO_REGION: the sources name only the secretariat's forwarding ("Sekretariatet
+# sender sagen ... til sundhedskoordinator 10 hverdage før mødet", procedure Ret til
+# sundhedskoordinator; 5 hverdage in procedure Genforelæggelse) and the coordinator's
+# receipt ("modtager sagerne, senest ti arbejdsdage før", the evaluation on all five
+# regions' agreements). They set no separate, earlier date for the municipality. The
+# municipality's case must be in the region's inbox for the secretariat to forward it in
+# time, so its own deadline has the same count as the forwarding deadline: the latest day
+# on which the secretariat can still forward it on time. For a genforelæggelse this is the
+# procedure's "oprettes senest 5 hverdage inden ... via aftalt IT-kommunikationssystem":
+# created in the shared system, i.e. sent to the region. An agreement may set an earlier
+# day for the municipality (an override of this kind).
 FALLBACK_RULES: Mapping[Subtype, tuple[DeadlineRule, ...]] = MappingProxyType(
     {
         Subtype.REHABILITERINGSTEAM: (
+            _rule(_K.MATERIAL_TO_REGION, 10, _U.WORKING_DAYS, SOURCE_AGREEMENT_ALL_REGIONS),
             _rule(_K.SEND_TO_COORDINATOR, 10, _U.WORKING_DAYS, SOURCE_AGREEMENT_ALL_REGIONS),
-            _rule(_K.SCREENING_FEEDBACK, 5, _U.CALENDAR_DAYS, SOURCE_AGREEMENT_ALL_REGIONS),
+            # "tidsfristen på 5 arbejdsdage" (the evaluation, Region Hovedstaden's agreement).
+            _rule(_K.SCREENING_FEEDBACK, 5, _U.WORKING_DAYS, SOURCE_AGREEMENT_ALL_REGIONS),
             _rule(_K.COORDINATOR_AVAILABLE, 14, _U.CALENDAR_DAYS, SOURCE_BEK_21_1),
             _rule(_K.CITIZEN_CONCLUSION, 1, _U.WEEKS, SOURCE_EVALUATION),
         ),
         Subtype.GENFORELAEGGELSE: (
             _rule(_K.CREATED_BEFORE_MEETING, 5, _U.WORKING_DAYS, SOURCE_PROCEDURE_GENFORELAEGGELSE),
+            _rule(_K.MATERIAL_TO_REGION, 5, _U.WORKING_DAYS, SOURCE_PROCEDURE_GENFORELAEGGELSE),
             _rule(_K.SEND_TO_COORDINATOR, 5, _U.WORKING_DAYS, SOURCE_PROCEDURE_GENFORELAEGGELSE),
             # The procedure: deadline and price follow the reform cases.
             _rule(_K.COORDINATOR_AVAILABLE, 14, _U.CALENDAR_DAYS, SOURCE_BEK_21_1),
             _rule(_K.CITIZEN_CONCLUSION, 1, _U.WEEKS, SOURCE_EVALUATION),
         ),
         Subtype.RET_TIL_SUNDHEDSKOORDINATOR: (
+            _rule(
+                _K.MATERIAL_TO_REGION,
+                10,
+                _U.WORKING_DAYS,
+                SOURCE_PROCEDURE_RET_TIL_SUNDHEDSKOORDINATOR,
+            ),
             _rule(
                 _K.SEND_TO_COORDINATOR,
                 10,
@@ -297,9 +345,30 @@ FALLBACK_RULES: Mapping[Subtype, tuple[DeadlineRule, ...]] = MappingProxyType(
         # No statutory deadline: only what the agreement says.
         Subtype.AABENBAR_FOERTIDSPENSION: (),
         Subtype.SENIORPENSION: (),
-        Subtype.JOBAFKLARING_4AAR: (),
+        # The conversation about the risk after 4 years of jobafklaring is asked for as a
+        # løbende sag (written answer), so BEK § 22 applies to it like to every løbende sag.
+        Subtype.JOBAFKLARING_4AAR: (_rule(_K.WRITTEN_ANSWER, 14, _U.CALENDAR_DAYS, SOURCE_BEK_22),),
     }
 )
+
+#: Subtypes that are løbende sager in the agreements' sense: an agreement's deadline for
+#: løbende sager (e.g. the procedure's 10 hverdage) applies to them too, unless the
+#: agreement names the subtype itself.
+_AGREEMENT_PARENT: Mapping[Subtype, Subtype] = MappingProxyType(
+    {Subtype.JOBAFKLARING_4AAR: Subtype.LOEBENDE_SAG}
+)
+
+
+def agreement_subtypes(subtype: Subtype) -> tuple[Subtype, ...]:
+    """The subtypes whose agreement rules apply to a case of ``subtype``, most specific first.
+
+    A rule an agreement sets for the subtype itself wins over one it sets for the
+    løbende sag the subtype is a kind of.
+    """
+    subtype = Subtype(subtype)
+    parent = _AGREEMENT_PARENT.get(subtype)
+    return (subtype,) if parent is None else (subtype, parent)
+
 
 _NO_OVERRIDES: Mapping[DeadlineKind, RuleOverride] = MappingProxyType({})
 
@@ -357,6 +426,173 @@ def rules_for(
                 _rule(kind, override.count, Unit(override.unit), override.source, statutory=False)
             )
     return result
+
+
+#: Danish names of the units, as an administrator chooses them for an agreement.
+UNIT_LABELS: Mapping[Unit, str] = MappingProxyType(
+    {
+        Unit.WORKING_DAYS: "hverdage",
+        Unit.CALENDAR_DAYS: "dage",
+        Unit.WEEKS: "uger",
+        Unit.MONTHS: "måneder",
+    }
+)
+
+#: Danish names of the deadline kinds (the label a case shows for the deadline).
+KIND_LABELS: Mapping[DeadlineKind, str] = MappingProxyType(
+    {kind: spec.label for kind, spec in _KIND_SPECS.items()}
+)
+
+#: Largest count an agreement may set per unit: a year.
+_AGREEMENT_MAX = MappingProxyType(
+    {Unit.WORKING_DAYS: 260, Unit.CALENDAR_DAYS: 365, Unit.WEEKS: 52, Unit.MONTHS: 12}
+)
+
+
+@dataclass(frozen=True)
+class AgreementRuleInput:
+    """One deadline a collaboration agreement sets (BEK § 20), as an administrator enters it."""
+
+    subtype: str
+    kind: str
+    count: int
+    unit: str
+    source: str
+
+
+class AgreementRuleInvalid(Exception):
+    """An agreement deadline that cannot be stored; ``message`` is Danish."""
+
+    def __init__(self, code: str, message: str, index: int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.index = index
+
+
+def check_agreement_rules(rules: Sequence[AgreementRuleInput]) -> None:
+    """Refuse an agreement's deadline rules that are unknown, out of range or repeated.
+
+    BEK § 20: municipality and region agree the deadlines; §§ 21-23 apply where they agree
+    nothing. Each rule names a subtype, a deadline kind, a count of 1 up to a year in its
+    unit, and where the value comes from; a subtype has at most one rule per kind.
+    """
+    seen: set[tuple[str, str]] = set()
+    for index, rule in enumerate(rules):
+        number = index + 1
+        if rule.subtype not in set(Subtype):
+            raise AgreementRuleInvalid(
+                "unknown_subtype", f"Linje {number}: ukendt undertype »{rule.subtype}«.", index
+            )
+        if rule.kind not in set(DeadlineKind):
+            raise AgreementRuleInvalid(
+                "unknown_kind", f"Linje {number}: ukendt frist »{rule.kind}«.", index
+            )
+        if rule.unit not in set(Unit):
+            raise AgreementRuleInvalid(
+                "unknown_unit", f"Linje {number}: ukendt enhed »{rule.unit}«.", index
+            )
+        unit = Unit(rule.unit)
+        if (
+            isinstance(rule.count, bool)
+            or not isinstance(rule.count, int)
+            or not 1 <= rule.count <= _AGREEMENT_MAX[unit]
+        ):
+            raise AgreementRuleInvalid(
+                "count_out_of_range",
+                f"Linje {number}: antallet skal være mellem 1 og {_AGREEMENT_MAX[unit]} "
+                f"{UNIT_LABELS[unit]}.",
+                index,
+            )
+        if not rule.source.strip():
+            raise AgreementRuleInvalid(
+                "source_required",
+                f"Linje {number}: angiv kilden til fristen (fx aftalens punkt).",
+                index,
+            )
+        key = (rule.subtype, rule.kind)
+        if key in seen:
+            raise AgreementRuleInvalid(
+                "duplicate_rule",
+                f"Linje {number}: aftalen har allerede en frist af denne art for undertypen.",
+                index,
+            )
+        seen.add(key)
+
+
+#: Deadlines the parties may set otherwise for the concrete case, with the sentence that
+#: allows it. BEK § 22, 2nd sentence: "Der aftales dog en anden frist, hvis der i en konkret
+#: sag er omstændigheder, der bevirker, at udtalelsen ikke kan afgives inden for fristen";
+#: § 23, 2nd sentence, the same for the certificate. § 21 has no such sentence: its
+#: deadline changes only by the collaboration agreement (§ 20).
+CASE_AGREEMENT_SOURCES: Mapping[DeadlineKind, str] = MappingProxyType(
+    {
+        DeadlineKind.WRITTEN_ANSWER: "BEK § 22, 2. pkt.",
+        DeadlineKind.CERTIFICATE_AFTER_CONSULTATION: "BEK § 23, 2. pkt.",
+        DeadlineKind.CERTIFICATE_AFTER_REQUEST: "BEK § 23, 2. pkt.",
+    }
+)
+
+#: An agreed due date further away than this is taken as a typing error.
+MAX_CASE_AGREEMENT_DAYS = 366
+
+
+class CaseAgreementRefused(Exception):
+    """A due date that cannot be agreed for the concrete case; ``message`` is Danish."""
+
+    def __init__(self, code: str, message: str, field: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+def case_agreement_source(kind: DeadlineKind) -> str:
+    """The source shown for a due date agreed in the concrete case."""
+    return f"Aftalt i den konkrete sag ({CASE_AGREEMENT_SOURCES[DeadlineKind(kind)]})"
+
+
+def check_case_agreement(
+    kind: DeadlineKind,
+    agreed_due: datetime.date,
+    reason: str,
+    today: datetime.date,
+    calendar: WorkingDayCalendar,
+) -> None:
+    """Refuse a due date the parties cannot agree for the concrete case (BEK §§ 22-23, 2. pkt.).
+
+    The kind must be one whose section allows it, the circumstances (``reason``) must be
+    stated, and the date must be a working day from today and within a year.
+    """
+    if DeadlineKind(kind) not in CASE_AGREEMENT_SOURCES:
+        raise CaseAgreementRefused(
+            "not_agreeable",
+            "Denne frist kan ikke aftales for den konkrete sag; kun fristerne i "
+            "bekendtgørelsens § 22 og § 23 kan det.",
+            "kind",
+        )
+    if not reason.strip():
+        raise CaseAgreementRefused(
+            "required",
+            "Skriv, hvilke omstændigheder i sagen der gør, at fristen ikke kan holdes.",
+            "reason",
+        )
+    if agreed_due < today:
+        raise CaseAgreementRefused(
+            "date_in_past", "Den aftalte frist kan ikke ligge før i dag.", "agreed_due"
+        )
+    if (agreed_due - today).days > MAX_CASE_AGREEMENT_DAYS:
+        raise CaseAgreementRefused(
+            "date_too_far",
+            "Den aftalte frist kan højst ligge et år ude i fremtiden.",
+            "agreed_due",
+        )
+    if not calendar.is_working_day(agreed_due):
+        raise CaseAgreementRefused(
+            "closed_day",
+            f"{agreed_due:%d.%m.%Y} er ikke en arbejdsdag. Vælg en hverdag.",
+            "agreed_due",
+        )
 
 
 def due_date(

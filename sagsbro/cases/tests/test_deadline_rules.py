@@ -17,6 +17,7 @@ import pytest
 from sagsbro.cases.rules.deadlines import (
     FALLBACK_RULES,
     Anchor,
+    CaseAgreementRefused,
     ComputedDeadline,
     DeadlineKind,
     DeadlineRule,
@@ -24,6 +25,9 @@ from sagsbro.cases.rules.deadlines import (
     Direction,
     RuleOverride,
     Unit,
+    agreement_subtypes,
+    case_agreement_source,
+    check_case_agreement,
     compute_deadlines,
     deadline_state,
     due_date,
@@ -68,6 +72,15 @@ def _rule(subtype: Subtype, kind: DeadlineKind, **kwargs: object) -> DeadlineRul
 EXPECTED_FALLBACK: dict[Subtype, list[Row]] = {
     Subtype.REHABILITERINGSTEAM: [
         (
+            K.MATERIAL_TO_REGION,
+            10,
+            U.WORKING_DAYS,
+            A.MEETING,
+            D.BEFORE,
+            "Samarbejdsaftale (alle fem regioner)",
+            False,
+        ),
+        (
             K.SEND_TO_COORDINATOR,
             10,
             U.WORKING_DAYS,
@@ -79,7 +92,7 @@ EXPECTED_FALLBACK: dict[Subtype, list[Row]] = {
         (
             K.SCREENING_FEEDBACK,
             5,
-            U.CALENDAR_DAYS,
+            U.WORKING_DAYS,
             A.RECEIVED,
             D.AFTER,
             "Samarbejdsaftale (alle fem regioner)",
@@ -107,6 +120,15 @@ EXPECTED_FALLBACK: dict[Subtype, list[Row]] = {
     Subtype.GENFORELAEGGELSE: [
         (
             K.CREATED_BEFORE_MEETING,
+            5,
+            U.WORKING_DAYS,
+            A.MEETING,
+            D.BEFORE,
+            "Procedure Genforelæggelse",
+            False,
+        ),
+        (
+            K.MATERIAL_TO_REGION,
             5,
             U.WORKING_DAYS,
             A.MEETING,
@@ -144,6 +166,15 @@ EXPECTED_FALLBACK: dict[Subtype, list[Row]] = {
     ],
     Subtype.RET_TIL_SUNDHEDSKOORDINATOR: [
         (
+            K.MATERIAL_TO_REGION,
+            10,
+            U.WORKING_DAYS,
+            A.MEETING,
+            D.BEFORE,
+            "Procedure Ret til sundhedskoordinator",
+            False,
+        ),
+        (
             K.SEND_TO_COORDINATOR,
             10,
             U.WORKING_DAYS,
@@ -170,7 +201,10 @@ EXPECTED_FALLBACK: dict[Subtype, list[Row]] = {
     ],
     Subtype.AABENBAR_FOERTIDSPENSION: [],
     Subtype.SENIORPENSION: [],
-    Subtype.JOBAFKLARING_4AAR: [],
+    # A løbende sag about the 4-year jobafklaring conversation: BEK § 22 like every løbende sag.
+    Subtype.JOBAFKLARING_4AAR: [
+        (K.WRITTEN_ANSWER, 14, U.CALENDAR_DAYS, A.RECEIVED, D.AFTER, "BEK § 22", True),
+    ],
 }
 
 
@@ -212,7 +246,7 @@ def test_plain_string_subtype_is_accepted() -> None:
 def test_rules_for_returns_a_fresh_list() -> None:
     rules = rules_for(Subtype.REHABILITERINGSTEAM)
     rules.clear()
-    assert len(rules_for(Subtype.REHABILITERINGSTEAM)) == 4
+    assert len(rules_for(Subtype.REHABILITERINGSTEAM)) == 5
 
 
 # ------------------------------------------------------------------ overrides
@@ -232,7 +266,7 @@ def test_override_replaces_count_unit_and_source() -> None:
 def test_override_keeps_anchor_and_direction_of_before_rules() -> None:
     overrides = {K.SEND_TO_COORDINATOR: RuleOverride(3, U.WEEKS, "Samarbejdsaftale Region Nord")}
     rows = _rows(rules_for(Subtype.REHABILITERINGSTEAM, overrides))
-    assert rows[0] == (
+    assert rows[1] == (
         K.SEND_TO_COORDINATOR,
         3,
         U.WEEKS,
@@ -241,7 +275,10 @@ def test_override_keeps_anchor_and_direction_of_before_rules() -> None:
         "Samarbejdsaftale Region Nord",
         False,
     )
-    assert rows[1:] == EXPECTED_FALLBACK[Subtype.REHABILITERINGSTEAM][1:]
+    fallback = EXPECTED_FALLBACK[Subtype.REHABILITERINGSTEAM]
+    # The municipality's own deadline is a separate rule: the override leaves it alone.
+    assert rows[0] == fallback[0]
+    assert rows[2:] == fallback[2:]
 
 
 def test_override_only_touches_its_own_kind() -> None:
@@ -261,10 +298,7 @@ def test_override_only_touches_its_own_kind() -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    "subtype",
-    [Subtype.AABENBAR_FOERTIDSPENSION, Subtype.SENIORPENSION, Subtype.JOBAFKLARING_4AAR],
-)
+@pytest.mark.parametrize("subtype", [Subtype.AABENBAR_FOERTIDSPENSION, Subtype.SENIORPENSION])
 def test_override_adds_rule_where_the_law_has_none(subtype: Subtype) -> None:
     overrides = {K.WRITTEN_ANSWER: RuleOverride(10, U.WORKING_DAYS, "Samarbejdsaftale")}
     assert _rows(rules_for(subtype, overrides)) == [
@@ -278,7 +312,12 @@ def test_added_rules_come_after_fallback_rules_in_kind_order() -> None:
         K.WRITTEN_ANSWER: RuleOverride(10, U.WORKING_DAYS, "Aftale"),
     }
     kinds = [r.kind for r in rules_for(Subtype.RET_TIL_SUNDHEDSKOORDINATOR, overrides)]
-    assert kinds == [K.SEND_TO_COORDINATOR, K.WRITTEN_ANSWER, K.CITIZEN_CONCLUSION]
+    assert kinds == [
+        K.MATERIAL_TO_REGION,
+        K.SEND_TO_COORDINATOR,
+        K.WRITTEN_ANSWER,
+        K.CITIZEN_CONCLUSION,
+    ]
 
 
 def test_override_keys_may_be_plain_strings() -> None:
@@ -379,10 +418,23 @@ def test_urgent_rule_due_date() -> None:
             date(2028, 1, 3),
         ),
         (Subtype.REHABILITERINGSTEAM, K.COORDINATOR_AVAILABLE, date(2028, 5, 22), date(2028, 6, 6)),
-        # Screening: 5 days after receipt.
-        (Subtype.REHABILITERINGSTEAM, K.SCREENING_FEEDBACK, date(2025, 4, 14), date(2025, 4, 22)),
-        (Subtype.REHABILITERINGSTEAM, K.SCREENING_FEEDBACK, date(2025, 12, 19), date(2025, 12, 29)),
-        (Subtype.REHABILITERINGSTEAM, K.SCREENING_FEEDBACK, date(2026, 3, 2), date(2026, 3, 9)),
+        # Screening: 5 working days after receipt ("tidsfristen på 5 arbejdsdage").
+        # Mon 14 Apr 2025: 15, 16, (Easter 17-21), 22, 23, 24.
+        (Subtype.REHABILITERINGSTEAM, K.SCREENING_FEEDBACK, date(2025, 4, 14), date(2025, 4, 24)),
+        # Fri 19 Dec 2025: 22, 23, (24-26), 29, 30, (31 Dec, 1 Jan), 2 Jan.
+        (Subtype.REHABILITERINGSTEAM, K.SCREENING_FEEDBACK, date(2025, 12, 19), date(2026, 1, 2)),
+        # Thu 5 Mar 2026: 6, 9, 10, 11, 12 (5 calendar days would be Tue 10).
+        (Subtype.REHABILITERINGSTEAM, K.SCREENING_FEEDBACK, date(2026, 3, 5), date(2026, 3, 12)),
+        # The municipality's material: as many working days before the meeting as the
+        # secretariat's forwarding.
+        (Subtype.REHABILITERINGSTEAM, K.MATERIAL_TO_REGION, date(2027, 4, 1), date(2027, 3, 15)),
+        (
+            Subtype.RET_TIL_SUNDHEDSKOORDINATOR,
+            K.MATERIAL_TO_REGION,
+            date(2026, 1, 5),
+            date(2025, 12, 15),
+        ),
+        (Subtype.GENFORELAEGGELSE, K.MATERIAL_TO_REGION, date(2027, 1, 4), date(2026, 12, 22)),
         # Written conclusion to the citizen: one week after the meeting.
         (Subtype.REHABILITERINGSTEAM, K.CITIZEN_CONCLUSION, date(2024, 5, 13), date(2024, 5, 21)),
         (Subtype.REHABILITERINGSTEAM, K.CITIZEN_CONCLUSION, date(2025, 4, 10), date(2025, 4, 22)),
@@ -394,6 +446,7 @@ def test_urgent_rule_due_date() -> None:
         (Subtype.LOEBENDE_SAG, K.WRITTEN_ANSWER, date(2024, 12, 16), date(2024, 12, 30)),
         (Subtype.LOEBENDE_SAG, K.WRITTEN_ANSWER, date(2025, 4, 9), date(2025, 4, 23)),
         (Subtype.LOEBENDE_SAG, K.WRITTEN_ANSWER, date(2026, 12, 17), date(2027, 1, 4)),
+        (Subtype.JOBAFKLARING_4AAR, K.WRITTEN_ANSWER, date(2025, 4, 9), date(2025, 4, 23)),
         # § 23: certificate 14 days after consultation, 30 days after the request.
         (
             Subtype.KLINISK_FUNKTION,
@@ -466,6 +519,20 @@ def test_before_deadlines_roll_backward(
     assert due_date(rule, meeting, CAL) == expected
 
 
+def test_jobafklaring_4aar_takes_the_loebende_sag_agreement() -> None:
+    # The agreement's 10 hverdage for løbende sager apply to the 4-year conversation too.
+    assert agreement_subtypes(Subtype.JOBAFKLARING_4AAR) == (
+        Subtype.JOBAFKLARING_4AAR,
+        Subtype.LOEBENDE_SAG,
+    )
+    assert agreement_subtypes(Subtype.LOEBENDE_SAG) == (Subtype.LOEBENDE_SAG,)
+    rule = _rule(Subtype.JOBAFKLARING_4AAR, K.WRITTEN_ANSWER, overrides=LOEBENDE_10_WD)
+    assert (rule.count, rule.unit, rule.source) == (10, U.WORKING_DAYS, "Procedure Løbende sag")
+    # Still a BEK § 22 deadline: it binds only via the designated inbox (§ 24).
+    assert rule.binding_requires_designated_inbox is True
+    assert due_date(rule, date(2025, 4, 9), CAL) == date(2025, 4, 28)
+
+
 def test_months_override_after_receipt() -> None:
     overrides = {K.WRITTEN_ANSWER: RuleOverride(1, U.MONTHS, "Samarbejdsaftale")}
     rule = _rule(Subtype.SENIORPENSION, K.WRITTEN_ANSWER, overrides=overrides)
@@ -489,8 +556,9 @@ def test_compute_deadlines_for_a_team_case() -> None:
     anchors = {A.RECEIVED: date(2025, 3, 31), A.MEETING: date(2025, 4, 24)}
     computed = compute_deadlines(rules, anchors, CAL)
     assert [(c.rule.kind, c.due) for c in computed] == [
+        (K.MATERIAL_TO_REGION, date(2025, 4, 7)),
         (K.SEND_TO_COORDINATOR, date(2025, 4, 7)),
-        (K.SCREENING_FEEDBACK, date(2025, 4, 7)),  # Sat 5 Apr -> Mon 7 Apr
+        (K.SCREENING_FEEDBACK, date(2025, 4, 7)),  # Tue 1 - Mon 7 Apr: 5 working days
         (K.COORDINATOR_AVAILABLE, date(2025, 4, 14)),
         (K.CITIZEN_CONCLUSION, date(2025, 5, 1)),
     ]
@@ -502,8 +570,10 @@ def test_compute_deadlines_without_meeting_date() -> None:
     rules = rules_for(Subtype.REHABILITERINGSTEAM)
     computed = compute_deadlines(rules, {A.RECEIVED: date(2026, 12, 17)}, CAL)
     assert [(c.rule.kind, c.due) for c in computed] == [
+        (K.MATERIAL_TO_REGION, None),
         (K.SEND_TO_COORDINATOR, None),
-        (K.SCREENING_FEEDBACK, date(2026, 12, 22)),
+        # Thu 17 Dec 2026: 18, 21, 22, 23, (24-25 Dec), 28.
+        (K.SCREENING_FEEDBACK, date(2026, 12, 28)),
         (K.COORDINATOR_AVAILABLE, date(2027, 1, 4)),
         (K.CITIZEN_CONCLUSION, None),
     ]
@@ -520,6 +590,46 @@ def test_compute_deadlines_for_klinisk_funktion() -> None:
 
 def test_compute_deadlines_empty() -> None:
     assert compute_deadlines([], {A.RECEIVED: date(2025, 1, 6)}, CAL) == []
+
+
+# ------------------------------------------------ agreed in the concrete case
+
+TODAY = date(2026, 11, 27)  # a Friday
+
+
+@pytest.mark.parametrize(
+    "kind, source",
+    [
+        (K.WRITTEN_ANSWER, "Aftalt i den konkrete sag (BEK § 22, 2. pkt.)"),
+        (K.CERTIFICATE_AFTER_CONSULTATION, "Aftalt i den konkrete sag (BEK § 23, 2. pkt.)"),
+        (K.CERTIFICATE_AFTER_REQUEST, "Aftalt i den konkrete sag (BEK § 23, 2. pkt.)"),
+    ],
+)
+def test_case_agreement_allowed_for_22_and_23(kind: DeadlineKind, source: str) -> None:
+    check_case_agreement(kind, date(2026, 12, 14), "Afventer journal", TODAY, CAL)
+    check_case_agreement(kind, TODAY, "Afventer journal", TODAY, CAL)
+    assert case_agreement_source(kind) == source
+
+
+@pytest.mark.parametrize(
+    "kind, agreed_due, reason, code, field",
+    [
+        (K.COORDINATOR_AVAILABLE, date(2026, 12, 14), "Aftale", "not_agreeable", "kind"),
+        (K.SEND_TO_COORDINATOR, date(2026, 12, 14), "Aftale", "not_agreeable", "kind"),
+        (K.WRITTEN_ANSWER, date(2026, 12, 14), "  ", "required", "reason"),
+        (K.WRITTEN_ANSWER, date(2026, 11, 26), "Aftale", "date_in_past", "agreed_due"),
+        (K.WRITTEN_ANSWER, date(2027, 11, 29), "Aftale", "date_too_far", "agreed_due"),
+        (K.WRITTEN_ANSWER, date(2026, 12, 24), "Aftale", "closed_day", "agreed_due"),
+        (K.WRITTEN_ANSWER, date(2026, 11, 28), "Aftale", "closed_day", "agreed_due"),
+    ],
+)
+def test_case_agreement_refused(
+    kind: DeadlineKind, agreed_due: date, reason: str, code: str, field: str
+) -> None:
+    with pytest.raises(CaseAgreementRefused) as refused:
+        check_case_agreement(kind, agreed_due, reason, TODAY, CAL)
+    assert (refused.value.code, refused.value.field) == (code, field)
+    assert refused.value.message
 
 
 # ---------------------------------------------------------------- deadline_state

@@ -1,6 +1,13 @@
 from rest_framework import serializers
 
-from sagsbro.organisations.models import Citizen, Municipality, Region, Role, User
+from sagsbro.organisations.models import (
+    Citizen,
+    CollaborationAgreement,
+    Municipality,
+    Region,
+    Role,
+    User,
+)
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -70,3 +77,45 @@ class TreatmentRelationSerializer(serializers.Serializer):
         choices=["current_gp", "former_gp", "treating", "former_treating"],
         error_messages={"invalid_choice": "Ukendt relation."},
     )
+
+
+class AgreementRuleSerializer(serializers.Serializer):
+    """One deadline of a collaboration agreement (BEK § 20); checked by the service."""
+
+    subtype = serializers.CharField(max_length=40, error_messages={"blank": "Angiv undertype."})
+    kind = serializers.CharField(max_length=40, error_messages={"blank": "Angiv frist."})
+    count = serializers.IntegerField(
+        error_messages={"invalid": "Antallet skal være et helt tal.", "required": "Angiv antal."}
+    )
+    unit = serializers.CharField(max_length=20, error_messages={"blank": "Angiv enhed."})
+    source = serializers.CharField(
+        max_length=150, error_messages={"blank": "Angiv kilden til fristen."}
+    )
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    municipality = MunicipalitySerializer(read_only=True)
+    region = serializers.CharField(source="region.name", read_only=True)
+    rules = AgreementRuleSerializer(source="deadline_rules", many=True, read_only=True)
+
+    class Meta:
+        model = CollaborationAgreement
+        fields = [
+            "id",
+            "region",
+            "municipality",
+            "valid_from",
+            "valid_to",
+            "expected_cases_per_year",
+            "notice_months",
+            "rules",
+        ]
+
+
+class AgreementWriteSerializer(serializers.Serializer):
+    """The agreement's deadlines with a municipality as they shall be from tomorrow."""
+
+    municipality = serializers.IntegerField(error_messages={"required": "Angiv kommunen."})
+    expected_cases_per_year = serializers.IntegerField(required=False, min_value=0)
+    notice_months = serializers.IntegerField(required=False, min_value=0)
+    rules = AgreementRuleSerializer(many=True)
