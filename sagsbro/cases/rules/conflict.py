@@ -118,6 +118,49 @@ def require_no_conflict(candidate: DoctorRef, relations: Iterable[TreatmentRelat
         raise ConflictOfInterest(relation.kind)
 
 
+class ConflictArisen(Exception):
+    """A relation registered after assignment disqualifies the assignee (BEK § 12, stk. 2).
+
+    Raised when the assigned coordinator or specialist acts in the case (screening, written
+    answer, advice, consultation, certificate, contact with the GP). The act is refused and the
+    case goes back to the secretariat for a new assignment (:func:`state_after_conflict`).
+    """
+
+    code = "conflict_of_interest"
+    message = (
+        "Du kan ikke udføre handlingen: du er eller har været borgerens praktiserende læge "
+        "eller behandlende læge og er derfor inhabil i sagen (BEK § 12, stk. 2). Sagen er "
+        "sendt tilbage til sekretariatet, som tildeler den til en anden."
+    )
+
+    def __init__(self, kind: RelationKind) -> None:
+        self.kind = kind
+        super().__init__(self.message)
+
+
+# States in which the assignee still has work in the case. A disqualified assignee is taken
+# off the case and it goes back to the secretariat's inbox ("sent") to be assigned again.
+_PUT_BACK_TO_SENT: frozenset[str] = frozenset(
+    {"assigned", "screened", "invited", "consultation_held"}
+)
+
+
+def state_after_conflict(state: str) -> str | None:
+    """The state a case takes when its assignee turns out to be disqualified (BEK § 12, stk. 2).
+
+    * While the assignee still has work in it, the case goes back to the secretariat ("sent").
+    * A case returned to the municipality stays returned; the assignee is taken off, so the
+      case comes back to the secretariat when it is sent again.
+    * Otherwise (draft, sent, answered, meeting held, closed, withdrawn) ``None``: the
+      assignee has nothing left to do in the case and its history stands.
+    """
+    if state in _PUT_BACK_TO_SENT:
+        return "sent"
+    if state == "returned":
+        return "returned"
+    return None
+
+
 class SamePersonWithoutConsent(Exception):
     """The assessor is the case's coordinator and the citizen has not agreed (§ 13, stk. 3)."""
 

@@ -17,6 +17,13 @@ Each of these is recorded as a :class:`ConsentRecord` with a scope and a date,
 and the actions in :data:`ACTIONS` are refused when no record covers them on
 the day the action is taken. The module is pure Python; persistence lives in
 the Django models.
+
+A record may also state that the citizen *refused* (``refused=True``). The
+regional procedure for løbende sager asks the municipality to state the
+citizen's consent to the coordinator's "evt. kontakt" with the GP; BEK § 5,
+stk. 2 makes the consent a condition for the contact, not for the advice. So a
+recorded refusal states the citizen's position as well as a consent does
+(:func:`consent_status`), while it never covers the contact.
 """
 
 from __future__ import annotations
@@ -97,6 +104,8 @@ class ConsentRecord:
     written: bool
     withdrawn_on: date | None = None
     valid_until: date | None = None
+    refused: bool = False
+    """The citizen said no (recorded on ``given_on``): it covers nothing."""
 
     def __post_init__(self) -> None:
         if self.withdrawn_on is not None and self.withdrawn_on < self.given_on:
@@ -104,17 +113,22 @@ class ConsentRecord:
         if self.valid_until is not None and self.valid_until < self.given_on:
             raise ValueError("Samtykkets udløbsdato kan ikke ligge før datoen, det er givet.")
 
-    def covers(self, scope: ConsentScope, on: date) -> bool:
-        """Whether this record covers ``scope`` on the day ``on``.
-
-        BEK § 5, stk. 2, § 11, stk. 5 and § 3: for the scopes in
-        :data:`WRITTEN_CONSENT_REQUIRED` only a written consent counts.
-        """
+    def in_force(self, scope: ConsentScope, on: date) -> bool:
+        """Whether this record (consent or refusal) is about ``scope`` and applies on ``on``."""
         if self.scope != scope or self.given_on > on:
             return False
         if self.withdrawn_on is not None and self.withdrawn_on <= on:
             return False
-        if self.valid_until is not None and self.valid_until < on:
+        return self.valid_until is None or self.valid_until >= on
+
+    def covers(self, scope: ConsentScope, on: date) -> bool:
+        """Whether this record covers ``scope`` on the day ``on``.
+
+        BEK § 5, stk. 2, § 11, stk. 5 and § 3: for the scopes in
+        :data:`WRITTEN_CONSENT_REQUIRED` only a written consent counts. A refusal
+        covers nothing.
+        """
+        if self.refused or not self.in_force(scope, on):
             return False
         return self.written or scope not in WRITTEN_CONSENT_REQUIRED
 
@@ -142,10 +156,42 @@ def covering_consent(
     written. When several records cover, the most recently given one is
     returned.
     """
+    records = list(records)
     covering = [record for record in records if record.covers(scope, on)]
     if not covering:
         return None
-    return max(covering, key=lambda record: record.given_on)
+    latest = max(covering, key=lambda record: record.given_on)
+    # A refusal recorded on or after the latest consent stands: the citizen said no since.
+    refusals = [r for r in records if r.refused and r.in_force(scope, on)]
+    if any(refusal.given_on >= latest.given_on for refusal in refusals):
+        return None
+    return latest
+
+
+class ConsentStatus(StrEnum):
+    """What the case states about a scope on a day."""
+
+    GIVEN = "given"
+    REFUSED = "refused"
+    MISSING = "missing"
+
+
+def consent_status(
+    records: Iterable[ConsentRecord], scope: ConsentScope, on: date
+) -> ConsentStatus:
+    """Whether the citizen's consent to ``scope`` is given, refused or not stated on ``on``.
+
+    Procedure Løbende sag asks the municipality to state the citizen's consent to the
+    coordinator's contact with the GP; BEK § 5, stk. 2 makes it a condition for the contact
+    only. GIVEN when a record covers the scope (:func:`covering_consent`); REFUSED when a
+    refusal is in force and no later consent covers; MISSING otherwise.
+    """
+    records = list(records)
+    if covering_consent(records, scope, on) is not None:
+        return ConsentStatus.GIVEN
+    if any(record.refused and record.in_force(scope, on) for record in records):
+        return ConsentStatus.REFUSED
+    return ConsentStatus.MISSING
 
 
 def require_consent(

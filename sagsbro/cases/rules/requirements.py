@@ -78,6 +78,9 @@ class SubtypeRequirements:
     attachments: tuple[AttachmentRequirement, ...]
     consents: tuple[ConsentScope, ...]
     source: str
+    # Scopes where the case must *state* the citizen's position: a consent or a recorded
+    # refusal both do. The consent is a condition for the act it covers, not for sending.
+    consent_statements: tuple[ConsentScope, ...] = ()
 
 
 def _att(label: str, *categories: Category) -> AttachmentRequirement:
@@ -108,8 +111,12 @@ REQUIREMENTS: Mapping[Subtype, SubtypeRequirements] = {
             _att("Sundhedskoordinators tidligere resumé/rådgivning", Category.COORDINATOR_ADVICE),
             _att("Nye helbredsoplysninger", Category.NEW_HEALTH_INFORMATION),
         ),
-        consents=(ConsentScope.CONTACT_GP,),
+        consents=(),
         source="Procedure Løbende sag (Bilag 9)",
+        # The procedure asks for the citizen's consent to the coordinator's "evt. kontakt"
+        # with the GP; BEK § 5, stk. 2 makes it a condition for that contact, not for the
+        # advice, so a recorded refusal lets the case be sent (the contact is then refused).
+        consent_statements=(ConsentScope.CONTACT_GP,),
     ),
     Subtype.RET_TIL_SUNDHEDSKOORDINATOR: SubtypeRequirements(
         fields=(
@@ -198,8 +205,14 @@ def missing_for_sending(
     filled_fields: Collection[str],
     categories_present: Collection[Category],
     consents_present: Collection[ConsentScope],
+    refusals_present: Collection[ConsentScope] = (),
 ) -> list[Missing]:
-    """Everything the subtype requires that the case does not have yet (empty list: ready)."""
+    """Everything the subtype requires that the case does not have yet (empty list: ready).
+
+    ``consents_present`` are the scopes a consent covers today, ``refusals_present`` those
+    where the citizen's refusal is recorded; a refusal satisfies only the subtype's
+    ``consent_statements`` (procedure Løbende sag; BEK § 5, stk. 2).
+    """
     spec = REQUIREMENTS[subtype]
     missing = [Missing(f.field, f.label) for f in spec.fields if f.field not in filled_fields]
     present = frozenset(categories_present)
@@ -210,4 +223,12 @@ def missing_for_sending(
     for scope in spec.consents:
         if scope not in consents_present:
             missing.append(Missing(f"consent:{scope}", f"Samtykke: {SCOPE_LABELS[scope]}"))
+    for scope in spec.consent_statements:
+        if scope not in consents_present and scope not in refusals_present:
+            missing.append(
+                Missing(
+                    f"consent:{scope}",
+                    f"Borgerens svar om samtykke (givet eller afslået): {SCOPE_LABELS[scope]}",
+                )
+            )
     return missing

@@ -4,9 +4,14 @@ from sagsbro.cases.rules.advice import (
     FORBIDDEN_ADVICE_FIELDS,
     RECOMMENDATION_LABELS,
     BenefitAdviceNotAllowed,
+    ContradictoryRecommendations,
     LoebendeSagRecommendation,
     assert_no_benefit_advice,
+    benefit_wording_message,
+    find_benefit_wording,
+    find_contradictions,
     is_benefit_field,
+    require_consistent,
 )
 
 
@@ -83,3 +88,108 @@ def test_error_is_a_value_error_naming_all_offending_fields() -> None:
 def test_accepts_any_iterable() -> None:
     with pytest.raises(BenefitAdviceNotAllowed):
         assert_no_benefit_advice(name for name in ("a", "b", "benefit"))
+
+
+# --- benefit decisions in the free text (BEK § 11, stk. 4) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("Det vurderes, at borgeren bør tilkendes førtidspension.", "bør tilkendes førtidspension"),
+        ("Borgeren tilkendes førtidspension.", "tilkendes førtidspension"),
+        ("Borgeren bør have fleksjob.", "bør have fleksjob"),
+        ("Borgeren bør få ressourceforløb.", "bør få ressourceforløb"),
+        ("Borgeren bør få et ressourceforløb.", "bør få et ressourceforløb"),
+        ("Førtidspension bør tilkendes.", "Førtidspension bør tilkendes"),
+        ("Fleksjobbet bevilges.", "Fleksjobbet bevilges"),
+        ("Borgeren har ret til sygedagpenge.", "har ret til sygedagpenge"),
+        ("Borgeren er berettiget til kontanthjælp.", "er berettiget til kontanthjælp"),
+        ("Borgeren skal overgå til førtidspension.", "skal overgå til førtidspension"),
+        ("BORGEREN BØR HAVE FLEKSJOB", "BØR HAVE FLEKSJOB"),
+        ("Borgeren bør\nhave   fleksjob.", "bør have fleksjob"),
+    ],
+)
+def test_benefit_wording_is_found_and_quoted(text: str, phrase: str) -> None:
+    assert [w.phrase for w in find_benefit_wording(text)] == [phrase]
+    message = benefit_wording_message(find_benefit_wording(text))
+    assert f"»{phrase}«" in message
+    assert "BEK § 11, stk. 4" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Borgeren kan fortsætte i ressourceforløbet.",
+        "Borgeren er i fleksjob og klarer arbejdet.",
+        "Borgeren kan fortsætte i jobafklaringsforløb og er fortsat uarbejdsdygtig.",
+        "Borgeren bør have fysioterapi og bør opsøge egen læge.",
+        "Jeg anbefaler, at borgeren fortsætter i ressourceforløbet med samme indsatser.",
+        "Skånehensyn i fleksjobbet: ingen tunge løft.",
+        "Borgeren har ret til at se sine journaloplysninger.",
+        "",
+    ],
+)
+def test_advice_on_the_citizens_capacity_is_not_benefit_wording(text: str) -> None:
+    assert find_benefit_wording(text) == []
+
+
+def test_several_phrases_are_all_found() -> None:
+    found = find_benefit_wording(
+        "Borgeren bør have fleksjob. Alternativt tilkendes førtidspension."
+    )
+    assert [w.phrase for w in found] == ["bør have fleksjob", "tilkendes førtidspension"]
+    assert found[0].start < found[1].start
+
+
+def test_free_text_is_not_refused_by_the_field_rule() -> None:
+    """assert_no_benefit_advice looks at field names only: the text itself is free."""
+    assert_no_benefit_advice(["text", "recommendations"])
+
+
+# --- recommendations that contradict each other ----------------------------------------------
+
+
+R = LoebendeSagRecommendation
+
+
+@pytest.mark.parametrize(
+    ("chosen", "pairs"),
+    [
+        ([R.RESUME_WORK_FULLY, R.STILL_UNFIT], [(R.STILL_UNFIT, R.RESUME_WORK_FULLY)]),
+        (
+            [R.RESUME_WORK_PARTLY, R.RESUME_WORK_FULLY],
+            [(R.RESUME_WORK_FULLY, R.RESUME_WORK_PARTLY)],
+        ),
+        (
+            ["resume_work_fully", "resume_work_partly", "still_unfit"],
+            [(R.STILL_UNFIT, R.RESUME_WORK_FULLY), (R.RESUME_WORK_FULLY, R.RESUME_WORK_PARTLY)],
+        ),
+    ],
+)
+def test_contradictions_are_found(chosen: list[str], pairs: list[tuple[R, R]]) -> None:
+    assert list(find_contradictions(chosen)) == pairs
+    with pytest.raises(ContradictoryRecommendations) as refused:
+        require_consistent(chosen)
+    for a, b in pairs:
+        assert f"»{RECOMMENDATION_LABELS[a]}« og »{RECOMMENDATION_LABELS[b]}«" in (
+            refused.value.message
+        )
+    assert "modsiger hinanden" in refused.value.message
+    assert refused.value.code == "contradictory_recommendations"
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        [],
+        [R.RESUME_WORK_PARTLY, R.STILL_UNFIT],
+        [R.CONTINUE_PLAN, R.STILL_UNFIT],
+        [R.CONTINUE_PLAN, R.NEW_TEAM_MEETING, R.CLINICAL_ASSESSMENT],
+        [R.RESUME_WORK_FULLY, R.GP_VISIT, R.MORE_HEALTH_INFORMATION],
+        list(R)[:2],
+    ],
+)
+def test_compatible_recommendations_pass(chosen: list[R]) -> None:
+    assert find_contradictions(chosen) == ()
+    require_consistent(chosen)

@@ -35,7 +35,8 @@ def test_schema_is_openapi_3_with_the_case_endpoints(schema):
 def test_no_schema_component_lets_the_coordinator_advise_on_benefits(schema):
     """BEK § 11 stk. 4: the coordinator never advises on which benefit applies."""
     answer = schema["components"]["schemas"]["WrittenAnswerRequest"]["properties"]
-    assert set(answer) == {"text", "recommendations"}
+    # confirm_wording confirms a warning about wording (§ 11 stk. 4); it carries no advice.
+    assert set(answer) == {"text", "recommendations", "confirm_wording"}
     for name, component in schema["components"]["schemas"].items():
         if "Advice" in name or "Answer" in name or "Screening" in name:
             assert not [p for p in component.get("properties", {}) if is_benefit_field(p)], name
