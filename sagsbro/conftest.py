@@ -1,6 +1,7 @@
 """Shared test fixtures: two organisations on each side (a municipality and a region in
 Hovedstaden, the same in Midtjylland), a person in every role, and a citizen."""
 
+import contextlib
 import datetime
 from dataclasses import dataclass
 
@@ -268,3 +269,16 @@ def assigned_case(side, subtype, **overrides):
     if Subtype(subtype) == Subtype.KLINISK_FUNKTION:
         return case_services.assign_specialist(side.secretariat, case, side.specialist)
     return case_services.assign_coordinator(side.secretariat, case, side.coordinator)
+
+
+@contextlib.contextmanager
+def on_meeting_day(case):
+    """Run the block on the day of the case's meeting, as the services see the date: a
+    meeting is never recorded as held before its date."""
+    from unittest import mock
+
+    from sagsbro.cases.models import Case
+
+    day = Case.objects.values_list("meeting_date", flat=True).get(pk=getattr(case, "pk", case))
+    with mock.patch.object(case_services, "_today", return_value=day):
+        yield day

@@ -367,9 +367,14 @@ EXTRA = {
         (Subtype.KLINISK_FUNKTION, "", State.CLOSED, set()),
         (Subtype.SENIORPENSION, "", State.SENT, set()),
         (Subtype.RET_TIL_SUNDHEDSKOORDINATOR, "", State.CLOSED, set()),
+        # More løbende sager waiting for an answer, so a coordinator can answer several in
+        # a row (each answer's PDF is built by the task worker).
+        (Subtype.LOEBENDE_SAG, "", State.ASSIGNED, set()),
+        (Subtype.LOEBENDE_SAG, "", State.ASSIGNED, set()),
     ],
     "frb": [
         (Subtype.LOEBENDE_SAG, "", State.CLOSED, set()),
+        (Subtype.KLINISK_FUNKTION, "", State.ANSWERED, set()),
         (Subtype.JOBAFKLARING_4AAR, "", State.DRAFT, set()),
         (Subtype.AABENBAR_FOERTIDSPENSION, "", State.WITHDRAWN, set()),
     ],
@@ -436,8 +441,10 @@ class _Builder:
         )
 
     def _meeting_date(self, n):
-        # Danish working days, 2–6 weeks ahead.
-        return self.calendar.add_working_days(self.today, 10 + (n * 7) % 21)
+        # Danish working days, 2–6 weeks ahead, so the cases are sent in time for the meeting
+        # (the services count from the real date, which may be later than the demo's).
+        start = max(self.today, timezone.localdate())
+        return self.calendar.add_working_days(start, 10 + (n * 7) % 21)
 
     def _fields(self, subtype, purpose):
         n = self.counter
@@ -538,11 +545,23 @@ class _Builder:
         )
         if target == State.SCREENED:
             return case
+        # A meeting is recorded as held on or after its date: the case's history is set so
+        # that the meeting was a few working days ago and the case came in well before it.
+        case = self._meeting_in_the_past(case)
         case = cs.hold_meeting(case.caseworker, case, channel=CHANNEL)
         if target == State.MEETING_HELD:
             return case
         self._attach(case.caseworker, case, Category.INDSTILLING)
         return cs.send_indstilling(case.caseworker, case, channel=CHANNEL)
+
+    def _meeting_in_the_past(self, case):
+        meeting = self.calendar.add_working_days(self.today, -1 - self.counter % 4)
+        received = self.calendar.add_working_days(meeting, -15)
+        received_at = timezone.make_aware(datetime.datetime.combine(received, datetime.time(9)))
+        Case.objects.filter(pk=case.pk).update(meeting_date=meeting, received_at=received_at)
+        case = Case.objects.get(pk=case.pk)
+        cs.recompute_deadlines(case)
+        return case
 
     def _written(self, case, target):
         case = cs.answer_in_writing(
@@ -557,12 +576,18 @@ class _Builder:
         return cs.close_case(case.caseworker, case, channel=CHANNEL)
 
     def _klinisk(self, case, target, secretariat, specialist, options):
+        offset = 21 if "late" in options else 7 + self.counter % 6
+        if target != State.INVITED:
+            # The consultation is held today, on its appointment (never before it): the
+            # request came in `offset` days ago.
+            received_at = timezone.now() - datetime.timedelta(days=offset)
+            Case.objects.filter(pk=case.pk).update(received_at=received_at)
+            case = Case.objects.get(pk=case.pk)
+            cs.recompute_deadlines(case)
         received = timezone.localdate(case.received_at)
+        appointment = received + datetime.timedelta(days=offset)
         if "late" in options:
-            appointment = received + datetime.timedelta(days=21)
             case = cs.notify_late_appointment(secretariat, case, appointment, channel=CHANNEL)
-        else:
-            appointment = received + datetime.timedelta(days=7 + self.counter % 6)
         case = cs.invite_citizen(secretariat, case, appointment, channel=CHANNEL)
         if target == State.INVITED:
             return case
@@ -570,7 +595,11 @@ class _Builder:
         if target == State.CONSULTATION_HELD:
             return case
         self._attach(specialist, case, Category.LAE_275)
-        return cs.deliver_certificate(specialist, case, channel=CHANNEL)
+        case = cs.deliver_certificate(specialist, case, channel=CHANNEL)
+        if target == State.ANSWERED:
+            # Delivered: waiting for the caseworker to read the certificate and close.
+            return case
+        return cs.close_case(case.caseworker, case, channel=CHANNEL)
 
     def note(self, case):
         if case.state in FINAL_STATES:

@@ -33,3 +33,21 @@ class ServiceError(Exception):
 
 class PermissionRefused(ServiceError):
     status = 403
+
+
+class ConfirmationRequired(ServiceError):
+    """A step the rules allow only after the user has seen a warning and confirmed it: the
+    body names the warning (`warning`) and the field that confirms it (`confirm_field`)."""
+
+    def __init__(
+        self, code: str, message: str, *, warning: dict[str, object], confirm_field: str
+    ) -> None:
+        super().__init__(code, message)
+        self.warning = warning
+        self.confirm_field = confirm_field
+
+    def as_dict(self) -> dict[str, object]:
+        body = super().as_dict()
+        body["warning"] = self.warning
+        body["confirm_field"] = self.confirm_field
+        return body

@@ -181,7 +181,7 @@ TRANSITIONS: Mapping[str, Transition] = {
             State.SCREENED,
             {Role.COORDINATOR},
             TEAM_SUBTYPES,
-            "BEK § 6; samarbejdsaftale (5 dage til screening)",
+            "BEK § 6; samarbejdsaftale (5 arbejdsdage til screening)",
         ),
         _t(
             "hold_meeting",
@@ -216,7 +216,8 @@ TRANSITIONS: Mapping[str, Transition] = {
             {State.ANSWERED},
             State.CLOSED,
             {Role.CASEWORKER},
-            WRITTEN_ANSWER_SUBTYPES,
+            # The caseworker reads the written answer or the certificate, then closes.
+            WRITTEN_ANSWER_SUBTYPES | {Subtype.KLINISK_FUNKTION},
             "Kommunen er sagens ejer",
         ),
         _t(
@@ -250,10 +251,29 @@ TRANSITIONS: Mapping[str, Transition] = {
             "deliver_certificate",
             "Lever speciallægeattest (LÆ 275)",
             {State.CONSULTATION_HELD},
-            State.CLOSED,
+            # Delivered is answered: the caseworker reads the certificate and closes the case.
+            State.ANSWERED,
             {Role.CLINICAL_SPECIALIST},
             {Subtype.KLINISK_FUNKTION},
             "BEK § 14, § 15, stk. 2, § 23",
+        ),
+        _t(
+            "reassign",
+            "Flyt sagen til en anden sundhedskoordinator eller speciallæge",
+            {State.ASSIGNED, State.SCREENED},
+            None,
+            {Role.SECRETARIAT},
+            ALL_SUBTYPES,
+            "BEK § 12, stk. 2 (inhabilitet); sekretariatet fordeler sagerne",
+        ),
+        _t(
+            "record_contact_time",
+            "Registrér aftalt tid for telefonisk eller virtuel kontakt",
+            OPEN_STATES - {State.DRAFT},
+            None,
+            {Role.SECRETARIAT},
+            ALL_SUBTYPES,
+            "Procedure Løbende sag (ønske om telefonisk eller virtuel kontakt)",
         ),
         _t(
             "reopen_as_genforelaeggelse",
@@ -313,3 +333,32 @@ def target_after_resend(has_assignee: bool) -> State:
 def can_reopen_as_genforelaeggelse(subtype: Subtype, purpose: str) -> bool:
     """Only ressourceforløb cases go back to the team (procedure Genforelæggelse)."""
     return subtype in TEAM_SUBTYPES and purpose == "ressourceforloeb"
+
+
+def check_genforelaeggelse_parent(
+    parent_subtype: Subtype, parent_state: State, parent_purpose: str
+) -> None:
+    """The earlier case a genforelæggelse is made from (procedure Genforelæggelse, 002).
+
+    Whether the case is reopened from the earlier case or created with it as ``parent``
+    through the API, the same rule holds: only a closed rehabiliteringsteam case (or an
+    earlier genforelæggelse) about ressourceforløb goes back to the team. Raises
+    :class:`TransitionRefused` naming what is wrong.
+    """
+    if parent_subtype not in TEAM_SUBTYPES:
+        raise TransitionRefused(
+            "invalid_parent",
+            "En genforelæggelse skal oprettes fra en tidligere sag i rehabiliteringsteamet "
+            "(procedure Genforelæggelse).",
+        )
+    if parent_state != State.CLOSED:
+        raise TransitionRefused(
+            "invalid_state",
+            "Den tidligere sag skal være afsluttet, før den kan genforelægges "
+            "(procedure Genforelæggelse).",
+        )
+    if not can_reopen_as_genforelaeggelse(parent_subtype, parent_purpose):
+        raise TransitionRefused(
+            "not_ressourceforloeb",
+            "Kun sager om ressourceforløb kan genforelægges (procedure Genforelæggelse).",
+        )

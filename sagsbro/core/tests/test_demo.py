@@ -39,6 +39,16 @@ def test_demo_covers_every_subtype_state_and_role():
         citizen__general_practitioner=valby, coordinator=coordinator_2
     ).exists()
 
+    # A coordinator can answer three løbende sager in a row, each getting its PDF.
+    assert (
+        Case.objects.filter(
+            subtype=Subtype.LOEBENDE_SAG,
+            state=State.ASSIGNED,
+            coordinator__username="koordinator.hovedstaden",
+        ).count()
+        >= 3
+    )
+
     count = Case.objects.count()
     assert load_demo() == []
     assert Case.objects.count() == count
