@@ -34,8 +34,8 @@ CONFIGURABLE_DAYS = (
 
 
 def danish_date(day: datetime.date) -> str:
-    """E.g. "fredag den 22. januar 2027"."""
-    return dateformat.format(day, r"l \d\e\n j. F Y")
+    """E.g. "fredag den 22.01.2027": the weekday, then the date as dd.mm.åååå."""
+    return dateformat.format(day, r"l \d\e\n d.m.Y")
 
 
 def _closed_day_rows(days):

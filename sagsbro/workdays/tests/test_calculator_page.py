@@ -112,21 +112,21 @@ def test_the_empty_page_has_the_form_and_this_years_closed_days(side_a):
             datetime.date(2025, 4, 16),
             1,
             datetime.date(2025, 4, 22),
-            "tirsdag den 22. april 2025",
+            "tirsdag den 22.04.2025",
             ["Skærtorsdag", "Langfredag", "Anden påskedag"],
         ),
         (
             datetime.date(2025, 4, 22),
             -1,
             datetime.date(2025, 4, 16),
-            "onsdag den 16. april 2025",
+            "onsdag den 16.04.2025",
             ["Skærtorsdag", "Langfredag", "Anden påskedag"],
         ),
         (
             datetime.date(2025, 4, 14),
             10,
             datetime.date(2025, 5, 1),
-            "torsdag den 1. maj 2025",  # 1 May is a working day
+            "torsdag den 01.05.2025",  # 1 May is a working day
             ["Skærtorsdag", "Langfredag", "Anden påskedag"],
         ),
         # Christmas 2026: 24 and 25 December closed, 26 December is a Saturday.
@@ -134,28 +134,28 @@ def test_the_empty_page_has_the_form_and_this_years_closed_days(side_a):
             datetime.date(2026, 12, 23),
             2,
             datetime.date(2026, 12, 29),
-            "tirsdag den 29. december 2026",
+            "tirsdag den 29.12.2026",
             ["Juleaftensdag", "Juledag"],
         ),
         (
             datetime.date(2026, 12, 22),
             5,
             datetime.date(2027, 1, 4),
-            "mandag den 4. januar 2027",
+            "mandag den 04.01.2027",
             ["Juleaftensdag", "Juledag", "Nytårsaftensdag", "Nytårsdag"],
         ),
         (
             datetime.date(2027, 1, 4),
             -5,
             datetime.date(2026, 12, 22),
-            "tirsdag den 22. december 2026",
+            "tirsdag den 22.12.2026",
             ["Juleaftensdag", "Juledag", "Nytårsaftensdag", "Nytårsdag"],
         ),
         (
             datetime.date(2027, 1, 8),
             10,
             datetime.date(2027, 1, 22),
-            "fredag den 22. januar 2027",
+            "fredag den 22.01.2027",
             [],
         ),
     ],
@@ -181,9 +181,9 @@ def test_working_days_match_the_api(side_a, start, days, expected, text, skipped
 def test_the_description_says_before_and_after(side_a):
     client = client_for(side_a.caseworker)
     after = calculate(client, datetime.date(2025, 4, 16), 1).content.decode()
-    assert "1 arbejdsdag efter onsdag den 16. april 2025:" in after
+    assert "1 arbejdsdag efter onsdag den 16.04.2025:" in after
     before = calculate(client, datetime.date(2025, 4, 22), -10).content.decode()
-    assert "10 arbejdsdage før tirsdag den 22. april 2025:" in before
+    assert "10 arbejdsdage før tirsdag den 22.04.2025:" in before
 
 
 @pytest.mark.parametrize(
@@ -196,7 +196,7 @@ def test_the_description_says_before_and_after(side_a):
             "kalenderdage",
             "add_calendar_days",
             datetime.date(2026, 12, 28),
-            "Fredag den 25. december 2026 er ikke en arbejdsdag, så fristen er flyttet til "
+            "Fredag den 25.12.2026 er ikke en arbejdsdag, så fristen er flyttet til "
             "næste arbejdsdag.",
             ["Juledag", "Anden juledag"],
         ),
@@ -207,7 +207,7 @@ def test_the_description_says_before_and_after(side_a):
             "uger",
             "add_weeks",
             datetime.date(2026, 12, 28),
-            "Torsdag den 24. december 2026 er ikke en arbejdsdag",
+            "Torsdag den 24.12.2026 er ikke en arbejdsdag",
             ["Juleaftensdag", "Juledag", "Anden juledag"],
         ),
         # One month before 31 January 2027 is Nytårsaftensdag: moved back.
@@ -217,7 +217,7 @@ def test_the_description_says_before_and_after(side_a):
             "maaneder",
             "add_months",
             datetime.date(2026, 12, 30),
-            "Torsdag den 31. december 2026 er ikke en arbejdsdag, så fristen er flyttet til "
+            "Torsdag den 31.12.2026 er ikke en arbejdsdag, så fristen er flyttet til "
             "forrige arbejdsdag.",
             ["Nytårsaftensdag"],
         ),
@@ -253,7 +253,7 @@ def test_zero_working_days_from_a_holiday_gives_the_next_working_day(side_a):
     html = calculate(client_for(side_a.caseworker), datetime.date(2025, 4, 18), 0).content
     html = html.decode()
     assert result_date(html) == datetime.date(2025, 4, 22)
-    assert "Fredag den 18. april 2025 er ikke en arbejdsdag" in html
+    assert "Fredag den 18.04.2025 er ikke en arbejdsdag" in html
     assert "Langfredag" in skipped_section(html)
 
 
@@ -327,7 +327,7 @@ def test_htmx_gets_only_the_result_fragment(side_a):
     html = response.content.decode()
     assert response.status_code == 200
     assert result_date(html) == datetime.date(2026, 12, 29)
-    assert "tirsdag den 29. december 2026" in html
+    assert "tirsdag den 29.12.2026" in html
     assert "<html" not in html and "<form" not in html and "<h1>" not in html
     assert "HX-Request" in response["Vary"]
     assert "HX-Retarget" not in response
@@ -380,9 +380,9 @@ def test_closed_days_of_a_chosen_year_match_the_api(side_a):
     for day in api:
         assert f'<time datetime="{day["date"]}">' in html
         assert f"<td>{day['name']}</td>" in html
-    assert "fredag den 3. april 2026" in html  # Langfredag
-    assert "fredag den 5. juni 2026" in html  # Grundlovsdag, a lukkedag
-    assert "lørdag den 26. december 2026" in html  # Anden juledag, in a weekend
+    assert "fredag den 03.04.2026" in html  # Langfredag
+    assert "fredag den 05.06.2026" in html  # Grundlovsdag, a lukkedag
+    assert "lørdag den 26.12.2026" in html  # Anden juledag, in a weekend
     assert "1. maj" not in html
 
 
