@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from sagsbro.cases import services
-from sagsbro.cases.models import Case, Deadline
+from sagsbro.cases.models import Case, CaseEvent, Deadline
 from sagsbro.cases.rules.advice import RECOMMENDATION_LABELS
-from sagsbro.cases.rules.deadlines import DeadlineState, deadline_state
+from sagsbro.cases.rules.deadlines import CASE_AGREEMENT_SOURCES, DeadlineState, deadline_state
 from sagsbro.cases.rules.workflow import (
     FINAL_STATES,
     TEAM_SUBTYPES,
@@ -70,16 +70,45 @@ class DeadlineRow:
     state: DeadlineState
     state_label: str
     badge: DeadlineBadge | None
+    #: The user may set another due date agreed in the concrete case (BEK §§ 22-23).
+    agreeable: bool = False
 
 
-def deadline_rows(case, today: datetime.date, calendar: WorkingDayCalendar) -> list[DeadlineRow]:
+def can_agree_deadlines(case, user) -> bool:
+    """The region's secretariat agrees deadlines for an open case (BEK §§ 22-23, 2nd sentence)."""
+    return (
+        user is not None
+        and user.role == Role.SECRETARIAT
+        and user.region_id == case.region_id
+        and case.state not in FINAL_STATES
+    )
+
+
+def deadline_rows(
+    case, today: datetime.date, calendar: WorkingDayCalendar, user=None
+) -> list[DeadlineRow]:
+    agree = can_agree_deadlines(case, user)
     rows = []
-    for deadline in case.deadlines.order_by("due", "id"):
+    for deadline in case.deadlines.select_related("agreed_by").order_by("due", "id"):
         state = deadline_state(deadline.due, deadline.fulfilled_on, today)
         is_open = deadline.fulfilled_on is None
         badge = deadline_badge(deadline.due, today, calendar) if is_open else None
-        rows.append(DeadlineRow(deadline, state, DEADLINE_STATE_LABELS[state], badge))
+        agreeable = agree and is_open and deadline.kind in CASE_AGREEMENT_SOURCES
+        rows.append(DeadlineRow(deadline, state, DEADLINE_STATE_LABELS[state], badge, agreeable))
     return rows
+
+
+def return_event(case) -> CaseEvent | None:
+    """Why a returned case was sent back (BEK § 6, stk. 2): the latest return, while the case
+    waits for the municipality; once it is resent the reason belongs to the history only."""
+    if case.state != State.RETURNED:
+        return None
+    return (
+        case.events.filter(kind="return_for_information")
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
 
 
 def tab_context(case, tab: str, user, today, calendar) -> dict[str, object]:
@@ -88,7 +117,11 @@ def tab_context(case, tab: str, user, today, calendar) -> dict[str, object]:
         missing = []
         if case.state in (State.DRAFT, State.RETURNED) and user.role == Role.CASEWORKER:
             missing = services.missing_requirements(case)
-        return {"deadlines": deadline_rows(case, today, calendar), "missing": missing}
+        return {
+            "deadlines": deadline_rows(case, today, calendar, user),
+            "missing": missing,
+            "returned": return_event(case),
+        }
     if tab == "dokumenter":
         documents = (
             Document.objects.visible_to(user)
@@ -106,13 +139,37 @@ def tab_context(case, tab: str, user, today, calendar) -> dict[str, object]:
             item.recommendation_labels = [
                 RECOMMENDATION_LABELS.get(r, r) for r in item.recommendations
             ]
-        return {"advice": advice}
+        return {"advice": advice, **gp_contact_context(case, user)}
     if tab == "historik":
         return {"events": case.events.select_related("actor").order_by("at", "id")}
     if tab == "noter":
         notes = case.notes.select_related("author").order_by("created_at", "id")
         return {"notes": notes, "can_add_note": case.state not in FINAL_STATES}
     return {}
+
+
+def gp_contact_context(case, user, form=None) -> dict[str, object]:
+    """Whether the coordinator may contact the citizen's GP (BEK § 5 stk. 2), the contacts
+    recorded, and for the assigned coordinator the form to record one."""
+    from sagsbro.cases.forms import GPContactForm
+    from sagsbro.cases.rules.consent import ConsentStatus
+
+    status = services.gp_contact_status(case)
+    may_record = (
+        user.role == Role.COORDINATOR
+        and case.coordinator_id == user.pk
+        and case.state_enum in services.GP_CONTACT_STATES
+        and status == ConsentStatus.GIVEN
+    )
+    return {
+        "gp_contact_allowed": status == ConsentStatus.GIVEN,
+        "gp_contact_refused": status == ConsentStatus.REFUSED,
+        "gp_contacts": [
+            {"event": e, "contacted_on": datetime.date.fromisoformat(e.data["contacted_on"])}
+            for e in case.events.filter(kind="gp_contact").select_related("actor")
+        ],
+        "gp_contact_form": (form or GPContactForm()) if may_record else None,
+    }
 
 
 def team_context(case, user, today, calendar) -> dict[str, object]:
@@ -156,7 +213,15 @@ class ActionButton:
 
 
 # Actions that set the case aside rather than moving it on; shown after the forward ones.
-SECONDARY = frozenset({"postpone", "return_for_information", "notify_late_appointment"})
+SECONDARY = frozenset(
+    {
+        "postpone",
+        "return_for_information",
+        "notify_late_appointment",
+        "reassign",
+        "record_contact_time",
+    }
+)
 
 
 def action_buttons(transitions: list[Transition]) -> list[ActionButton]:
@@ -178,6 +243,10 @@ def action_buttons(transitions: list[Transition]) -> list[ActionButton]:
 def page_context(case, user) -> dict[str, object]:
     """What every tab shows around its content: the heading and the actions."""
     transitions = available_transitions(case.subtype_enum, case.state_enum, Role(user.role))
+    names = {t.name for t in transitions}
+    if "record_contact_time" in names and not services.wants_contact(case):
+        # Offered only where the municipality asked for phone or virtual contact.
+        transitions = [t for t in transitions if t.name != "record_contact_time"]
     return {
         "case": case,
         "citizen_cpr": masked_cpr(case.citizen.cpr),

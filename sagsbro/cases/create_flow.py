@@ -56,8 +56,8 @@ SUBTYPE_EXPLANATIONS: dict[Subtype, str] = {
 # A genforelæggelse is created from the earlier case (procedure Genforelæggelse).
 CREATABLE_SUBTYPES = tuple(s for s in SUBTYPE_LABELS if s != Subtype.GENFORELAEGGELSE)
 
-DATE_HELP = "Skriv datoen som dd-mm-åååå, fx 10-03-2027, eller som åååå-mm-dd."
-DATE_ERRORS = {"invalid": "Skriv en gyldig dato som dd-mm-åååå, fx 10-03-2027."}
+DATE_HELP = "Skriv datoen som dd.mm.åååå, fx 10.03.2027."
+DATE_ERRORS = {"invalid": "Skriv en gyldig dato som dd.mm.åååå, fx 10.03.2027."}
 
 
 def _date_field(label: str, help_text: str, *, required: bool = False) -> forms.DateField:
@@ -67,7 +67,7 @@ def _date_field(label: str, help_text: str, *, required: bool = False) -> forms.
         input_formats=DATE_INPUT_FORMATS,
         help_text=help_text,
         error_messages={**DATE_ERRORS, "required": "Skriv en dato."},
-        widget=forms.DateInput(format="%d-%m-%Y"),
+        widget=forms.DateInput(format="%d.%m.%Y"),
     )
 
 
@@ -367,6 +367,11 @@ class ConsentForm(forms.Form):
         "Kontakt til borgerens læge og indhentning af journaloplysninger kræver skriftligt "
         "samtykke (BEK § 5, stk. 2, og § 11, stk. 5).",
     )
+    refused = _checkbox(
+        "Borgeren har ikke givet samtykke",
+        "Registrér borgerens afslag. Sagen kan sendes, men sundhedskoordinatoren må ikke "
+        "kontakte borgerens læge (BEK § 5, stk. 2).",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -497,7 +502,8 @@ def missing_anchor(key: str, subtype: Subtype) -> str:
 
 
 def needed_consents(subtype: Subtype) -> tuple[ConsentScope, ...]:
-    return REQUIREMENTS[subtype].consents
+    spec = REQUIREMENTS[subtype]
+    return spec.consents + spec.consent_statements
 
 
 # --- consents -------------------------------------------------------------------------------
@@ -520,10 +526,12 @@ def consent_rows(citizen, today: datetime.date | None = None) -> list[ConsentRow
     for consent in Consent.objects.filter(citizen=citizen).order_by("-given_on", "-id"):
         scope = ConsentScope(consent.scope)
         valid = False
-        if consent.withdrawn_on is not None and consent.withdrawn_on <= today:
-            status = f"Tilbagekaldt {consent.withdrawn_on:%d-%m-%Y}"
+        if consent.refused:
+            status = f"Borgeren har ikke givet samtykke ({consent.given_on:%d.%m.%Y})"
+        elif consent.withdrawn_on is not None and consent.withdrawn_on <= today:
+            status = f"Tilbagekaldt {consent.withdrawn_on:%d.%m.%Y}"
         elif consent.valid_until is not None and consent.valid_until < today:
-            status = f"Udløbet {consent.valid_until:%d-%m-%Y}"
+            status = f"Udløbet {consent.valid_until:%d.%m.%Y}"
         elif not consent.written and scope in WRITTEN_CONSENT_REQUIRED:
             status = "Gælder ikke: skal være givet skriftligt"
         else:

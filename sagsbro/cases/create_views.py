@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, case_subject, record, record_many
 from sagsbro.cases import case_page, services
+from sagsbro.cases.confirmations import confirmation
 from sagsbro.cases.create_flow import (
     CaseEditForm,
     CitizenForm,
@@ -29,7 +30,7 @@ from sagsbro.cases.create_flow import (
 from sagsbro.cases.models import Case, Consent
 from sagsbro.cases.rules.consent import ConsentScope
 from sagsbro.cases.rules.workflow import Role, State
-from sagsbro.core.errors import PermissionRefused, ServiceError
+from sagsbro.core.errors import ConfirmationRequired, PermissionRefused, ServiceError
 from sagsbro.documents.models import Document
 from sagsbro.documents.services import add_document
 from sagsbro.organisations.services import citizens_visible_to, register_citizen
@@ -194,6 +195,7 @@ def render_edit(
     document_form=None,
     consent_form=None,
     send_error=None,
+    send_warning=None,
     saved_before_send=False,
     status=200,
 ):
@@ -222,6 +224,7 @@ def render_edit(
         "done_count": sum(1 for item in items if item.done),
         "needs_consent": bool(scopes),
         "send_error": send_error,
+        "send_warning": send_warning,
         "send_missing": _missing_items(case, send_error) if send_error else [],
         "send_intro": _send_intro(send_error, saved_before_send),
         "is_returned": case.state == State.RETURNED,
@@ -273,15 +276,20 @@ def edit_case(request, pk):
             comment = form.cleaned_data.get("comment", "") if with_fields else ""
             services.resend_case(user, case, comment, channel="web")
         else:
-            services.send_case(user, case, channel="web")
+            services.send_case(
+                user, case, channel="web", confirm_late=request.POST.get("confirm_late") == "1"
+            )
+    except ConfirmationRequired as exc:
+        # Late for the meeting: the caseworker confirms or picks another meeting date.
+        case = _visible_case(user, case.pk)
+        return render_edit(request, case, send_warning=exc, saved_before_send=saved)
     except ServiceError as exc:
         case = _visible_case(user, case.pk)
         fresh = CaseEditForm(case, comment=request.POST.get("comment", ""))
         return render_edit(
             request, case, form=fresh, send_error=exc, saved_before_send=saved, status=400
         )
-    again = "igen " if returned else ""
-    messages.success(request, f"Sagen er sendt {again}til {case.region.klinisk_funktion_name}.")
+    messages.success(request, confirmation("resend" if returned else "send", case))
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -357,6 +365,7 @@ def add_consent(request, pk):
                 scope=ConsentScope(data["scope"]),
                 given_on=data["given_on"],
                 written=data["written"],
+                refused=data.get("refused", False),
                 channel="web",
             )
         except PermissionRefused as exc:

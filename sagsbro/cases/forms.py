@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -46,6 +47,34 @@ def _yes_no(value: str) -> bool | None:
 
 class ConfirmForm(forms.Form):
     """An action that needs nothing but the click."""
+
+
+class SendForm(forms.Form):
+    """Sending: a click, and, after the warning that the case is late for its meeting, the
+    caseworker's confirmation to send anyway."""
+
+    confirm_late = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class ContactAppointmentForm(forms.Form):
+    """The time the secretariat agreed with the municipality for phone or virtual contact."""
+
+    day = _date("Dato for kontakten")
+    time = forms.TimeField(
+        label="Klokkeslæt",
+        input_formats=["%H.%M", "%H:%M"],
+        help_text="Skriv klokkeslættet som tt.mm, fx 10.30.",
+        error_messages={
+            "required": "Angiv klokkeslættet.",
+            "invalid": "Angiv et gyldigt klokkeslæt som tt.mm.",
+        },
+    )
+    how = forms.ChoiceField(
+        label="Kontaktform",
+        choices=list(services.CONTACT_HOW_LABELS.items()),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Vælg, om kontakten er telefonisk eller virtuel."},
+    )
 
 
 class ReasonForm(forms.Form):
@@ -153,6 +182,17 @@ class AssignForm(forms.Form):
         self.fields["assignee"].choices = choices
 
 
+class GPContactForm(forms.Form):
+    """The coordinator's contact with the citizen's GP (BEK § 5 stk. 2)."""
+
+    contacted_on = _date("Dato for kontakten")
+    summary = _text(
+        "Hvad drejede kontakten sig om?",
+        "Skriv kort, hvad kontakten drejede sig om.",
+        help_text="Kort resumé til sagen.",
+    )
+
+
 class NoteForm(forms.Form):
     text = _text("Note", "Skriv en note.")
     contact_preference = forms.ChoiceField(
@@ -185,8 +225,10 @@ def _person(pk, role):
 
 ACTIONS: dict[str, Action] = {
     "send": Action(
-        ConfirmForm,
-        lambda u, c, d, ch: services.send_case(u, c, channel=ch),
+        SendForm,
+        lambda u, c, d, ch: services.send_case(
+            u, c, channel=ch, confirm_late=bool(d.get("confirm_late"))
+        ),
         "Sagen sendes elektronisk til regionens udpegede postkasse (BEK § 24).",
     ),
     "assign": Action(
@@ -204,6 +246,22 @@ ACTIONS: dict[str, Action] = {
         ),
         "Samme person kan kun være sundhedskoordinator og foretage vurderingen, hvis borgeren "
         "har givet samtykke (BEK § 13, stk. 3).",
+    ),
+    "reassign": Action(
+        AssignForm,
+        lambda u, c, d, ch: services.reassign_coordinator(
+            u, c, _person(d["assignee"], services.assignee_role(c)), channel=ch
+        ),
+        "Sagen flyttes til en anden. Den nye må ikke være eller have været borgerens læge eller "
+        "behandler (BEK § 12, stk. 2). Den tidligere får besked om, at sagen er flyttet.",
+    ),
+    "record_contact_time": Action(
+        ContactAppointmentForm,
+        lambda u, c, d, ch: services.record_contact_appointment(
+            u, c, datetime.datetime.combine(d["day"], d["time"]), d["how"], channel=ch
+        ),
+        "Registrér det tidspunkt, der er aftalt med sagsbehandleren. Sagen forsvinder derefter "
+        "fra listen over sager, der ønsker telefonisk eller virtuel kontakt.",
     ),
     "return_for_information": Action(
         ReasonForm,
@@ -309,5 +367,17 @@ def form_for(name: str, case, data=None) -> forms.Form:
     action = ACTIONS[name]
     if action.form_class is AssignForm:
         role = Role.CLINICAL_SPECIALIST if name == "assign_specialist" else Role.COORDINATOR
-        return AssignForm(data, people=services.assignable_people(case, role))
+        people = services.assignable_people(case, role)
+        if name == "reassign":
+            # Someone other than the one the case is with now.
+            role = services.assignee_role(case)
+            current = (
+                case.specialist_id if role == Role.CLINICAL_SPECIALIST else case.coordinator_id
+            )
+            people = [
+                (person, barred)
+                for person, barred in services.assignable_people(case, role)
+                if person.pk != current
+            ]
+        return AssignForm(data, people=people)
     return action.form_class(data)

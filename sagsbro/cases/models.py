@@ -183,6 +183,18 @@ class Advice(models.Model):
         ordering = ["created_at", "id"]
 
 
+class AnswerDraft(models.Model):
+    """The coordinator's written answer while it is being written (one per case). Seen only by
+    the region's side of the case: no state change, no PDF, no deadline met until the answer
+    is given (services.answer_in_writing turns it into Advice and deletes it)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="answer_draft")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("rådgivning", blank=True)
+    recommendations = models.JSONField("anbefalinger", default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
 class Consent(models.Model):
     """Samtykke: the citizen's consent, with scope and dates (BEK § 5 stk. 2, § 11 stk. 5)."""
 
@@ -192,6 +204,9 @@ class Consent(models.Model):
     )
     given_on = models.DateField("givet den")
     written = models.BooleanField("skriftligt", default=True)
+    # The citizen said no (recorded on given_on); covers nothing but states the citizen's
+    # position (procedure Løbende sag; BEK § 5 stk. 2).
+    refused = models.BooleanField("borgeren har ikke givet samtykke", default=False)
     valid_until = models.DateField("gyldigt til", null=True, blank=True)
     withdrawn_on = models.DateField("tilbagekaldt den", null=True, blank=True)
     registered_by = models.ForeignKey(
@@ -217,6 +232,14 @@ class Deadline(models.Model):
     fulfilled_on = models.DateField(null=True)
     # False when §24 is not met (not sent to the designated inbox).
     binding = models.BooleanField(default=True)
+    # Another due date agreed in the concrete case (BEK § 22 and § 23, 2nd sentence); when
+    # set, it replaces the computed due date at every recomputation.
+    agreed_due = models.DateField("aftalt frist", null=True, blank=True)
+    agreed_reason = models.TextField("begrundelse for aftalt frist", blank=True)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agreed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due", "id"]

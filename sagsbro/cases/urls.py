@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sagsbro.cases import create_views, views
+from sagsbro.cases import answer_views, create_views, deadline_views, views
 
 app_name = "cases"
 
@@ -10,7 +10,14 @@ urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("sager/<int:pk>/", views.case_detail, name="detail"),
     path("sager/<int:pk>/noter/ny/", views.add_note, name="add-note"),
+    path("sager/<int:pk>/egen-laege/kontakt/", views.record_gp_contact, name="gp-contact"),
+    path("sager/<int:pk>/svar/udkast/", answer_views.answer_preview, name="answer-preview"),
     path("sager/<int:pk>/handling/<slug:name>/", views.case_action, name="action"),
+    path(
+        "sager/<int:pk>/frister/<slug:kind>/aftal/",
+        deadline_views.agree_deadline,
+        name="agree-deadline",
+    ),
     path("sager/ny/", create_views.create_case, name="create"),
     path("borgere/ny/", create_views.create_citizen, name="create-citizen"),
     path("sager/<int:pk>/rediger/", create_views.edit_case, name="edit"),

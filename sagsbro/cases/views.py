@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import case_subject, record, record_many
-from sagsbro.cases import case_page, services
+from sagsbro.cases import answer_views, case_page, services
+from sagsbro.cases.confirmations import confirmation
 from sagsbro.cases.create_flow import tab_extras
-from sagsbro.cases.forms import ACTIONS, NoteForm, form_for
+from sagsbro.cases.forms import ACTIONS, GPContactForm, NoteForm, form_for
 from sagsbro.cases.models import Case
 from sagsbro.cases.rules.workflow import TRANSITIONS
 from sagsbro.cases.worklist import (
@@ -25,7 +26,9 @@ from sagsbro.cases.worklist import (
     default_sort_for,
     parse_filters,
 )
-from sagsbro.core.errors import ServiceError
+from sagsbro.core.errors import ConfirmationRequired, ServiceError
+from sagsbro.documents import generation
+from sagsbro.documents.shared_page import shared_documents
 from sagsbro.workdays.services import configured_calendar
 
 
@@ -55,8 +58,12 @@ def worklist(request):
         [case_subject(case) for case in result.shown_cases()],
         channel="web",
     )
+    shared = shared_documents(user, request.GET.get("side"))
+    if shared is not None:
+        record_many(user, AuditEntry.Action.LIST, shared.audit_subjects(), channel="web")
     context = {
         "worklist": result,
+        "shared": shared,
         "table": result.table,
         "filters": filters,
         "filter_form": WorklistFilter(),
@@ -83,6 +90,8 @@ def _render_case(request, case, tab, *, status=200, **extra):
         **case_page.page_context(case, user),
         **case_page.tab_context(case, tab, user, timezone.localdate(), configured_calendar()),
         "tab": tab,
+        "failed_pdfs": generation.failed_written_answer_pdfs(case),
+        "may_retry_pdf": generation.may_retry_pdf(user),
         **extra,
     }
     if tab == "noter" and "note_form" not in context:
@@ -131,16 +140,28 @@ def case_action(request, pk, name):
         messages.warning(request, f"Handlingen »{transition.label}« kan ikke udføres på sagen nu.")
         return redirect("cases:detail", pk=case.pk)
 
+    if name == "answer":
+        # Written, saved as a draft, previewed, then given (answer_views).
+        return answer_views.answer(request, case, transition, action)
     form = form_for(name, case, request.POST if request.method == "POST" else None)
     service_error = None
+    warning = None
     if request.method == "POST" and form.is_valid():
         try:
             result = action.run(user, case, form.cleaned_data, "web")
+        except ConfirmationRequired as exc:
+            # Nothing is wrong yet: the user sees what the warning is about and chooses.
+            warning = exc
         except ServiceError as exc:
+            if not Case.objects.visible_to(user).filter(pk=case.pk).exists():
+                # The refusal took the case from the user (BEK § 12 stk. 2: a disqualified
+                # coordinator's case goes back to the secretariat): say why on the worklist.
+                messages.error(request, exc.message)
+                return redirect("cases:worklist")
             service_error = exc
             _copy_field_errors(form, exc)
         else:
-            messages.success(request, f"{transition.label}: udført.")
+            messages.success(request, confirmation(name, result, transition.label))
             return _after_change(request, result)
 
     record(
@@ -153,8 +174,9 @@ def case_action(request, pk, name):
         "action": action,
         "form": form,
         "service_error": service_error,
+        "warning": warning,
     }
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and warning is None else 200
     template = "cases/answer_form.html" if name == "answer" else "cases/case_action.html"
     return render(request, template, context, status=status)
 
@@ -179,3 +201,29 @@ def add_note(request, pk):
     return _render_case(
         request, case, "noter", note_form=form, service_error=service_error, status=400
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def record_gp_contact(request, pk):
+    """The coordinator records a contact with the citizen's GP (BEK § 5 stk. 2)."""
+    case = _case_or_404(request.user, pk)
+    form = GPContactForm(request.POST)
+    service_error = None
+    if form.is_valid():
+        try:
+            services.record_gp_contact(request.user, case, channel="web", **form.cleaned_data)
+        except ServiceError as exc:
+            if not Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
+                messages.error(request, exc.message)
+                return redirect("cases:worklist")
+            service_error = exc
+            _copy_field_errors(form, exc)
+        else:
+            messages.success(request, "Kontakten med egen læge er registreret.")
+            return redirect("cases:detail-tab", pk=case.pk, tab="sundhedskoordinator")
+    extra = {"gp_contact_error": service_error}
+    if service_error is None or service_error.fields:
+        extra.update(case_page.gp_contact_context(case, request.user, form))
+    return _render_case(request, case, "sundhedskoordinator", status=400, **extra)

@@ -12,13 +12,20 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
 
-from sagsbro.cases.models import Case, CaseNote, Deadline
+from sagsbro.cases.models import Case, CaseEvent, CaseNote, Deadline
 from sagsbro.cases.rules.deadlines import working_days_left
+from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.requirements import SUBTYPE_LABELS, ContactPreference
-from sagsbro.cases.rules.workflow import FINAL_STATES, STATE_LABELS, State
+from sagsbro.cases.rules.workflow import FINAL_STATES, STATE_LABELS, State, available_transitions
+from sagsbro.cases.rules.workflow import Role as WorkflowRole
 from sagsbro.organisations.models import Role, User
 from sagsbro.workdays.rules import WorkingDayCalendar
+
+# Event kinds written by the services (the transitions' names).
+REASSIGN_EVENT = "reassign"
+CONTACT_AGREED_EVENT = "record_contact_time"
 
 PAGE_SIZE = 25
 BOX_SIZE = 10
@@ -46,9 +53,31 @@ AWAITING_MUNICIPALITY = {
     State.MEETING_HELD: "Send indstillingen til borgeren og egen læge",
 }
 
+# A coordinator's work on a case ends with the written answer or the team meeting; the
+# case stays the municipality's to finish, so it leaves the coordinator's open list (the
+# status filter "Alle sager" or the state's own filter still finds it).
+ENDED_FOR_ROLE: dict[str, frozenset[State]] = {
+    Role.COORDINATOR: frozenset({State.ANSWERED, State.MEETING_HELD}),
+    # The specialist's part ends when the certificate is delivered.
+    Role.CLINICAL_SPECIALIST: frozenset({State.ANSWERED}),
+}
+
+# A delivered certificate waits in "Besvaret" for the caseworker to read it and close.
+CERTIFICATE_NEXT_STEP = "Læs speciallægeattesten, og afslut sagen"
+
+# How far back a coordinator sees the cases moved away from them.
+MOVED_FROM_YOU_DAYS = 30
+
 REGIONAL_LIST_ROLES = frozenset({Role.SECRETARIAT, Role.COORDINATOR, Role.CLINICAL_SPECIALIST})
 MUNICIPAL_LIST_ROLES = frozenset({Role.CASEWORKER, Role.TEAM_MEMBER})
 ROLES_WITH_CASE_LIST = REGIONAL_LIST_ROLES | MUNICIPAL_LIST_ROLES
+
+
+def ended_states(role) -> list[str]:
+    """The states that are no longer open work for `role`: the final ones for everybody, and
+    the ones where the role's part is done (ENDED_FOR_ROLE)."""
+    ended = FINAL_STATES | ENDED_FOR_ROLE.get(str(role), frozenset())
+    return sorted(str(state) for state in ended)
 
 
 def masked_cpr(cpr: str) -> str:
@@ -221,6 +250,7 @@ class Worklist:
     inbox: Box | None = None
     contact: Box | None = None
     workload: list[WorkloadRow] = field(default_factory=list)
+    moved: list[MovedCase] = field(default_factory=list)
 
     def shown_cases(self) -> list[Case]:
         """Every case row on the page, once each (for the audit log)."""
@@ -251,11 +281,12 @@ def case_table(user, filters: dict[str, object], today, calendar) -> CaseTable:
         for state, label in STATE_LABELS.items()
         if counts.get(str(state))
     ]
-    open_total = sum(c.count for c in state_counts if State(c.state) not in FINAL_STATES)
+    ended = ended_states(user.role)
+    open_total = sum(c.count for c in state_counts if c.state not in ended)
 
     status = filters["status"]
     if status == ALL_OPEN:
-        visible = visible.exclude(state__in=[str(s) for s in FINAL_STATES])
+        visible = visible.exclude(state__in=ended)
     elif status != ALL_STATES:
         visible = visible.filter(state=status)
     visible = visible.order_by(*SORTS[str(filters["sortering"])][1])
@@ -278,15 +309,33 @@ def _box(queryset, today, calendar) -> Box:
     return Box(rows=decorate(queryset[:BOX_SIZE], today, calendar), total=queryset.count())
 
 
+def actionable_for(role) -> Q:
+    """The waiting cases a user in `role` can act on: the (state, subtype) pairs where the
+    workflow gives the role a transition. A team member sends the indstilling after the
+    meeting but does not resend a returned case or close a written answer (the caseworker
+    does), so those do not wait for them."""
+    condition = Q(pk__in=[])
+    for state in AWAITING_MUNICIPALITY:
+        subtypes = [
+            str(subtype)
+            for subtype in Subtype
+            if available_transitions(subtype, State(state), WorkflowRole(str(role)))
+        ]
+        if subtypes:
+            condition |= Q(state=str(state), subtype__in=subtypes)
+    return condition
+
+
 def awaiting_municipality(user, today, calendar) -> Box:
-    queryset = (
-        cases_for(user)
-        .filter(state__in=[str(s) for s in AWAITING_MUNICIPALITY])
-        .order_by(F("next_due").asc(nulls_last=True), "updated_at", "id")
-    )
+    queryset = cases_for(user).filter(state__in=[str(s) for s in AWAITING_MUNICIPALITY])
+    if user.role == Role.TEAM_MEMBER:
+        queryset = queryset.filter(actionable_for(user.role))
+    queryset = queryset.order_by(F("next_due").asc(nulls_last=True), "updated_at", "id")
     box = _box(queryset, today, calendar)
     for case in box.rows:
         case.next_step = AWAITING_MUNICIPALITY[State(case.state)]
+        if case.state == State.ANSWERED and case.subtype == Subtype.KLINISK_FUNKTION:
+            case.next_step = CERTIFICATE_NEXT_STEP
     return box
 
 
@@ -303,10 +352,22 @@ def contact_wanted(user, today, calendar) -> Box:
     """Open cases where the municipality asks for a phone or virtual contact first."""
     wanted = str(ContactPreference.CONTACT_FIRST)
     note_asks = CaseNote.objects.filter(case=OuterRef("pk"), contact_preference=wanted)
+    # A case leaves the box when the secretariat has recorded the agreed contact time, until
+    # a later note asks for contact again.
+    agreed_at = (
+        CaseEvent.objects.filter(case=OuterRef("pk"), kind=CONTACT_AGREED_EVENT)
+        .order_by("-at", "-id")
+        .values("at")[:1]
+    )
+    asks_again = CaseNote.objects.filter(
+        case=OuterRef("pk"), contact_preference=wanted, created_at__gt=OuterRef("contact_agreed_at")
+    )
     queryset = (
         cases_for(user)
         .exclude(state__in=[str(s) for s in FINAL_STATES])
         .filter(Q(contact_preference=wanted) | Exists(note_asks))
+        .annotate(contact_agreed_at=Subquery(agreed_at))
+        .filter(Q(contact_agreed_at__isnull=True) | Exists(asks_again))
         .prefetch_related(
             Prefetch(
                 "notes",
@@ -325,11 +386,38 @@ def contact_wanted(user, today, calendar) -> Box:
     return box
 
 
+@dataclass(frozen=True)
+class MovedCase:
+    """A case moved away from the coordinator: its reference and when, nothing more (the
+    coordinator no longer has access to the case)."""
+
+    reference: str
+    moved_on: datetime.date
+
+
+def moved_from_you(user, today) -> list[MovedCase]:
+    """Cases the secretariat moved from `user` to someone else in the last
+    MOVED_FROM_YOU_DAYS days, newest first. Reference and date only: no health data."""
+    since = today - datetime.timedelta(days=MOVED_FROM_YOU_DAYS)
+    rows = (
+        CaseEvent.objects.filter(
+            kind=REASSIGN_EVENT,
+            data__from=user.pk,
+            at__date__gte=since,
+            case__region_id=user.region_id,
+        )
+        .exclude(case__in=Case.objects.visible_to(user))
+        .order_by("-at", "-id")
+        .values_list("case__reference", "at")[:BOX_SIZE]
+    )
+    return [MovedCase(reference, timezone.localdate(at)) for reference, at in rows]
+
+
 def coordinator_workload(user) -> list[WorkloadRow]:
     """Open cases per coordinator of the secretariat's region, the idle ones included."""
     counts = dict(
         Case.objects.visible_to(user)
-        .exclude(state__in=[str(s) for s in FINAL_STATES])
+        .exclude(state__in=ended_states(Role.COORDINATOR))
         .exclude(coordinator__isnull=True)
         .values_list("coordinator")
         .annotate(n=Count("id"))
@@ -354,4 +442,6 @@ def build_worklist(user, filters, today, calendar, *, table_only=False) -> Workl
         worklist.inbox = secretariat_inbox(user, today, calendar)
         worklist.contact = contact_wanted(user, today, calendar)
         worklist.workload = coordinator_workload(user)
+    elif user.role in (Role.COORDINATOR, Role.CLINICAL_SPECIALIST):
+        worklist.moved = moved_from_you(user, today)
     return worklist

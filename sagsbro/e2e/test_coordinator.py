@@ -45,7 +45,9 @@ def test_coordinator_answers_a_loebende_sag_in_writing(page, live_server, side_a
     page.get_by_role("checkbox", name=GP_VISIT).check()
     page.get_by_label("Begrundelse og rådgivning").fill(TEXT)
     follow(page.get_by_role("button", name="Afgiv skriftligt svar"))
-    expect(page.get_by_role("status")).to_contain_text("Afgiv skriftligt svar: udført.")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Det skriftlige svar er sendt til Københavns Kommune."
+    )
     expect(page.locator(".case-status")).to_contain_text("Besvaret")
 
     follow(
@@ -62,3 +64,35 @@ def test_coordinator_answers_a_loebende_sag_in_writing(page, live_server, side_a
     advice = Case.objects.get(pk=case.pk).advice.get()
     assert advice.kind == "written_answer"
     assert sorted(advice.recommendations) == ["continue_plan", "gp_visit"]
+
+
+def test_coordinator_drafts_previews_and_gives_the_answer(page, live_server, side_a):
+    """The answer is saved as a draft, previewed as the PDF will read, warned about wording
+    that names a benefit decision (BEK § 11, stk. 4), then given."""
+    case = assigned_case(side_a, Subtype.LOEBENDE_SAG)
+    login(page, live_server, side_a.coordinator.username)
+    follow(page.get_by_role("link", name=case.reference).first)
+    follow(page.get_by_role("link", name="Afgiv skriftligt svar"))
+
+    page.get_by_role("checkbox", name=CONTINUE).check()
+    page.get_by_label("Begrundelse og rådgivning").fill(TEXT + " Borgeren bør have fleksjob.")
+    follow(page.get_by_role("button", name="Gem som kladde"))
+    expect(page.get_by_role("status").first).to_contain_text("Svaret er gemt som kladde")
+    assert Case.objects.get(pk=case.pk).state == "assigned"
+
+    follow(page.get_by_role("button", name="Gem og vis udkast"))
+    preview = page.locator("#answer-preview")
+    expect(preview).to_contain_text("Sundhedskoordinators skriftlige svar")
+    expect(preview).to_contain_text(CONTINUE)
+    expect(page.locator("#benefit-warning")).to_contain_text("»bør have fleksjob«")
+    screenshot(page, "koordinator-udkast-til-svar")
+
+    # Given without confirming: the warning stands and nothing is given.
+    follow(page.get_by_role("button", name="Afgiv svar"))
+    expect(page.locator("#benefit-warning")).to_contain_text("»bør have fleksjob«")
+    assert Case.objects.get(pk=case.pk).state == "assigned"
+
+    page.get_by_role("checkbox", name="Jeg har læst advarslen").check()
+    follow(page.get_by_role("button", name="Afgiv skriftligt svar"))
+    expect(page.locator(".case-status")).to_contain_text("Besvaret")
+    assert Case.objects.get(pk=case.pk).advice.get().text.endswith("Borgeren bør have fleksjob.")

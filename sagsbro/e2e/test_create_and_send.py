@@ -13,7 +13,7 @@ from sagsbro.cases.models import Case
 from sagsbro.cases.rules.consent import SCOPE_LABELS
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.requirements import SUBTYPE_LABELS
-from sagsbro.conftest import COMPLETE, attach, make_case
+from sagsbro.conftest import COMPLETE, attach, make_case, on_meeting_day
 from sagsbro.documents.rules import Category
 from sagsbro.e2e.conftest import attach_on_page, check_page, follow, login, screenshot
 from sagsbro.workdays.services import configured_calendar
@@ -30,7 +30,7 @@ def meeting_date() -> datetime.date:
 
 def case_fields(subtype: Subtype) -> list[tuple[str, str, str]]:
     """What the caseworker fills in on the draft page: (kind, label, value)."""
-    meeting = ("text", "Dato for rehabiliteringsteamets møde", f"{meeting_date():%d-%m-%Y}")
+    meeting = ("text", "Dato for rehabiliteringsteamets møde", f"{meeting_date():%d.%m.%Y}")
     question = ("text", "Sagsresumé og spørgsmål", COMPLETE[subtype][0].get("question", ""))
     return {
         Subtype.REHABILITERINGSTEAM: [("radio", "Ressourceforløb", ""), meeting],
@@ -69,7 +69,7 @@ def register_consent_on_page(page: Page, scope) -> None:
     form = page.locator("#consent-form")
     form.get_by_label("Samtykket dækker").select_option(label=SCOPE_LABELS[scope])
     given = timezone.localdate() - datetime.timedelta(days=7)
-    form.get_by_label("Dato for samtykket").fill(f"{given:%d-%m-%Y}")
+    form.get_by_label("Dato for samtykket").fill(f"{given:%d.%m.%Y}")
     form.get_by_role("checkbox", name="Samtykket er givet skriftligt").check()
     follow(form.get_by_role("button", name="Registrér samtykke"))
     expect(page.get_by_role("status")).to_contain_text("Samtykket er registreret.")
@@ -161,7 +161,8 @@ def closed_ressourceforloeb_case(side) -> Case:
         medically_clarified=True,
         treatment_exhausted=False,
     )
-    case = case_services.hold_meeting(side.caseworker, case)
+    with on_meeting_day(case):
+        case = case_services.hold_meeting(side.caseworker, case)
     attach(side.caseworker, case, Category.INDSTILLING)
     return case_services.send_indstilling(side.caseworker, case)
 

@@ -115,7 +115,7 @@ def register_consent_with_keyboard(page: Page, scope: ConsentScope) -> None:
     choose_option(page, SCOPE_LABELS[scope])
     given = timezone.localdate() - datetime.timedelta(days=7)
     tab_to(page, "Dato for samtykket")
-    page.keyboard.type(f"{given:%d-%m-%Y}")
+    page.keyboard.type(f"{given:%d.%m.%Y}")
     tab_to(page, "Samtykket er givet skriftligt")
     page.keyboard.press("Space")
     expect(page.get_by_role("checkbox", name="Samtykket er givet skriftligt")).to_be_checked()

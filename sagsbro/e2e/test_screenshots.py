@@ -56,3 +56,11 @@ def test_main_pages_for_each_role(page, live_server):
     screenshot(page, "koordinator-arbejdsliste")
     follow(page.get_by_role("link", name=case.reference).first)
     screenshot(page, "koordinator-sag-overblik")
+    logout(page)
+
+    # The GP sees the documents sent to them, and nothing else of the cases.
+    login(page, live_server, "laege.noerrebro", DEMO_PASSWORD)
+    shared = page.get_by_role("region", name="Dokumenter sendt til dig")
+    expect(shared).to_be_visible()
+    expect(shared.get_by_role("link").first).to_be_visible()
+    screenshot(page, "egen-laege-dokumenter")

@@ -42,7 +42,9 @@ def test_secretariat_is_refused_a_conflicted_coordinator_and_assigns_another(
 
     page.get_by_role("radio", name="Anna Coordinator2", exact=True).check()
     follow(page.get_by_role("button", name="Tildel sundhedskoordinator"))
-    expect(page.get_by_role("status")).to_contain_text("Tildel sundhedskoordinator: udført.")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Sundhedskoordinator Anna Coordinator2 er tildelt sagen."
+    )
     expect(page.locator(".case-status")).to_contain_text("Tildelt")
     coordinator_row = page.get_by_role("row").filter(
         has=page.get_by_role("rowheader", name="Sundhedskoordinator", exact=True)

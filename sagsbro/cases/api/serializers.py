@@ -1,8 +1,9 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sagsbro.cases.models import Advice, Case, CaseEvent, CaseNote, Consent, Deadline
 from sagsbro.cases.rules.advice import RECOMMENDATION_LABELS
-from sagsbro.cases.rules.consent import SCOPE_LABELS
+from sagsbro.cases.rules.consent import SCOPE_LABELS, ConsentStatus
 from sagsbro.cases.rules.deadlines import DeadlineState, deadline_state
 from sagsbro.cases.rules.requirements import (
     CONTACT_PREFERENCE_LABELS,
@@ -37,10 +38,24 @@ class CitizenBriefSerializer(serializers.ModelSerializer):
 
 class DeadlineSerializer(serializers.ModelSerializer):
     state = serializers.SerializerMethodField()
+    agreed_by = PersonSerializer(read_only=True)
 
     class Meta:
         model = Deadline
-        fields = ["kind", "label", "due", "source", "state", "fulfilled_on", "binding"]
+        fields = [
+            "kind",
+            "label",
+            "due",
+            "source",
+            "state",
+            "fulfilled_on",
+            "binding",
+            # Set when another due date was agreed in the concrete case (BEK §§ 22-23).
+            "agreed_due",
+            "agreed_reason",
+            "agreed_by",
+            "agreed_at",
+        ]
 
     def get_state(self, obj) -> str:
         # Computed against today, so an open deadline shows as missed once it has passed.
@@ -50,6 +65,22 @@ class DeadlineSerializer(serializers.ModelSerializer):
             if obj.due
             else str(DeadlineState.OPEN)
         )
+
+
+GP_CONTACT_LABELS = {
+    ConsentStatus.GIVEN: "Må kontakte egen læge (skriftligt samtykke)",
+    ConsentStatus.REFUSED: "Må ikke kontakte egen læge: borgeren har ikke givet samtykke",
+    ConsentStatus.MISSING: "Må ikke kontakte egen læge: der er ikke registreret skriftligt "
+    "samtykke",
+}
+
+
+class GPContactSerializer(serializers.Serializer):
+    """Whether the coordinator may contact the citizen's GP (BEK § 5 stk. 2)."""
+
+    allowed = serializers.BooleanField()
+    consent = serializers.ChoiceField(choices=[str(s) for s in ConsentStatus])
+    label = serializers.CharField()
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -63,6 +94,7 @@ class CaseSerializer(serializers.ModelSerializer):
     municipality = serializers.CharField(source="municipality.name", read_only=True)
     region = serializers.CharField(source="region.name", read_only=True)
     deadlines = DeadlineSerializer(many=True, read_only=True)
+    gp_contact = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -98,10 +130,23 @@ class CaseSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "deadlines",
+            "gp_contact",
         ]
 
     def get_subtype_label(self, obj) -> str:
         return SUBTYPE_LABELS[obj.subtype_enum]
+
+    @extend_schema_field(GPContactSerializer)
+    def get_gp_contact(self, obj) -> dict:
+        """May the coordinator contact the citizen's GP today (BEK § 5 stk. 2)?"""
+        from sagsbro.cases.services import gp_contact_status
+
+        status = gp_contact_status(obj, consents=obj.citizen.consents.all())
+        return {
+            "allowed": status == ConsentStatus.GIVEN,
+            "consent": str(status),
+            "label": GP_CONTACT_LABELS[status],
+        }
 
     def get_state_label(self, obj) -> str:
         return STATE_LABELS[obj.state_enum]
@@ -242,6 +287,7 @@ class ConsentSerializer(serializers.ModelSerializer):
             "scope_label",
             "given_on",
             "written",
+            "refused",
             "valid_until",
             "withdrawn_on",
             "registered_at",
@@ -263,6 +309,31 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 class EmptySerializer(serializers.Serializer):
     pass
+
+
+class SendSerializer(serializers.Serializer):
+    confirm_late = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Send although the case is late for its meeting (after the warning "
+        "`late_for_meeting`).",
+    )
+
+
+class ContactAppointmentSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(
+        error_messages={
+            "required": "Angiv dato og klokkeslæt for kontakten.",
+            "invalid": "Tidspunktet skal skrives som ÅÅÅÅ-MM-DDTtt:mm.",
+        }
+    )
+    how = serializers.ChoiceField(
+        choices=["phone", "virtual"],
+        error_messages={
+            "required": "Vælg, om kontakten er telefonisk eller virtuel.",
+            "invalid_choice": "Kontaktformen skal være »phone« eller »virtual«.",
+        },
+    )
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -290,12 +361,38 @@ class MeetingDateSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 
+class AgreeDeadlineSerializer(serializers.Serializer):
+    """Another due date agreed in the concrete case, and the circumstances that call for it."""
+
+    agreed_due = serializers.DateField(error_messages=DATE_ERRORS)
+    reason = serializers.CharField(
+        max_length=2000,
+        error_messages={
+            "required": "Skriv, hvilke omstændigheder i sagen der gør, at fristen ikke kan holdes.",
+            "blank": "Skriv, hvilke omstændigheder i sagen der gør, at fristen ikke kan holdes.",
+        },
+    )
+
+
 class AppointmentSerializer(serializers.Serializer):
     appointment_date = serializers.DateField(error_messages=DATE_ERRORS)
 
 
 class ConsultationSerializer(serializers.Serializer):
     consultation_date = serializers.DateField(required=False, error_messages=DATE_ERRORS)
+
+
+class GPContactRecordSerializer(serializers.Serializer):
+    """The coordinator's contact with the citizen's GP (BEK § 5 stk. 2)."""
+
+    contacted_on = serializers.DateField(error_messages=DATE_ERRORS)
+    summary = serializers.CharField(
+        max_length=5000,
+        error_messages={
+            "required": "Skriv kort, hvad kontakten drejede sig om.",
+            "blank": "Skriv kort, hvad kontakten drejede sig om.",
+        },
+    )
 
 
 class ScreeningSerializer(serializers.Serializer):
@@ -324,3 +421,27 @@ class WrittenAnswerSerializer(serializers.Serializer):
         required=False,
         default=list,
     )
+    confirm_wording = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Set after the warning `benefit_wording`: the text names a benefit decision "
+        "and the coordinator confirms it is to be given so (BEK § 11 stk. 4).",
+    )
+
+
+class AnswerDraftSerializer(serializers.Serializer):
+    """The written answer saved as a draft: not visible to the municipality."""
+
+    text = serializers.CharField(
+        max_length=20000,
+        error_messages={"required": "Skriv svaret.", "blank": "Skriv svaret."},
+    )
+    recommendations = serializers.ListField(
+        child=serializers.ChoiceField(
+            choices=[str(r) for r in RECOMMENDATION_LABELS],
+            error_messages=_choice_errors("anbefaling"),
+        ),
+        required=False,
+        default=list,
+    )
+    updated_at = serializers.DateTimeField(read_only=True)

@@ -28,7 +28,10 @@ def _person(pk, role):
 
 # name → (payload serializer, call(user, case, data) → case)
 TRANSITION_ENDPOINTS = {
-    "send": (s.EmptySerializer, lambda u, c, d: services.send_case(u, c)),
+    "send": (
+        s.SendSerializer,
+        lambda u, c, d: services.send_case(u, c, confirm_late=d.get("confirm_late", False)),
+    ),
     "assign": (
         s.AssignSerializer,
         lambda u, c, d: services.assign_coordinator(u, c, _person(d["assignee"], Role.COORDINATOR)),
@@ -38,6 +41,16 @@ TRANSITION_ENDPOINTS = {
         lambda u, c, d: services.assign_specialist(
             u, c, _person(d["assignee"], Role.CLINICAL_SPECIALIST)
         ),
+    ),
+    "reassign": (
+        s.AssignSerializer,
+        lambda u, c, d: services.reassign_coordinator(
+            u, c, _person(d["assignee"], services.assignee_role(c))
+        ),
+    ),
+    "record_contact_time": (
+        s.ContactAppointmentSerializer,
+        lambda u, c, d: services.record_contact_appointment(u, c, d["at"], d["how"]),
     ),
     "return_for_information": (
         s.ReasonSerializer,
@@ -97,7 +110,11 @@ class CaseViewSet(
                 "citizen", "caseworker", "coordinator", "specialist", "municipality", "region"
             )
             .prefetch_related(
-                Prefetch("deadlines", queryset=Deadline.objects.order_by("due", "id"))
+                Prefetch(
+                    "deadlines",
+                    queryset=Deadline.objects.select_related("agreed_by").order_by("due", "id"),
+                ),
+                "citizen__consents",
             )
         )
 
@@ -188,9 +205,33 @@ class CaseViewSet(
         self._read(case, "frister")
         return Response(
             s.DeadlineSerializer(
-                case.deadlines.all(), many=True, context=self.get_serializer_context()
+                case.deadlines.select_related("agreed_by"),
+                many=True,
+                context=self.get_serializer_context(),
             ).data
         )
+
+    @extend_schema(request=s.AgreeDeadlineSerializer, responses=s.DeadlineSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"deadlines/(?P<kind>[a-z_0-9]+)/agree",
+        url_name="deadline-agree",
+    )
+    def agree_deadline(self, request, pk=None, kind=None):
+        """The secretariat sets another due date agreed in the concrete case (BEK § 22 and
+        § 23, 2nd sentence), with the circumstances that call for it."""
+        case = self._case_for_parties()
+        payload = s.AgreeDeadlineSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        deadline = services.agree_deadline(
+            request.user,
+            case,
+            kind,
+            agreed_due=payload.validated_data["agreed_due"],
+            reason=payload.validated_data["reason"],
+        )
+        return Response(s.DeadlineSerializer(deadline, context=self.get_serializer_context()).data)
 
     @action(detail=True, methods=["get"])
     def transitions(self, request, pk=None):
@@ -204,6 +245,33 @@ class CaseViewSet(
                 "missing": [{"key": m.key, "label": m.label} for m in missing],
             }
         )
+
+    @extend_schema(request=s.AnswerDraftSerializer, responses=s.AnswerDraftSerializer)
+    @action(detail=True, methods=["get", "post"], url_path="answer-draft")
+    def answer_draft(self, request, pk=None):
+        """The assigned coordinator's draft of the written answer (404 for everyone else).
+        POST saves it; `POST answer` gives the answer."""
+        case = self._case_for_parties()
+        if request.method == "POST":
+            payload = s.AnswerDraftSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            draft = services.save_answer_draft(request.user, case, **payload.validated_data)
+            return Response(s.AnswerDraftSerializer(draft).data)
+        draft = services.answer_draft_for(request.user, case)
+        if draft is None:
+            raise NotFound()
+        self._read(case, "udkast til svar")
+        return Response(s.AnswerDraftSerializer(draft).data)
+
+    @extend_schema(request=s.GPContactRecordSerializer, responses={201: s.EventSerializer})
+    @action(detail=True, methods=["post"], url_path="gp-contact")
+    def gp_contact(self, request, pk=None):
+        """The coordinator records a contact with the citizen's GP (needs written consent)."""
+        case = self._case_for_parties()
+        payload = s.GPContactRecordSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        event = services.record_gp_contact(request.user, case, **payload.validated_data)
+        return Response(s.EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=PersonSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -16,7 +16,15 @@ from sagsbro.cases.models import Case, CaseEvent, Consent
 from sagsbro.cases.rules.consent import ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.requirements import REQUIREMENTS
-from sagsbro.conftest import COMPLETE, assigned_case, attach, make_case, pdf_bytes, sent_case
+from sagsbro.conftest import (
+    COMPLETE,
+    assigned_case,
+    attach,
+    make_case,
+    on_meeting_day,
+    pdf_bytes,
+    sent_case,
+)
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import Category
 from sagsbro.organisations.models import Citizen
@@ -39,7 +47,7 @@ def form_value(value):
     if isinstance(value, bool):
         return "on" if value else ""
     if isinstance(value, datetime.date):
-        return f"{value:%d-%m-%Y}"
+        return f"{value:%d.%m.%Y}"
     return str(value)
 
 
@@ -62,7 +70,9 @@ def checklist_counts(html):
 
 def requirement_count(subtype):
     spec = REQUIREMENTS[subtype]
-    return len(spec.fields) + len(spec.attachments) + len(spec.consents)
+    return (
+        len(spec.fields) + len(spec.attachments) + len(spec.consents) + len(spec.consent_statements)
+    )
 
 
 def upload(client, case, category, page="rediger", **extra):
@@ -128,7 +138,7 @@ def fill_in_and_send(client, case, subtype):
     assert case.state == "sent"
     assert case.events.filter(kind="send").count() == 1
     page = client.get(f"/sager/{case.pk}/").content.decode()
-    assert f"Sagen er sendt til {case.region.klinisk_funktion_name}." in page
+    assert "Sagen er sendt til Region Hovedstaden." in page
     return case
 
 
@@ -169,7 +179,8 @@ def test_genforelaeggelse_is_reopened_from_a_closed_case_and_sent_through_the_pa
         medically_clarified=True,
         treatment_exhausted=None,
     )
-    original = case_services.hold_meeting(side_a.caseworker, original)
+    with on_meeting_day(original):
+        original = case_services.hold_meeting(side_a.caseworker, original)
     attach(side_a.caseworker, original, Category.INDSTILLING)
     original = case_services.send_indstilling(side_a.caseworker, original)
     assert original.state == "closed"
@@ -238,7 +249,7 @@ def test_incomplete_case_is_not_sent_and_every_missing_item_is_shown(side_a, wit
         assert f"Mangler: {item.label}" in html
     # Each item links to where it is fixed.
     assert 'href="#id_question">Mangler: Sagsresumé' in html
-    assert 'href="#samtykke">Mangler: Samtykke' in html
+    assert 'href="#samtykke">Mangler: Borgerens svar om samtykke (givet eller afslået)' in html
     case.refresh_from_db()
     assert case.state == "draft"
     assert case.received_at is None
@@ -278,7 +289,7 @@ def test_field_errors_are_danish_and_linked(side_a):
         f"/sager/{team.pk}/rediger/", {"felter": "1", "meeting_date": "31-02-2027"}
     )
     assert response.status_code == 400
-    assert "Skriv en gyldig dato som dd-mm-åååå" in response.content.decode()
+    assert "Skriv en gyldig dato som dd.mm.åååå" in response.content.decode()
     response = client.post(
         f"/sager/{team.pk}/rediger/", {"felter": "1", "meeting_date": "2020-01-02"}
     )
@@ -470,7 +481,7 @@ def test_consent_errors_and_unwritten_consent_to_contact_the_gp(side_a):
     html = response.content.decode()
     assert response.status_code == 400
     assert "Vælg, hvad samtykket dækker." in html
-    assert "Skriv en gyldig dato som dd-mm-åååå" in html
+    assert "Skriv en gyldig dato som dd.mm.åååå" in html
     future = register_consent(client, case, ConsentScope.CONTACT_GP, given_on="01-01-2099")
     assert "Datoen må ikke ligge i fremtiden." in future.content.decode()
     # Not written: registered, but it does not cover contact with the GP.

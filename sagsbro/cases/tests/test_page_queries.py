@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sagsbro.cases import services
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.conftest import assigned_case, attach
+from sagsbro.conftest import assigned_case, attach, on_meeting_day
 from sagsbro.documents.rules import Category
 
 
@@ -70,7 +70,8 @@ def test_team_tab_shows_meeting_composition_and_indstilling(side_a, client):
     side_a.citizen.has_children = True
     side_a.citizen.save()
     case = assigned_case(side_a, Subtype.REHABILITERINGSTEAM)
-    services.hold_meeting(side_a.caseworker, case)
+    with on_meeting_day(case):
+        services.hold_meeting(side_a.caseworker, case)
     attach(side_a.caseworker, case, Category.INDSTILLING)
     services.send_indstilling(side_a.caseworker, case)
     client.force_login(side_a.caseworker)

@@ -14,13 +14,23 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.cases import services
 from sagsbro.cases.models import Advice, Case, CaseEvent
 from sagsbro.cases.rules.consent import ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.conftest import COMPLETE, MEETING, api_client, assigned_case, attach, sent_case, upload
+from sagsbro.conftest import (
+    COMPLETE,
+    MEETING,
+    api_client,
+    assigned_case,
+    attach,
+    on_meeting_day,
+    sent_case,
+    upload,
+)
 from sagsbro.documents.models import Document, DocumentShare
 from sagsbro.documents.rules import Category
 from sagsbro.organisations.models import (
@@ -29,6 +39,7 @@ from sagsbro.organisations.models import (
     Role,
     User,
 )
+from sagsbro.workdays.services import configured_calendar
 
 API = "/api/v1"
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -259,7 +270,8 @@ def screen(side, case_id, text="Sagen er lægefagligt tilstrækkeligt belyst."):
 
 
 def hold_meeting(side, case_id):
-    return step(side.team_member, case_id, "hold_meeting", state="meeting_held", side=side)
+    with on_meeting_day(case_id):
+        return step(side.team_member, case_id, "hold_meeting", state="meeting_held", side=side)
 
 
 def send_indstilling(side, case_id):
@@ -357,8 +369,14 @@ def test_rehabiliteringsteam_happy_path(side_a):
     assert transition_names(s.caseworker, case_id) == ["reopen_as_genforelaeggelse"]
 
     due = deadlines(s.caseworker, case_id)
+    # The municipality's material reached the region on the day it was received ...
+    assert due["material_to_region"]["due"] == "2027-02-24"
+    assert due["material_to_region"]["fulfilled_on"] == "2027-02-22"
+    assert due["material_to_region"]["state"] == "met"
+    # ... and the secretariat's forwarding to the coordinator is met by the assignment.
+    assigned_on = CaseEvent.objects.get(case_id=case_id, kind="assign").at
     assert due["send_to_coordinator"]["due"] == "2027-02-24"
-    assert due["send_to_coordinator"]["fulfilled_on"] == "2027-02-22"
+    assert due["send_to_coordinator"]["fulfilled_on"] == timezone.localdate(assigned_on).isoformat()
     assert due["send_to_coordinator"]["state"] == "met"
     assert due["screening_feedback"]["due"] == "2027-03-01"
     assert due["coordinator_available"]["due"] == "2027-03-08"
@@ -475,9 +493,11 @@ def test_written_answer_happy_path(side_a, subtype):
     assert history_rows(s, case_id) == expected
 
     due = deadlines(s.caseworker, case_id)
-    if subtype == LOEBENDE:
+    if subtype in (LOEBENDE, Subtype.JOBAFKLARING_4AAR):
+        # A løbende sag about the 4-year jobafklaring conversation too (BEK § 22).
         assert due["written_answer"]["source"] == "BEK § 22"
         assert due["written_answer"]["fulfilled_on"] is not None
+        assert due["written_answer"]["state"] == "met"
     elif subtype == Subtype.RET_TIL_SUNDHEDSKOORDINATOR:
         assert due["send_to_coordinator"]["due"] == "2027-02-24"
     else:
@@ -534,8 +554,14 @@ def test_klinisk_funktion_happy_path(side_a):
     assert due["certificate_after_request"]["due"] == "2026-04-24"
 
     certificate = upload_doc(s.specialist, case_id, Category.LAE_275, "Speciallægeattest")
-    step(s.specialist, case_id, "deliver_certificate", state="closed", side=s)
+    step(s.specialist, case_id, "deliver_certificate", state="answered", side=s)
     assert [d["id"] for d in gp_documents(s.gp)] == [certificate]
+    due = deadlines(s.caseworker, case_id)
+    assert due["certificate_after_consultation"]["fulfilled_on"] is not None
+    assert due["certificate_after_request"]["fulfilled_on"] is not None
+    # Delivered: the caseworker reads the certificate, then closes the case.
+    assert "close" in transition_names(s.caseworker, case_id)
+    step(s.caseworker, case_id, "close", state="closed", side=s)
 
     cw, sec, sp = s.caseworker.pk, s.secretariat.pk, s.specialist.pk
     assert history_rows(s, case_id) == [
@@ -547,7 +573,8 @@ def test_klinisk_funktion_happy_path(side_a):
         ("invite", sec, "invited"),
         ("hold_consultation", sp, "consultation_held"),
         ("document_added", sp, "consultation_held"),
-        ("deliver_certificate", sp, "closed"),
+        ("deliver_certificate", sp, "answered"),
+        ("close", cw, "closed"),
     ]
     labels = [e["label"] for e in history(s, case_id)]
     assert "Sagsbehandler orienteret om tid 09.04.2026" in labels
@@ -1077,7 +1104,7 @@ def test_lae_275_goes_to_the_gp_at_delivery_and_nothing_else(side_a, side_b):
     assert gp_documents(s.gp) == []
     assert _results(api_client(s.gp).get(f"{API}/cases/").json()) == []
 
-    step(s.specialist, case_id, "deliver_certificate", state="closed", side=s)
+    step(s.specialist, case_id, "deliver_certificate", state="answered", side=s)
     share = DocumentShare.objects.get(document_id=certificate)
     assert share.recipient == s.gp
     assert share.reason == "Kopi af speciallægeattest (BEK § 15, stk. 2)"
@@ -1305,8 +1332,10 @@ def test_loebende_sag_needs_written_consent_to_contact_the_gp(side_a):
     case_id = create(s, LOEBENDE, **fields)
     for category in categories:
         upload_doc(s.caseworker, case_id, category)
+    # The case must state the citizen's answer: a written consent or a recorded refusal.
     missing_label = (
-        "Samtykke: Sundhedskoordinatoren må drøfte sagen med borgerens praktiserende læge"
+        "Borgerens svar om samtykke (givet eller afslået): Sundhedskoordinatoren må drøfte "
+        "sagen med borgerens praktiserende læge"
     )
     assert transitions(s.caseworker, case_id)["missing"] == [
         {"key": "consent:contact_gp", "label": missing_label}
@@ -1548,8 +1577,9 @@ def test_deadlines_do_not_bind_outside_the_designated_inbox(side_a):
         False,
     )
     assert due["send_to_coordinator"]["binding"] is True
+    # 5 working days after Wednesday 25 March 2026 (5 calendar days would be Monday 30).
     assert (due["screening_feedback"]["due"], due["screening_feedback"]["binding"]) == (
-        "2026-03-30",
+        "2026-04-01",
         True,
     )
     # The flag survives later steps: deadlines recomputed on assignment stay non-binding.
@@ -1560,11 +1590,12 @@ def test_deadlines_do_not_bind_outside_the_designated_inbox(side_a):
 def test_reopen_refused_when_the_meeting_is_too_close(side_a):
     """Procedure Genforelæggelse: created at the latest 5 working days before the meeting."""
     case = assigned_case(side_a, Subtype.REHABILITERINGSTEAM)
-    services.hold_meeting(side_a.caseworker, case)
+    with on_meeting_day(case):
+        services.hold_meeting(side_a.caseworker, case)
     attach(side_a.caseworker, case, Category.INDSTILLING)
     services.send_indstilling(side_a.caseworker, case)
-    today = datetime.date.today()
-    too_close = today + datetime.timedelta(days=2)
+    # A working day, so only the procedure's deadline stands in the way.
+    too_close = configured_calendar().add_working_days(timezone.localdate(), 2)
     response = api_client(side_a.caseworker).post(
         f"/api/v1/cases/{case.pk}/reopen-as-genforelaeggelse/",
         {"meeting_date": too_close.isoformat()},

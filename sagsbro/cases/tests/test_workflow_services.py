@@ -10,7 +10,6 @@
   table does not allow answers 403, and nothing about the case changes.
 """
 
-import datetime
 from collections import deque
 
 import pytest
@@ -33,7 +32,7 @@ from sagsbro.cases.rules.workflow import (
     check_transition,
     target_after_resend,
 )
-from sagsbro.conftest import api_client, attach, make_case, sent_case
+from sagsbro.conftest import api_client, attach, make_case, on_meeting_day, sent_case
 from sagsbro.documents.models import Document, DocumentShare
 from sagsbro.documents.rules import Category
 
@@ -76,6 +75,8 @@ STATES_OF = {
         S.RETURNED,
         S.INVITED,
         S.CONSULTATION_HELD,
+        # The certificate is delivered; the caseworker reads it and closes the case.
+        S.ANSWERED,
         S.CLOSED,
         S.WITHDRAWN,
     },
@@ -109,7 +110,8 @@ HAPPY_PATHS = {
         ("notify_late_appointment", R.SECRETARIAT, S.ASSIGNED),
         ("invite", R.SECRETARIAT, S.INVITED),
         ("hold_consultation", R.CLINICAL_SPECIALIST, S.CONSULTATION_HELD),
-        ("deliver_certificate", R.CLINICAL_SPECIALIST, S.CLOSED),
+        ("deliver_certificate", R.CLINICAL_SPECIALIST, S.ANSWERED),
+        ("close", R.CASEWORKER, S.CLOSED),
     ],
 }
 
@@ -203,6 +205,8 @@ def test_only_these_transitions_leave_the_state_as_it_is():
         "postpone",
         "notify_late_appointment",
         "reopen_as_genforelaeggelse",
+        "reassign",
+        "record_contact_time",
     }
 
 
@@ -341,13 +345,15 @@ def build(side, subtype, state):
                 medically_clarified=True,
                 treatment_exhausted=None,
             )
-        case = services.hold_meeting(side.team_member, case)
+        with on_meeting_day(case):
+            case = services.hold_meeting(side.team_member, case)
         if state == S.MEETING_HELD:
             return case
         attach(side.team_member, case, Category.INDSTILLING)
         case = services.send_indstilling(side.caseworker, case)
     elif subtype == KLINISK:
-        appointment = timezone.localdate(case.received_at) + datetime.timedelta(days=7)
+        # Invited for today, so the consultation can be recorded as held today.
+        appointment = timezone.localdate(case.received_at)
         case = services.invite_citizen(side.secretariat, case, appointment)
         if state == S.INVITED:
             return case
@@ -356,6 +362,9 @@ def build(side, subtype, state):
             return case
         attach(side.specialist, case, Category.LAE_275)
         case = services.deliver_certificate(side.specialist, case)
+        if state == S.ANSWERED:
+            return case
+        case = services.close_case(side.caseworker, case)
     else:
         case = services.answer_in_writing(
             side.coordinator, case, text="Borgeren kan fortsætte.", recommendations=[]
@@ -371,6 +380,8 @@ def _payload(name, side):
     return {
         "assign": {"assignee": side.coordinator.pk},
         "assign_specialist": {"assignee": side.specialist.pk},
+        "reassign": {"assignee": side.coordinator_2.pk},
+        "record_contact_time": {"at": "2027-04-07T10:00:00+02:00", "how": "phone"},
         "return_for_information": {"reason": "Oplysninger mangler."},
         "withdraw": {"reason": "Borgeren er raskmeldt."},
         "resend": {"comment": ""},

@@ -60,6 +60,8 @@ def test_pages_are_restricted(side_a, side_b, client):
         "name": "send",
         "document_pk": case.documents.first().pk,
         "consent_pk": Consent.objects.filter(citizen=case.citizen).first().pk,
+        "kind": "written_answer",
+        "advice_pk": 1,
     }
     secrets = [
         side_a.citizen.name,

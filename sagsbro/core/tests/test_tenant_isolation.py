@@ -21,7 +21,12 @@ from sagsbro.conftest import api_client, assigned_case, attach, make_case
 from sagsbro.core.api import AccessRule
 from sagsbro.documents.models import Document, DocumentShare
 from sagsbro.documents.rules import Category
-from sagsbro.organisations.models import Citizen, TreatmentRelation
+from sagsbro.organisations.models import (
+    AgreementDeadlineRule,
+    Citizen,
+    CollaborationAgreement,
+    TreatmentRelation,
+)
 
 PK = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
 
@@ -90,7 +95,19 @@ def victim(side_a, side_b):
     case_services.register_treatment_relation(
         side_a.secretariat, side_a.citizen, side_a.coordinator_2, "treating"
     )
+    agreement = CollaborationAgreement.objects.create(
+        region=side_a.region, municipality=side_a.municipality, valid_from=datetime.date(2026, 1, 1)
+    )
+    AgreementDeadlineRule.objects.create(
+        agreement=agreement,
+        subtype="loebende_sag",
+        kind="written_answer",
+        count=10,
+        unit="working_days",
+        source="Procedure Løbende sag",
+    )
     return {
+        "agreement": agreement,
         "case": team,
         "draft": draft,
         "document": team.documents.first(),
@@ -109,6 +126,7 @@ TARGETS = {
     "DocumentViewSet": "shared_document",
     "AuditEntryViewSet": "audit",
     "TreatmentRelationViewSet": None,
+    "AgreementViewSet": "agreement",
 }
 
 # Bodies for POSTs to list endpoints, pointing at side A's objects.
@@ -126,6 +144,18 @@ CREATE_BODIES = {
         "doctor": v["case"].coordinator_id,
         "kind": "treating",
     },
+    "AgreementViewSet": lambda v: {
+        "municipality": v["agreement"].municipality_id,
+        "rules": [
+            {
+                "subtype": "loebende_sag",
+                "kind": "written_answer",
+                "count": 5,
+                "unit": "working_days",
+                "source": "Ændret af en anden region",
+            }
+        ],
+    },
 }
 
 
@@ -142,10 +172,15 @@ def snapshot():
             DocumentShare,
             Citizen,
             TreatmentRelation,
+            CollaborationAgreement,
+            AgreementDeadlineRule,
         )
     } | {
         "states": list(Case.objects.order_by("pk").values_list("state", flat=True)),
         "withdrawn": list(Consent.objects.values_list("withdrawn_on", flat=True)),
+        "agreements": list(
+            CollaborationAgreement.objects.order_by("pk").values_list("valid_from", "valid_to")
+        ),
     }
 
 
