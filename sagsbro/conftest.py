@@ -4,6 +4,7 @@ Hovedstaden, the same in Midtjylland), a person in every role, and a citizen."""
 import contextlib
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,7 +15,8 @@ from sagsbro.cases.rules.consent import ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.documents.rules import Category
 from sagsbro.documents.services import add_document
-from sagsbro.organisations.models import Citizen, Municipality, Region, Role, User
+from sagsbro.organisations.models import Citizen, Municipality, Region, User
+from sagsbro.organisations.roles import Role
 from sagsbro.organisations.services import load_reference_data
 
 
@@ -174,7 +176,7 @@ def upload(category, text="Testdokument"):
 MEETING = datetime.date(2027, 3, 10)
 
 # What each subtype needs to be sendable: fields, attachments and consents.
-COMPLETE = {
+COMPLETE: dict[Subtype, tuple[dict[str, Any], list[Category], list[ConsentScope]]] = {
     Subtype.REHABILITERINGSTEAM: (
         {"purpose": "ressourceforloeb", "meeting_date": MEETING},
         [Category.FORBEREDENDE_DEL, Category.LAE_265],
@@ -278,7 +280,8 @@ def on_meeting_day(case):
     from unittest import mock
 
     from sagsbro.cases.models import Case
+    from sagsbro.cases.services import common
 
     day = Case.objects.values_list("meeting_date", flat=True).get(pk=getattr(case, "pk", case))
-    with mock.patch.object(case_services, "_today", return_value=day):
+    with mock.patch.object(common, "local_today", return_value=day):
         yield day

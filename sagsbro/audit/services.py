@@ -5,11 +5,27 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
 from sagsbro.audit.models import AuditChainHead, AuditEntry
+
+# Whoever acts: a signed-in user, an anonymous visitor, or the system itself (None).
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+class CaseLike(Protocol):
+    """What the audit log needs of a case; the audit app sits below the cases app."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def citizen_id(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -44,7 +60,7 @@ def _fields(entry: AuditEntry) -> dict[str, object]:
 
 
 def record_many(
-    user, action: str, subjects: Iterable[Subject], *, detail: str = "", channel: str = "api"
+    user: Actor, action: str, subjects: Iterable[Subject], *, detail: str = "", channel: str = "api"
 ) -> list[AuditEntry]:
     """Append one entry per subject, chained to the one before, in the caller's transaction."""
     subjects = list(subjects)
@@ -58,7 +74,7 @@ def record_many(
         for subject in subjects:
             entry = AuditEntry(
                 at=now,
-                user=user if user is not None and user.is_authenticated else None,
+                user_id=user.pk if user is not None and user.is_authenticated else None,
                 username=getattr(user, "username", "") or "",
                 role=getattr(user, "role", "") or "",
                 action=action,
@@ -77,11 +93,13 @@ def record_many(
     return entries
 
 
-def record(user, action: str, subject: Subject, *, detail: str = "", channel: str = "api"):
+def record(
+    user: Actor, action: str, subject: Subject, *, detail: str = "", channel: str = "api"
+) -> AuditEntry:
     return record_many(user, action, [subject], detail=detail, channel=channel)[0]
 
 
-def case_subject(case) -> Subject:
+def case_subject(case: CaseLike) -> Subject:
     return Subject("case", case.pk, case_id=case.pk, citizen_id=case.citizen_id)
 
 

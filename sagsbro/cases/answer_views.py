@@ -117,9 +117,7 @@ def answer(request, case, transition, action):
 def answer_preview(request, pk):
     """The draft as the municipality will read it: the same content as the PDF."""
     user = request.user
-    case = case_page.case_for_page(user, pk)
-    if case is None:
-        raise Http404
+    case = case_page.case_or_404(user, pk)
     draft = services.answer_draft_for(user, case)
     if draft is None:
         raise Http404

@@ -5,23 +5,26 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
-from sagsbro.cases import services
+from sagsbro.cases import access, services
 from sagsbro.cases.models import Case, CaseEvent, Deadline
 from sagsbro.cases.rules.advice import RECOMMENDATION_LABELS
 from sagsbro.cases.rules.deadlines import CASE_AGREEMENT_SOURCES, DeadlineState, deadline_state
+from sagsbro.cases.rules.events import EventKind
 from sagsbro.cases.rules.workflow import (
     FINAL_STATES,
-    TEAM_SUBTYPES,
-    Role,
+    MEETING_SUBTYPES,
     State,
     Transition,
     available_transitions,
 )
-from sagsbro.cases.worklist import DeadlineBadge, deadline_badge, masked_cpr
+from sagsbro.cases.worklist import DeadlineBadge, deadline_badge
+from sagsbro.core.web import get_visible_or_404
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import Category
+from sagsbro.organisations.roles import Role
+from sagsbro.organisations.rules import masked_cpr
 from sagsbro.workdays.rules import WorkingDayCalendar
 
 TABS = (
@@ -44,24 +47,24 @@ DEADLINE_STATE_LABELS = {
 }
 
 
-def case_for_page(user, pk) -> Case | None:
-    """The case if the user may open its page; GPs see only what was sent to them (not here)."""
+def cases_for_page(user) -> QuerySet[Case]:
+    """The cases whose page the user may open; GPs see only what was sent to them (not here)."""
     if user.role == Role.GENERAL_PRACTITIONER:
-        return None
-    return (
-        Case.objects.visible_to(user)
-        .select_related(
-            "citizen",
-            "caseworker",
-            "coordinator",
-            "specialist",
-            "municipality",
-            "region",
-            "parent",
-        )
-        .filter(pk=pk)
-        .first()
+        return Case.objects.none()
+    return Case.objects.visible_to(user).select_related(
+        "citizen",
+        "caseworker",
+        "coordinator",
+        "specialist",
+        "municipality",
+        "region",
+        "parent",
     )
+
+
+def case_or_404(user, pk) -> Case:
+    """The case for its page, or 404 when the user may not open it."""
+    return get_visible_or_404(cases_for_page(user), pk)
 
 
 @dataclass
@@ -74,20 +77,10 @@ class DeadlineRow:
     agreeable: bool = False
 
 
-def can_agree_deadlines(case, user) -> bool:
-    """The region's secretariat agrees deadlines for an open case (BEK §§ 22-23, 2nd sentence)."""
-    return (
-        user is not None
-        and user.role == Role.SECRETARIAT
-        and user.region_id == case.region_id
-        and case.state not in FINAL_STATES
-    )
-
-
 def deadline_rows(
     case, today: datetime.date, calendar: WorkingDayCalendar, user=None
 ) -> list[DeadlineRow]:
-    agree = can_agree_deadlines(case, user)
+    agree = access.may_agree_deadlines(user, case)
     rows = []
     for deadline in case.deadlines.select_related("agreed_by").order_by("due", "id"):
         state = deadline_state(deadline.due, deadline.fulfilled_on, today)
@@ -104,7 +97,7 @@ def return_event(case) -> CaseEvent | None:
     if case.state != State.RETURNED:
         return None
     return (
-        case.events.filter(kind="return_for_information")
+        case.events.filter(kind=EventKind.RETURN_FOR_INFORMATION)
         .select_related("actor")
         .order_by("-at", "-id")
         .first()
@@ -166,7 +159,7 @@ def gp_contact_context(case, user, form=None) -> dict[str, object]:
         "gp_contact_refused": status == ConsentStatus.REFUSED,
         "gp_contacts": [
             {"event": e, "contacted_on": datetime.date.fromisoformat(e.data["contacted_on"])}
-            for e in case.events.filter(kind="gp_contact").select_related("actor")
+            for e in case.events.filter(kind=EventKind.GP_CONTACT).select_related("actor")
         ],
         "gp_contact_form": (form or GPContactForm()) if may_record else None,
     }
@@ -181,7 +174,9 @@ def team_context(case, user, today, calendar) -> dict[str, object]:
         .prefetch_related(Prefetch("shares"))
         .order_by("uploaded_at", "id")
     )
-    held = case.events.filter(kind="hold_meeting").order_by("-at").values_list("at", flat=True)
+    held = (
+        case.events.filter(kind=EventKind.HOLD_MEETING).order_by("-at").values_list("at", flat=True)
+    )
     members = [
         "Beskæftigelsesområdet",
         "Sundhedsområdet",
@@ -198,7 +193,7 @@ def team_context(case, user, today, calendar) -> dict[str, object]:
         if row.deadline.kind == "citizen_conclusion"
     ]
     return {
-        "team_case": case.subtype in TEAM_SUBTYPES or case.subtype == "ret_til_sundhedskoordinator",
+        "team_case": case.subtype in MEETING_SUBTYPES,
         "plan_documents": plan_documents,
         "meeting_held_at": held.first(),
         "team_members": members,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils import timezone
 
+from sagsbro.cases import access
 from sagsbro.cases.forms import DATE_INPUT_FORMATS
 from sagsbro.cases.models import Consent
 from sagsbro.cases.rules.consent import SCOPE_LABELS, ConsentScope
@@ -24,12 +25,13 @@ from sagsbro.cases.rules.requirements import (
     Missing,
     missing_for_sending,
 )
-from sagsbro.cases.rules.workflow import FINAL_STATES, TEAM_SUBTYPES, Role, State
+from sagsbro.cases.rules.workflow import TEAM_SUBTYPES, State
 from sagsbro.cases.services import EDITABLE_FIELDS
-from sagsbro.cases.worklist import masked_cpr
+from sagsbro.documents.access import may_add_category
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
-from sagsbro.documents.services import REGIONAL_CATEGORIES
 from sagsbro.organisations.models import Citizen, User
+from sagsbro.organisations.roles import Role
+from sagsbro.organisations.rules import masked_cpr
 
 # --- subtypes -------------------------------------------------------------------------------
 
@@ -185,15 +187,6 @@ def _edit_field(name: str, subtype: Subtype) -> forms.Field:
             "Arbejdsfunktioner og arbejdstid i borgerens seneste job (BEK § 26).",
         )
     raise KeyError(name)
-
-
-def editable_by(case, user) -> bool:
-    """The case's municipality's caseworker, while the case is a draft or returned."""
-    return (
-        user.role == Role.CASEWORKER
-        and case.municipality_id == user.municipality_id
-        and case.state in (State.DRAFT, State.RETURNED)
-    )
 
 
 # --- forms ----------------------------------------------------------------------------------
@@ -380,11 +373,10 @@ class ConsentForm(forms.Form):
 
 def document_categories(role) -> list[tuple[str, str]]:
     """The categories a role may add; the municipality never adds the region's documents."""
-    municipal = role in (Role.CASEWORKER, Role.TEAM_MEMBER)
     return [
         (str(category), label)
         for category, label in CATEGORY_LABELS.items()
-        if not (municipal and category in REGIONAL_CATEGORIES)
+        if may_add_category(role, category)
     ]
 
 
@@ -551,26 +543,16 @@ def consent_context(case, user, *, scope: ConsentScope | None = None) -> dict[st
     }
 
 
-def may_add_documents(case, user) -> bool:
-    return case.state not in FINAL_STATES and user.role in (
-        Role.CASEWORKER,
-        Role.TEAM_MEMBER,
-        Role.SECRETARIAT,
-        Role.COORDINATOR,
-        Role.CLINICAL_SPECIALIST,
-    )
-
-
 def tab_extras(case, tab: str, user) -> dict[str, object]:
     """What the overview and documents tabs show besides their rows: the consents with their
     form, the upload form, and whether the draft may be edited."""
     if tab == "overblik":
-        return {**consent_context(case, user), "can_edit": editable_by(case, user)}
+        return {**consent_context(case, user), "can_edit": access.may_edit(user, case)}
     if tab == "dokumenter":
-        can_add = may_add_documents(case, user)
+        can_add = access.may_add_documents(user, case)
         return {
             "can_add_documents": can_add,
             "document_form": DocumentForm(role=user.role) if can_add else None,
-            "can_edit": editable_by(case, user),
+            "can_edit": access.may_edit(user, case),
         }
     return {}

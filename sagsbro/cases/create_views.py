@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, case_subject, record, record_many
-from sagsbro.cases import case_page, services
+from sagsbro.cases import access, case_page, services
 from sagsbro.cases.confirmations import confirmation
 from sagsbro.cases.create_flow import (
     CaseEditForm,
@@ -23,16 +23,19 @@ from sagsbro.cases.create_flow import (
     DocumentForm,
     checklist,
     consent_context,
-    editable_by,
     missing_anchor,
     needed_consents,
 )
 from sagsbro.cases.models import Case, Consent
 from sagsbro.cases.rules.consent import ConsentScope
-from sagsbro.cases.rules.workflow import Role, State
+from sagsbro.cases.rules.events import EventKind
+from sagsbro.cases.rules.workflow import State
+from sagsbro.cases.views import render_case_page
 from sagsbro.core.errors import ConfirmationRequired, PermissionRefused, ServiceError
+from sagsbro.core.web import copy_field_errors, field_took_error, run_form_action
 from sagsbro.documents.models import Document
 from sagsbro.documents.services import add_document
+from sagsbro.organisations.roles import Role
 from sagsbro.organisations.services import citizens_visible_to, register_citizen
 
 # Where a form on several pages sends the user back to (never a free URL).
@@ -44,22 +47,11 @@ def _require_caseworker(user):
         raise PermissionDenied
 
 
-def _visible_case(user, pk) -> Case:
-    case = case_page.case_for_page(user, pk)
-    if case is None:
-        raise Http404
-    return case
-
-
-def _copy_field_errors(form, exc: ServiceError) -> bool:
-    """Put the service's field errors beside the fields; True if any field took one."""
-    copied = False
-    for field, errors in exc.fields.items():
-        if field in form.fields:
-            for error in errors:
-                form.add_error(field, error)
-                copied = True
-    return copied
+def _unless_beside_fields(form, error: ServiceError | None) -> ServiceError | None:
+    """The refusal to show above the form: none when its errors already sit beside fields."""
+    if error is None or field_took_error(form, error):
+        return None
+    return error
 
 
 # --- creating -------------------------------------------------------------------------------
@@ -80,36 +72,41 @@ def create_case(request):
     form = CreateCaseForm(
         request.POST if request.method == "POST" else None, citizens=citizens, initial=initial
     )
-    service_error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.create_case(
-                user,
-                subtype=form.cleaned_data["subtype"],
-                citizen=form.cleaned_data["citizen"],
-                channel="web",
-            )
-        except ServiceError as exc:
-            if not _copy_field_errors(form, exc):
-                service_error = exc
-        else:
-            messages.success(
-                request,
-                f"Sagen {case.reference} er oprettet som kladde. Udfyld oplysningerne, vedhæft "
-                "dokumenterne og send sagen til regionen.",
-            )
-            return redirect("cases:edit", pk=case.pk)
-    shown = list(citizens.values_list("pk", flat=True))
-    record_many(
-        user,
-        AuditEntry.Action.LIST,
-        [Subject("citizen", pk, None, pk) for pk in shown],
-        detail="opret sag",
-        channel="web",
+
+    def created(case):
+        messages.success(
+            request,
+            f"Sagen {case.reference} er oprettet som kladde. Udfyld oplysningerne, vedhæft "
+            "dokumenterne og send sagen til regionen.",
+        )
+        return redirect("cases:edit", pk=case.pk)
+
+    def render_form(error):
+        shown = list(citizens.values_list("pk", flat=True))
+        record_many(
+            user,
+            AuditEntry.Action.LIST,
+            [Subject("citizen", pk, None, pk) for pk in shown],
+            detail="opret sag",
+            channel="web",
+        )
+        context = {
+            "form": form,
+            "service_error": _unless_beside_fields(form, error),
+            "has_citizens": bool(shown),
+        }
+        status = 400 if request.method == "POST" else 200
+        return render(request, "cases/case_create.html", context, status=status)
+
+    return run_form_action(
+        request,
+        form,
+        lambda data: services.create_case(
+            user, subtype=data["subtype"], citizen=data["citizen"], channel="web"
+        ),
+        created,
+        render_form,
     )
-    context = {"form": form, "service_error": service_error, "has_citizens": bool(shown)}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "cases/case_create.html", context, status=status)
 
 
 @never_cache
@@ -120,28 +117,28 @@ def create_citizen(request):
     user = request.user
     _require_caseworker(user)
     form = CitizenForm(request.POST if request.method == "POST" else None)
-    service_error = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            citizen = register_citizen(
-                user,
-                cpr=data["cpr"],
-                name=data["name"],
-                general_practitioner=data.get("general_practitioner"),
-                has_children=data.get("has_children", False),
-                under_30_without_education=data.get("under_30_without_education", False),
-                channel="web",
-            )
-        except ServiceError as exc:
-            if not _copy_field_errors(form, exc):
-                service_error = exc
-        else:
-            messages.success(request, f"Borgeren {citizen.name} er oprettet.")
-            return redirect(f"{reverse('cases:create')}?borger={citizen.pk}")
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "service_error": service_error}
-    return render(request, "cases/citizen_create.html", context, status=status)
+
+    def register(data):
+        return register_citizen(
+            user,
+            cpr=data["cpr"],
+            name=data["name"],
+            general_practitioner=data.get("general_practitioner"),
+            has_children=data.get("has_children", False),
+            under_30_without_education=data.get("under_30_without_education", False),
+            channel="web",
+        )
+
+    def registered(citizen):
+        messages.success(request, f"Borgeren {citizen.name} er oprettet.")
+        return redirect(f"{reverse('cases:create')}?borger={citizen.pk}")
+
+    def render_form(error):
+        status = 400 if request.method == "POST" else 200
+        context = {"form": form, "service_error": _unless_beside_fields(form, error)}
+        return render(request, "cases/citizen_create.html", context, status=status)
+
+    return run_form_action(request, form, register, registered, render_form)
 
 
 # --- editing the draft ----------------------------------------------------------------------
@@ -150,10 +147,10 @@ def create_citizen(request):
 def _editable_case(request, pk) -> Case | None:
     """The case if this user may edit it now; None after telling why (the caller redirects)."""
     user = request.user
-    case = _visible_case(user, pk)
-    if user.role != Role.CASEWORKER or case.municipality_id != user.municipality_id:
+    case = case_page.case_or_404(user, pk)
+    if not access.owns_case(user, case):
         raise PermissionDenied
-    if not editable_by(case, user):
+    if not access.may_edit(user, case):
         messages.warning(
             request,
             "Sagen kan kun redigeres, mens den er kladde eller returneret for flere oplysninger.",
@@ -183,7 +180,7 @@ def _send_intro(send_error, saved: bool) -> str:
 def _return_reason(case) -> str:
     if case.state != State.RETURNED:
         return ""
-    event = case.events.filter(kind="return_for_information").order_by("-at", "-id").first()
+    event = case.events.filter(kind=EventKind.RETURN_FOR_INFORMATION).order_by("-at", "-id").first()
     return event.comment if event else ""
 
 
@@ -262,14 +259,14 @@ def edit_case(request, pk):
         try:
             case = services.update_case(user, case, channel="web", **changes)
         except ServiceError as exc:
-            _copy_field_errors(form, exc)
+            copy_field_errors(form, exc)
             return render_edit(request, case, form=form, send_error=exc, status=400)
         saved = True
     if not sending:
         messages.success(request, "Kladden er gemt.")
         return redirect(reverse("cases:edit", kwargs={"pk": case.pk}) + "#send")
 
-    case = _visible_case(user, case.pk)
+    case = case_page.case_or_404(user, case.pk)
     returned = case.state == State.RETURNED
     try:
         if returned:
@@ -281,10 +278,10 @@ def edit_case(request, pk):
             )
     except ConfirmationRequired as exc:
         # Late for the meeting: the caseworker confirms or picks another meeting date.
-        case = _visible_case(user, case.pk)
+        case = case_page.case_or_404(user, case.pk)
         return render_edit(request, case, send_warning=exc, saved_before_send=saved)
     except ServiceError as exc:
-        case = _visible_case(user, case.pk)
+        case = case_page.case_or_404(user, case.pk)
         fresh = CaseEditForm(case, comment=request.POST.get("comment", ""))
         return render_edit(
             request, case, form=fresh, send_error=exc, saved_before_send=saved, status=400
@@ -299,7 +296,7 @@ def edit_case(request, pk):
 def _back(case, page: str, user, section: str = ""):
     """Back to the page the form was on; on the edit page, to the section just used, so a
     keyboard or screen-reader user goes on from where they were."""
-    if page == "rediger" and editable_by(case, user):
+    if page == "rediger" and access.may_edit(user, case):
         anchor = f"#{section}" if section else ""
         return redirect(reverse("cases:edit", kwargs={"pk": case.pk}) + anchor)
     if page == "dokumenter":
@@ -308,12 +305,29 @@ def _back(case, page: str, user, section: str = ""):
 
 
 def _rerender(request, case, page: str, **forms_):
-    from sagsbro.cases.views import _render_case
-
-    if page == "rediger" and editable_by(case, request.user):
+    if page == "rediger" and access.may_edit(request.user, case):
         return render_edit(request, case, status=400, **forms_)
     tab = "dokumenter" if page == "dokumenter" else "overblik"
-    return _render_case(request, case, tab, status=400, **forms_)
+    return render_case_page(request, case, tab, status=400, **forms_)
+
+
+def _case_form_action(request, case, page: str, named_form, call, success_message, section):
+    """A form on the draft page or a case tab: the service, then back to that page; a
+    refusal beside the fields or above them, a refused permission as 403."""
+    name, form = named_form
+
+    def done(result):
+        messages.success(request, success_message(result))
+        return _back(case, page, request.user, section)
+
+    def again(error):
+        if isinstance(error, PermissionRefused):
+            raise PermissionDenied(error.message) from error
+        if error is not None and not field_took_error(form, error):
+            form.add_error(None, error.message)
+        return _rerender(request, case, page, **{name: form})
+
+    return run_form_action(request, form, call, done, again)
 
 
 def _return_page(request, default: str) -> str:
@@ -327,21 +341,18 @@ def _return_page(request, default: str) -> str:
 def add_case_document(request, pk):
     """Vedhæft dokument, from the draft page or the Dokumenter tab."""
     user = request.user
-    case = _visible_case(user, pk)
+    case = case_page.case_or_404(user, pk)
     page = _return_page(request, "dokumenter")
     form = DocumentForm(request.POST, request.FILES, role=user.role)
-    if form.is_valid():
-        try:
-            document = add_document(user, case, channel="web", **form.upload())
-        except PermissionRefused as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ServiceError as exc:
-            if not _copy_field_errors(form, exc):
-                form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"Dokumentet »{document.title}« er vedhæftet.")
-            return _back(case, page, user, "dokumenter")
-    return _rerender(request, case, page, document_form=form)
+    return _case_form_action(
+        request,
+        case,
+        page,
+        ("document_form", form),
+        lambda _data: add_document(user, case, channel="web", **form.upload()),
+        lambda document: f"Dokumentet »{document.title}« er vedhæftet.",
+        "dokumenter",
+    )
 
 
 # --- consents -------------------------------------------------------------------------------
@@ -353,30 +364,26 @@ def add_case_document(request, pk):
 def add_consent(request, pk):
     """Registrér samtykke for the case's citizen."""
     user = request.user
-    case = _visible_case(user, pk)
+    case = case_page.case_or_404(user, pk)
     page = _return_page(request, "overblik")
     form = ConsentForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.register_consent(
-                user,
-                case.citizen,
-                scope=ConsentScope(data["scope"]),
-                given_on=data["given_on"],
-                written=data["written"],
-                refused=data.get("refused", False),
-                channel="web",
-            )
-        except PermissionRefused as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ServiceError as exc:
-            if not _copy_field_errors(form, exc):
-                form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Samtykket er registreret.")
-            return _back(case, page, user, "samtykke")
-    return _rerender(request, case, page, consent_form=form)
+    return _case_form_action(
+        request,
+        case,
+        page,
+        ("consent_form", form),
+        lambda data: services.register_consent(
+            user,
+            case.citizen,
+            scope=ConsentScope(data["scope"]),
+            given_on=data["given_on"],
+            written=data["written"],
+            refused=data.get("refused", False),
+            channel="web",
+        ),
+        lambda _consent: "Samtykket er registreret.",
+        "samtykke",
+    )
 
 
 @never_cache
@@ -385,7 +392,7 @@ def add_consent(request, pk):
 def withdraw_consent(request, pk, consent_pk):
     """Tilbagekald samtykke (from today)."""
     user = request.user
-    case = _visible_case(user, pk)
+    case = case_page.case_or_404(user, pk)
     page = _return_page(request, "overblik")
     consent = Consent.objects.filter(pk=consent_pk, citizen_id=case.citizen_id).first()
     if consent is None:

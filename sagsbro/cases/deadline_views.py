@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import case_subject, record
-from sagsbro.cases import case_page, services
+from sagsbro.cases import access, case_page, services
 from sagsbro.cases.forms import _date, _text
 from sagsbro.cases.rules.deadlines import CASE_AGREEMENT_SOURCES, DeadlineKind
 from sagsbro.core.errors import ServiceError
@@ -31,13 +31,13 @@ class AgreeDeadlineForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def agree_deadline(request, pk, kind):
     user = request.user
-    case = case_page.case_for_page(user, pk)
-    if case is None or kind not in set(CASE_AGREEMENT_SOURCES):
+    case = case_page.case_or_404(user, pk)
+    if kind not in set(CASE_AGREEMENT_SOURCES):
         raise Http404
     deadline = case.deadlines.filter(kind=kind).first()
     if deadline is None:
         raise Http404
-    if not case_page.can_agree_deadlines(case, user):
+    if not access.may_agree_deadlines(user, case):
         messages.warning(request, "Kun regionens sekretariat kan aftale en anden frist i sagen.")
         return redirect("cases:detail", pk=case.pk)
     form = AgreeDeadlineForm(request.POST if request.method == "POST" else None)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 
-from sagsbro.cases import services
-from sagsbro.cases.rules.advice import RECOMMENDATION_LABELS, assert_no_benefit_advice
+from sagsbro.cases import registry, services
+from sagsbro.cases.rules.advice import (
+    BENEFIT_REMINDER_SUBTYPES,
+    RECOMMENDATION_LABELS,
+    assert_no_benefit_advice,
+)
 from sagsbro.cases.rules.requirements import CONTACT_PREFERENCE_LABELS
-from sagsbro.organisations.models import Role, User
+from sagsbro.organisations.models import User
+from sagsbro.organisations.roles import Role
 
 DATE_ERRORS = {"required": "Angiv en dato.", "invalid": "Angiv en gyldig dato som dd.mm.åååå."}
 DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
@@ -76,6 +80,13 @@ class ContactAppointmentForm(forms.Form):
         error_messages={"required": "Vælg, om kontakten er telefonisk eller virtuel."},
     )
 
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean()
+        # One moment, as the API takes it (``at``), for the transition's one call.
+        if data is not None and data.get("day") is not None and data.get("time") is not None:
+            data["at"] = datetime.datetime.combine(data["day"], data["time"])
+        return data
+
 
 class ReasonForm(forms.Form):
     reason = _text("Begrundelse", "Angiv en begrundelse.")
@@ -126,13 +137,20 @@ class ScreeningForm(forms.Form):
         required=False,
     )
 
+    # Yes, no or not stated, as the API takes them (true, false, null).
+    def clean_medically_clarified(self) -> bool | None:
+        return _yes_no(self.cleaned_data["medically_clarified"])
+
+    def clean_treatment_exhausted(self) -> bool | None:
+        return _yes_no(self.cleaned_data.get("treatment_exhausted", ""))
+
 
 class WrittenAnswerForm(forms.Form):
     """The coordinator's written answer: the recommendations of BEK § 11, stk. 2, then the
     reasons in free text. No field for benefits (BEK § 11, stk. 4)."""
 
     # Ongoing cases (løbende sager, BEK § 11) get the reminder of § 11, stk. 4 on the form.
-    BENEFIT_REMINDER_SUBTYPES = frozenset({"loebende_sag", "jobafklaring_4aar"})
+    BENEFIT_REMINDER_SUBTYPES = BENEFIT_REMINDER_SUBTYPES
     BENEFIT_REMINDER = (
         "Sundhedskoordinatoren rådgiver ikke om, hvilken forsørgelsesydelse borgeren har ret "
         "til (BEK § 11, stk. 4)."
@@ -210,162 +228,11 @@ class NoteForm(forms.Form):
     )
 
 
-@dataclass(frozen=True)
-class Action:
-    form_class: type[forms.Form]
-    # (user, case, cleaned_data, channel) -> the case to show afterwards
-    run: Callable
-    intro: str = ""
-    danger: bool = False
-
-
-def _person(pk, role):
-    return User.objects.filter(pk=pk, role=role).first()
-
-
-ACTIONS: dict[str, Action] = {
-    "send": Action(
-        SendForm,
-        lambda u, c, d, ch: services.send_case(
-            u, c, channel=ch, confirm_late=bool(d.get("confirm_late"))
-        ),
-        "Sagen sendes elektronisk til regionens udpegede postkasse (BEK § 24).",
-    ),
-    "assign": Action(
-        AssignForm,
-        lambda u, c, d, ch: services.assign_coordinator(
-            u, c, _person(d["assignee"], Role.COORDINATOR), channel=ch
-        ),
-        "En sundhedskoordinator må ikke rådgive i en sag, hvor vedkommende er eller har været "
-        "borgerens læge eller behandler (BEK § 12, stk. 2).",
-    ),
-    "assign_specialist": Action(
-        AssignForm,
-        lambda u, c, d, ch: services.assign_specialist(
-            u, c, _person(d["assignee"], Role.CLINICAL_SPECIALIST), channel=ch
-        ),
-        "Samme person kan kun være sundhedskoordinator og foretage vurderingen, hvis borgeren "
-        "har givet samtykke (BEK § 13, stk. 3).",
-    ),
-    "reassign": Action(
-        AssignForm,
-        lambda u, c, d, ch: services.reassign_coordinator(
-            u, c, _person(d["assignee"], services.assignee_role(c)), channel=ch
-        ),
-        "Sagen flyttes til en anden. Den nye må ikke være eller have været borgerens læge eller "
-        "behandler (BEK § 12, stk. 2). Den tidligere får besked om, at sagen er flyttet.",
-    ),
-    "record_contact_time": Action(
-        ContactAppointmentForm,
-        lambda u, c, d, ch: services.record_contact_appointment(
-            u, c, datetime.datetime.combine(d["day"], d["time"]), d["how"], channel=ch
-        ),
-        "Registrér det tidspunkt, der er aftalt med sagsbehandleren. Sagen forsvinder derefter "
-        "fra listen over sager, der ønsker telefonisk eller virtuel kontakt.",
-    ),
-    "return_for_information": Action(
-        ReasonForm,
-        lambda u, c, d, ch: services.return_for_information(u, c, d["reason"], channel=ch),
-        "Sagen sendes tilbage til kommunen. Skriv, hvilke oplysninger der mangler.",
-    ),
-    "resend": Action(
-        CommentForm,
-        lambda u, c, d, ch: services.resend_case(u, c, d.get("comment", ""), channel=ch),
-        "Sagen sendes igen til regionen med de nye oplysninger.",
-    ),
-    "withdraw": Action(
-        ReasonForm,
-        lambda u, c, d, ch: services.withdraw_case(u, c, d["reason"], channel=ch),
-        "Sagen trækkes tilbage og lukkes. Regionen får besked.",
-        danger=True,
-    ),
-    "discard_draft": Action(
-        ConfirmForm,
-        lambda u, c, d, ch: services.discard_draft(u, c, channel=ch),
-        "Kladden slettes. Det kan ikke fortrydes.",
-        danger=True,
-    ),
-    "postpone": Action(
-        MeetingDateForm,
-        lambda u, c, d, ch: services.postpone_meeting(
-            u, c, d["meeting_date"], d.get("reason", ""), channel=ch
-        ),
-        "Fristerne beregnes igen ud fra den nye mødedato (BEK § 21).",
-    ),
-    "screen": Action(
-        ScreeningForm,
-        lambda u, c, d, ch: services.record_screening(
-            u,
-            c,
-            text=d["text"],
-            medically_clarified=_yes_no(d["medically_clarified"]),
-            treatment_exhausted=_yes_no(d.get("treatment_exhausted", "")),
-            channel=ch,
-        ),
-        "Tilbagemeldingen går til sagsbehandleren. Sundhedskoordinatoren undersøger, "
-        "behandler og diagnosticerer ikke (BEK § 12, stk. 1).",
-    ),
-    "hold_meeting": Action(
-        ConfirmForm,
-        lambda u, c, d, ch: services.hold_meeting(u, c, channel=ch),
-        "Registrér, at rehabiliteringsteamets møde er holdt.",
-    ),
-    "send_indstilling": Action(
-        ConfirmForm,
-        lambda u, c, d, ch: services.send_indstilling(u, c, channel=ch),
-        "Indstillingen sendes til borgeren og til borgerens egen læge.",
-    ),
-    "answer": Action(
-        WrittenAnswerForm,
-        lambda u, c, d, ch: services.answer_in_writing(
-            u, c, text=d["text"], recommendations=d.get("recommendations", []), channel=ch
-        ),
-        "Svaret rådgiver ikke om, hvilken ydelse borgeren er berettiget til (BEK § 11, stk. 4).",
-    ),
-    "close": Action(
-        ConfirmForm,
-        lambda u, c, d, ch: services.close_case(u, c, channel=ch),
-        "Sagen afsluttes, fordi svaret er modtaget.",
-    ),
-    "notify_late_appointment": Action(
-        AppointmentForm,
-        lambda u, c, d, ch: services.notify_late_appointment(
-            u, c, d["appointment_date"], channel=ch
-        ),
-        "Sagsbehandleren skal orienteres, før borgeren indkaldes, når tiden ligger mere end "
-        "14 dage efter, at anmodningen kom.",
-    ),
-    "invite": Action(
-        AppointmentForm,
-        lambda u, c, d, ch: services.invite_citizen(u, c, d["appointment_date"], channel=ch),
-        "Sagsbehandleren får en kopi af indkaldelsen.",
-    ),
-    "hold_consultation": Action(
-        ConsultationForm,
-        lambda u, c, d, ch: services.hold_consultation(
-            u, c, d.get("consultation_date"), channel=ch
-        ),
-    ),
-    "deliver_certificate": Action(
-        ConfirmForm,
-        lambda u, c, d, ch: services.deliver_certificate(u, c, channel=ch),
-        "Speciallægeattesten (LÆ 275) sendes til kommunen og samtidig i kopi til borgerens "
-        "egen læge (BEK § 15, stk. 2).",
-    ),
-    "reopen_as_genforelaeggelse": Action(
-        ReopenForm,
-        lambda u, c, d, ch: services.reopen_as_genforelaeggelse(
-            u, c, d["meeting_date"], channel=ch
-        ),
-        "Der oprettes en genforelæggelsessag med sagens dokumenter. Den skal oprettes senest "
-        "5 hverdage før mødet.",
-    ),
-}
-
-
 def form_for(name: str, case, data=None) -> forms.Form:
-    action = ACTIONS[name]
-    if action.form_class is AssignForm:
+    """The registered transition's form, bound to ``data``; the assignment forms list the
+    people the case may go to."""
+    form_class = registry.transitions[name].form_class
+    if form_class is AssignForm:
         role = Role.CLINICAL_SPECIALIST if name == "assign_specialist" else Role.COORDINATOR
         people = services.assignable_people(case, role)
         if name == "reassign":
@@ -380,4 +247,4 @@ def form_for(name: str, case, data=None) -> forms.Form:
                 if person.pk != current
             ]
         return AssignForm(data, people=people)
-    return action.form_class(data)
+    return form_class(data)

@@ -1,9 +1,13 @@
 """Cases, their history, notes between the parties, consents and deadlines.
 
-Workflow logic lives in `rules/` (plain Python) and `services.py` (the only writers).
+Workflow logic lives in `rules/` (plain Python) and `services/` (the only writers).
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from sagsbro.cases.rules.consent import ConsentScope
@@ -15,15 +19,16 @@ from sagsbro.cases.rules.requirements import (
     SUBTYPE_LABELS,
 )
 from sagsbro.cases.rules.workflow import FINAL_STATES, STATE_LABELS, State
-from sagsbro.organisations.models import Citizen, Municipality, Region, Role
+from sagsbro.organisations.models import Citizen, Municipality, Region, User
+from sagsbro.organisations.roles import Role
 
 
-def _choices(labels):
+def _choices(labels: Mapping[Any, str]) -> list[tuple[str, str]]:
     return [(str(k), v) for k, v in labels.items()]
 
 
-class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: User | AnonymousUser) -> "CaseQuerySet":
         """The one place that decides which cases a user may know of (tenancy)."""
         if not user.is_authenticated:
             return self.none()
@@ -42,7 +47,7 @@ class CaseQuerySet(models.QuerySet):
             return self.filter(documents__shares__recipient=user).distinct()
         return self.none()
 
-    def open(self):
+    def open(self) -> "CaseQuerySet":
         return self.exclude(state__in=[str(s) for s in FINAL_STATES])
 
 

@@ -12,12 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import case_subject, record, record_many
-from sagsbro.cases import answer_views, case_page, services
+from sagsbro.cases import answer_views, case_page, registry, services
 from sagsbro.cases.confirmations import confirmation
 from sagsbro.cases.create_flow import tab_extras
-from sagsbro.cases.forms import ACTIONS, GPContactForm, NoteForm, form_for
+from sagsbro.cases.forms import GPContactForm, NoteForm, form_for
 from sagsbro.cases.models import Case
-from sagsbro.cases.rules.workflow import TRANSITIONS
 from sagsbro.cases.worklist import (
     AWAITING_MUNICIPALITY,
     SORTS,
@@ -27,19 +26,11 @@ from sagsbro.cases.worklist import (
     parse_filters,
 )
 from sagsbro.core.errors import ConfirmationRequired, ServiceError
+from sagsbro.core.web import copy_field_errors, is_htmx_fragment_request, run_form_action
+from sagsbro.documents import access as documents_access
 from sagsbro.documents import generation
 from sagsbro.documents.shared_page import shared_documents
 from sagsbro.workdays.services import configured_calendar
-
-
-def is_htmx_fragment_request(request) -> bool:
-    """An HTMX request for a fragment; history restores and boosted links get the full page."""
-    headers = request.headers
-    return (
-        headers.get("HX-Request") == "true"
-        and headers.get("HX-History-Restore-Request") != "true"
-        and headers.get("HX-Boosted") != "true"
-    )
 
 
 @never_cache
@@ -76,14 +67,12 @@ def worklist(request):
     return response
 
 
-def _case_or_404(user, pk):
-    case = case_page.case_for_page(user, pk)
-    if case is None:
-        raise Http404
-    return case
+_case_or_404 = case_page.case_or_404
 
 
-def _render_case(request, case, tab, *, status=200, **extra):
+def render_case_page(request, case, tab, *, status=200, **extra):
+    """The case page on `tab`, with `extra` context (forms with their errors after a refused
+    write); the read is audited."""
     user = request.user
     record(user, AuditEntry.Action.READ, case_subject(case), detail=f"fane {tab}", channel="web")
     context = {
@@ -91,7 +80,7 @@ def _render_case(request, case, tab, *, status=200, **extra):
         **case_page.tab_context(case, tab, user, timezone.localdate(), configured_calendar()),
         "tab": tab,
         "failed_pdfs": generation.failed_written_answer_pdfs(case),
-        "may_retry_pdf": generation.may_retry_pdf(user),
+        "may_retry_pdf": documents_access.may_retry_pdf(user),
         **extra,
     }
     if tab == "noter" and "note_form" not in context:
@@ -107,7 +96,7 @@ def _render_case(request, case, tab, *, status=200, **extra):
 def case_detail(request, pk, tab="overblik"):
     if tab not in case_page.TAB_NAMES:
         raise Http404
-    return _render_case(request, _case_or_404(request.user, pk), tab)
+    return render_case_page(request, _case_or_404(request.user, pk), tab)
 
 
 def _after_change(request, case):
@@ -117,13 +106,6 @@ def _after_change(request, case):
     return redirect("cases:worklist")
 
 
-def _copy_field_errors(form, exc):
-    for field, errors in exc.fields.items():
-        if field in form.fields:
-            for error in errors:
-                form.add_error(field, error)
-
-
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -131,11 +113,11 @@ def case_action(request, pk, name):
     """One case action: a confirmation or a small form, then the service function."""
     user = request.user
     case = _case_or_404(user, pk)
-    action = ACTIONS.get(name)
-    if action is None or name not in TRANSITIONS:
+    action = registry.transitions.get(name)
+    if action is None:
         raise Http404
     allowed = {t.name for t in case_page.page_context(case, user)["transitions"]}
-    transition = TRANSITIONS[name]
+    transition = action.rule
     if name not in allowed:
         messages.warning(request, f"Handlingen »{transition.label}« kan ikke udføres på sagen nu.")
         return redirect("cases:detail", pk=case.pk)
@@ -159,7 +141,7 @@ def case_action(request, pk, name):
                 messages.error(request, exc.message)
                 return redirect("cases:worklist")
             service_error = exc
-            _copy_field_errors(form, exc)
+            copy_field_errors(form, exc)
         else:
             messages.success(request, confirmation(name, result, transition.label))
             return _after_change(request, result)
@@ -188,18 +170,19 @@ def add_note(request, pk):
     """Note fra kommune til samarbejdspartner, and the region's replies."""
     case = _case_or_404(request.user, pk)
     form = NoteForm(request.POST)
-    service_error = None
-    if form.is_valid():
-        try:
-            services.add_note(request.user, case, channel="web", **form.cleaned_data)
-        except ServiceError as exc:
-            service_error = exc
-            _copy_field_errors(form, exc)
-        else:
-            messages.success(request, "Noten er gemt.")
-            return redirect("cases:detail-tab", pk=case.pk, tab="noter")
-    return _render_case(
-        request, case, "noter", note_form=form, service_error=service_error, status=400
+
+    def saved(_note):
+        messages.success(request, "Noten er gemt.")
+        return redirect("cases:detail-tab", pk=case.pk, tab="noter")
+
+    return run_form_action(
+        request,
+        form,
+        lambda data: services.add_note(request.user, case, channel="web", **data),
+        saved,
+        lambda error: render_case_page(
+            request, case, "noter", note_form=form, service_error=error, status=400
+        ),
     )
 
 
@@ -219,11 +202,11 @@ def record_gp_contact(request, pk):
                 messages.error(request, exc.message)
                 return redirect("cases:worklist")
             service_error = exc
-            _copy_field_errors(form, exc)
+            copy_field_errors(form, exc)
         else:
             messages.success(request, "Kontakten med egen læge er registreret.")
             return redirect("cases:detail-tab", pk=case.pk, tab="sundhedskoordinator")
     extra = {"gp_contact_error": service_error}
     if service_error is None or service_error.fields:
         extra.update(case_page.gp_contact_context(case, request.user, form))
-    return _render_case(request, case, "sundhedskoordinator", status=400, **extra)
+    return render_case_page(request, case, "sundhedskoordinator", status=400, **extra)

@@ -16,16 +16,14 @@ from django.utils import timezone
 
 from sagsbro.cases.models import Case, CaseEvent, CaseNote, Deadline
 from sagsbro.cases.rules.deadlines import working_days_left
+from sagsbro.cases.rules.events import EventKind
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.requirements import SUBTYPE_LABELS, ContactPreference
 from sagsbro.cases.rules.workflow import FINAL_STATES, STATE_LABELS, State, available_transitions
-from sagsbro.cases.rules.workflow import Role as WorkflowRole
-from sagsbro.organisations.models import Role, User
+from sagsbro.organisations.models import User
+from sagsbro.organisations.roles import Role
+from sagsbro.organisations.rules import masked_cpr
 from sagsbro.workdays.rules import WorkingDayCalendar
-
-# Event kinds written by the services (the transitions' names).
-REASSIGN_EVENT = "reassign"
-CONTACT_AGREED_EVENT = "record_contact_time"
 
 PAGE_SIZE = 25
 BOX_SIZE = 10
@@ -78,12 +76,6 @@ def ended_states(role) -> list[str]:
     the ones where the role's part is done (ENDED_FOR_ROLE)."""
     ended = FINAL_STATES | ENDED_FOR_ROLE.get(str(role), frozenset())
     return sorted(str(state) for state in ended)
-
-
-def masked_cpr(cpr: str) -> str:
-    """DDMMÅÅ-XXXX: the birth date part only; the serial number is never shown."""
-    digits = "".join(ch for ch in cpr or "" if ch.isdigit())
-    return f"{digits[:6]}-XXXX" if len(digits) >= 6 else "XXXXXX-XXXX"
 
 
 # --- deadline badges --------------------------------------------------------------------------
@@ -319,7 +311,7 @@ def actionable_for(role) -> Q:
         subtypes = [
             str(subtype)
             for subtype in Subtype
-            if available_transitions(subtype, State(state), WorkflowRole(str(role)))
+            if available_transitions(subtype, State(state), Role(str(role)))
         ]
         if subtypes:
             condition |= Q(state=str(state), subtype__in=subtypes)
@@ -355,7 +347,7 @@ def contact_wanted(user, today, calendar) -> Box:
     # A case leaves the box when the secretariat has recorded the agreed contact time, until
     # a later note asks for contact again.
     agreed_at = (
-        CaseEvent.objects.filter(case=OuterRef("pk"), kind=CONTACT_AGREED_EVENT)
+        CaseEvent.objects.filter(case=OuterRef("pk"), kind=EventKind.RECORD_CONTACT_TIME)
         .order_by("-at", "-id")
         .values("at")[:1]
     )
@@ -401,7 +393,7 @@ def moved_from_you(user, today) -> list[MovedCase]:
     since = today - datetime.timedelta(days=MOVED_FROM_YOU_DAYS)
     rows = (
         CaseEvent.objects.filter(
-            kind=REASSIGN_EVENT,
+            kind=EventKind.REASSIGN,
             data__from=user.pk,
             at__date__gte=since,
             case__region_id=user.region_id,

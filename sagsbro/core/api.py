@@ -5,8 +5,6 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from sagsbro.audit.models import AuditEntry
-from sagsbro.audit.services import record, record_many
 from sagsbro.core.errors import ServiceError
 
 
@@ -29,22 +27,6 @@ class AccessRule:
     TENANT = "tenant"  # citizen data, restricted through a visible_to() helper
 
 
-class AuditedReadMixin:
-    """Writes one audit entry per object shown: READ for a detail, LIST for each list row.
-    Viewsets over citizen data use it; `audit_subject` says what an object is about."""
-
-    def audit_subject(self, obj):
-        raise NotImplementedError
-
-    def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = page if page is not None else list(queryset)
-        record_many(request.user, AuditEntry.Action.LIST, [self.audit_subject(o) for o in rows])
-        data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
-
-    def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        record(request.user, AuditEntry.Action.READ, self.audit_subject(instance))
-        return Response(self.get_serializer(instance).data)
+# Moved to the audit app (core imports no domain app); re-exported until
+# cases/api/views.py imports it from there.
+from sagsbro.audit.api.mixins import AuditedReadMixin  # noqa: E402, F401

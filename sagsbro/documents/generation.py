@@ -11,10 +11,13 @@ from django_tasks_db.models import DBTaskResult
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
+from sagsbro.cases import access as cases_access
+from sagsbro.cases.events import record_event
 from sagsbro.cases.models import Advice, Case, CaseEvent
-from sagsbro.cases.rules.workflow import Role
+from sagsbro.cases.rules.events import EventKind
 from sagsbro.core.errors import PermissionRefused, ServiceError
-from sagsbro.documents.tasks import PDF_EVENT_KIND, build_written_answer_pdf
+from sagsbro.documents.access import may_retry_pdf
+from sagsbro.documents.tasks import build_written_answer_pdf
 
 
 def enqueue_written_answer_pdf(advice: Advice | None):
@@ -28,10 +31,7 @@ def enqueue_written_answer_pdf(advice: Advice | None):
 
 # --- a PDF that failed for good -----------------------------------------------------------
 
-PDF_RETRY_EVENT_KIND = "written_answer_pdf_retry"
 PDF_RETRY_EVENT_LABEL = "PDF af skriftligt svar dannes igen"
-# Who may start a failed PDF again: the case's parties who act on it (and see it).
-RETRY_ROLES = frozenset({Role.COORDINATOR, Role.SECRETARIAT, Role.CASEWORKER})
 
 
 def failed_written_answer_pdfs(case) -> list[Advice]:
@@ -42,7 +42,7 @@ def failed_written_answer_pdfs(case) -> list[Advice]:
     if not answers:
         return []
     filed = set(
-        CaseEvent.objects.filter(case=case, kind=PDF_EVENT_KIND).values_list(
+        CaseEvent.objects.filter(case=case, kind=EventKind.WRITTEN_ANSWER_PDF).values_list(
             "data__advice_id", flat=True
         )
     )
@@ -63,14 +63,10 @@ def failed_written_answer_pdfs(case) -> list[Advice]:
     ]
 
 
-def may_retry_pdf(user) -> bool:
-    return user.role in RETRY_ROLES
-
-
 @transaction.atomic
 def retry_written_answer_pdf(user, case, advice_id, channel="web"):
     """Queue a written answer's PDF again after its task failed for good."""
-    if not may_retry_pdf(user) or not Case.objects.visible_to(user).filter(pk=case.pk).exists():
+    if not may_retry_pdf(user) or not cases_access.may_see(user, case):
         raise PermissionRefused("not_allowed", "Du kan ikke starte dannelsen af PDF'en igen.")
     case = Case.objects.select_for_update().get(pk=case.pk)
     advice = next((a for a in failed_written_answer_pdfs(case) if a.pk == advice_id), None)
@@ -79,13 +75,12 @@ def retry_written_answer_pdf(user, case, advice_id, channel="web"):
             "pdf_not_failed", "PDF'en er allerede dannet eller er på vej og skal ikke startes igen."
         )
     result = build_written_answer_pdf.enqueue(advice.pk)
-    CaseEvent.objects.create(
-        case=case,
-        kind=PDF_RETRY_EVENT_KIND,
-        label=PDF_RETRY_EVENT_LABEL,
-        actor=user,
+    record_event(
+        case,
+        user,
+        EventKind.WRITTEN_ANSWER_PDF_RETRY,
+        PDF_RETRY_EVENT_LABEL,
         from_state=case.state,
-        to_state=case.state,
         data={"advice_id": advice.pk, "task_id": str(result.id)},
     )
     record(

@@ -1,9 +1,16 @@
 """Documents on cases, stored once by content (SHA-256) behind Django's storage API."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 
 from sagsbro.documents.rules import CATEGORY_LABELS
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from sagsbro.organisations.models import User
 
 
 class Blob(models.Model):
@@ -16,11 +23,11 @@ class Blob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
 
-class DocumentQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def visible_to(self, user: "User | AnonymousUser") -> "DocumentQuerySet":
         """Documents on cases the user may see; a GP sees only what was sent to them."""
         from sagsbro.cases.models import Case
-        from sagsbro.organisations.models import Role
+        from sagsbro.organisations.roles import Role
 
         if not user.is_authenticated:
             return self.none()

@@ -7,11 +7,15 @@ from django.db import transaction
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
-from sagsbro.cases.models import Case, CaseEvent
-from sagsbro.cases.rules.workflow import FINAL_STATES, Role
+from sagsbro.cases import access
+from sagsbro.cases.events import record_event
+from sagsbro.cases.models import Case
+from sagsbro.cases.rules.events import EventKind
 from sagsbro.core.errors import PermissionRefused, ServiceError
+from sagsbro.documents.access import may_add_category
 from sagsbro.documents.models import Blob, Document
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
+from sagsbro.organisations.models import User
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 ALLOWED_CONTENT_TYPES = {
@@ -21,8 +25,6 @@ ALLOWED_CONTENT_TYPES = {
     "image/jpeg",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-# Which role may add which kind of document: each party adds what it is responsible for.
-REGIONAL_CATEGORIES = {Category.LAE_275, Category.WRITTEN_ANSWER, Category.SPECIALIST_CERTIFICATE}
 
 
 def store_blob(content: bytes, content_type: str) -> Blob:
@@ -37,22 +39,29 @@ def store_blob(content: bytes, content_type: str) -> Blob:
 
 @transaction.atomic
 def add_document(
-    user, case: Case, *, category, title, filename, content: bytes, content_type, channel="api"
+    user: User,
+    case: Case,
+    *,
+    category: str,
+    title: str,
+    filename: str,
+    content: bytes,
+    content_type: str,
+    channel: str = "api",
 ) -> Document:
-    if not Case.objects.visible_to(user).filter(pk=case.pk).exists():
+    if not access.may_see(user, case):
         raise ServiceError("not_found", "Sagen findes ikke.", status=404)
-    if user.role in (Role.CASEWORKER, Role.TEAM_MEMBER):
-        if category in REGIONAL_CATEGORIES:
-            raise PermissionRefused(
-                "role_not_allowed", "Kommunen kan ikke tilføje denne type dokument."
-            )
-    elif user.role not in (Role.COORDINATOR, Role.CLINICAL_SPECIALIST, Role.SECRETARIAT):
+    if user.role not in access.DOCUMENT_ROLES:
         raise PermissionRefused("role_not_allowed", "Din rolle må ikke tilføje dokumenter.")
-    if case.state in FINAL_STATES:
+    if not may_add_category(user.role, category):
+        raise PermissionRefused(
+            "role_not_allowed", "Kommunen kan ikke tilføje denne type dokument."
+        )
+    if not access.may_add_documents(user, case):  # the role may: the case is closed
         raise ServiceError(
             "invalid_state", "Der kan ikke tilføjes dokumenter til en afsluttet sag."
         )
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if category not in CATEGORY_LABELS:
         errors["category"] = ["Ukendt dokumentkategori."]
     if not content:
@@ -72,12 +81,11 @@ def add_document(
         blob=blob,
         uploaded_by=user,
     )
-    CaseEvent.objects.create(
-        case=case,
-        kind="document_added",
-        actor=user,
-        to_state=case.state,
-        label=f"Dokument tilføjet: {CATEGORY_LABELS[Category(category)]}",
+    record_event(
+        case,
+        user,
+        EventKind.DOCUMENT_ADDED,
+        f"Dokument tilføjet: {CATEGORY_LABELS[Category(category)]}",
     )
     record(
         user,

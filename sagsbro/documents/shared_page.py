@@ -15,7 +15,7 @@ from django.core.paginator import Page, Paginator
 
 from sagsbro.audit.services import Subject
 from sagsbro.documents.models import Document, DocumentShare
-from sagsbro.organisations.models import Role
+from sagsbro.organisations.roles import Role
 
 PAGE_SIZE = 25
 

@@ -5,14 +5,15 @@ from django.db import transaction
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
+from sagsbro.cases.events import record_event
 from sagsbro.cases.models import Advice, CaseEvent
+from sagsbro.cases.rules.events import EventKind
 from sagsbro.core.tasks import retrying_task
 from sagsbro.documents import written_answer
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import Category
 from sagsbro.documents.services import store_blob
 
-PDF_EVENT_KIND = "written_answer_pdf"
 PDF_EVENT_LABEL = "Skriftligt svar dannet som PDF"
 
 
@@ -35,7 +36,7 @@ def build_written_answer_pdf(advice_id: int) -> int:
         )
         case = advice.case
         done = CaseEvent.objects.filter(
-            case=case, kind=PDF_EVENT_KIND, data__advice_id=advice.pk
+            case=case, kind=EventKind.WRITTEN_ANSWER_PDF, data__advice_id=advice.pk
         ).first()
         if done is not None:
             return done.data["document_id"]
@@ -50,13 +51,12 @@ def build_written_answer_pdf(advice_id: int) -> int:
             blob=blob,
             uploaded_by=advice.author,
         )
-        CaseEvent.objects.create(
-            case=case,
-            kind=PDF_EVENT_KIND,
-            label=PDF_EVENT_LABEL,
-            actor=advice.author,
+        record_event(
+            case,
+            advice.author,
+            EventKind.WRITTEN_ANSWER_PDF,
+            PDF_EVENT_LABEL,
             from_state=case.state,
-            to_state=case.state,
             data={"advice_id": advice.pk, "document_id": document.pk},
         )
         record(

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -16,9 +15,7 @@ from sagsbro.documents import generation
 @login_required
 @require_POST
 def retry_answer_pdf(request, pk, advice_pk):
-    case = case_page.case_for_page(request.user, pk)
-    if case is None:
-        raise Http404
+    case = case_page.case_or_404(request.user, pk)
     try:
         generation.retry_written_answer_pdf(request.user, case, advice_pk, channel="web")
     except ServiceError as exc:

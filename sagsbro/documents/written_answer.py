@@ -13,16 +13,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from sagsbro.cases.models import Advice
-from sagsbro.cases.rules.advice import RECOMMENDATION_LABELS
-from sagsbro.cases.worklist import masked_cpr
+from sagsbro.cases.rules.advice import BENEFIT_REMINDER_SUBTYPES, RECOMMENDATION_LABELS
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
+from sagsbro.organisations.rules import masked_cpr
 
 TEMPLATE = "documents/written_answer.html"
 STYLESHEET = Path(__file__).resolve().parent / "pdf" / "written_answer.css"
 TITLE = CATEGORY_LABELS[Category.WRITTEN_ANSWER]
-
-# Ongoing cases (BEK § 11) carry the reminder that the advice is not about benefits.
-BENEFIT_REMINDER_SUBTYPES = frozenset({"loebende_sag", "jobafklaring_4aar"})
 
 
 def filename_for(advice: Advice) -> str:

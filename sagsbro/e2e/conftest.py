@@ -22,7 +22,7 @@ from weakref import WeakKeyDictionary  # noqa: E402
 
 import pytest  # noqa: E402
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Locator, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import FilePayload, Locator, Page, expect, sync_playwright  # noqa: E402
 
 from sagsbro.conftest import pdf_bytes  # noqa: E402
 from sagsbro.documents.rules import CATEGORY_LABELS  # noqa: E402
@@ -143,11 +143,11 @@ def attach_on_page(page: Page, category) -> None:
     form.get_by_label("Dokumenttype").select_option(label=CATEGORY_LABELS[category])
     form.get_by_label("Fil").set_input_files(
         files=[
-            {
-                "name": f"{category}.pdf",
-                "mimeType": "application/pdf",
-                "buffer": pdf_bytes(CATEGORY_LABELS[category]),
-            }
+            FilePayload(
+                name=f"{category}.pdf",
+                mimeType="application/pdf",
+                buffer=pdf_bytes(CATEGORY_LABELS[category]),
+            )
         ]
     )
     follow(form.get_by_role("button", name="Vedhæft dokument"))
@@ -196,6 +196,13 @@ def focused(page: Page) -> dict | None:
     """The focused element (name, tag, type); fails if its focus is not visible."""
     info = page.evaluate(FOCUS_JS)
     assert info is None or info["visible"], f"Focus is not visible on {info['html']}"
+    return info
+
+
+def focused_element(page: Page) -> dict:
+    """The focused element, failing when nothing has focus."""
+    info = focused(page)
+    assert info is not None, "Nothing has focus."
     return info
 
 

@@ -61,8 +61,11 @@ def fill_case_fields(page: Page, subtype: Subtype) -> None:
     for kind, label, value in case_fields(subtype):
         if kind == "text":
             form.get_by_label(label, exact=True).fill(value)
+        elif kind == "radio":
+            form.get_by_role("radio", name=label, exact=True).check()
         else:
-            form.get_by_role(kind, name=label, exact=True).check()
+            assert kind == "checkbox", kind
+            form.get_by_role("checkbox", name=label, exact=True).check()
 
 
 def register_consent_on_page(page: Page, scope) -> None:

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import FileChooser, Page, expect
+from playwright.sync_api import FileChooser, FilePayload, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from sagsbro.cases.models import Case
@@ -20,7 +20,13 @@ from sagsbro.cases.rules.requirements import (
 from sagsbro.cases.worklist import masked_cpr
 from sagsbro.conftest import pdf_bytes
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
-from sagsbro.e2e.conftest import PASSWORD, focused, goto, press_and_follow, tab_to
+from sagsbro.e2e.conftest import (
+    PASSWORD,
+    focused_element,
+    goto,
+    press_and_follow,
+    tab_to,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -58,7 +64,7 @@ def open_link(page: Page, name: str) -> None:
 
 def choose_option(page: Page, label: str) -> None:
     """In the focused select, go to the first option with Home, then down to `label`."""
-    assert focused(page)["tag"] == "select"
+    assert focused_element(page)["tag"] == "select"
     page.keyboard.press("Home")
     seen = []
     for _ in range(60):
@@ -79,7 +85,7 @@ def open_file_chooser_with_space(page: Page) -> FileChooser:
                 page.keyboard.press("Space")
             return chooser.value
         except PlaywrightTimeoutError:
-            assert focused(page)["type"] == "file"
+            assert focused_element(page)["type"] == "file"
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
@@ -97,11 +103,11 @@ def attach_with_keyboard(page: Page, category: Category) -> None:
     chooser = open_file_chooser_with_space(page)
     chooser.set_files(
         files=[
-            {
-                "name": f"{category}.pdf",
-                "mimeType": "application/pdf",
-                "buffer": pdf_bytes(label),
-            }
+            FilePayload(
+                name=f"{category}.pdf",
+                mimeType="application/pdf",
+                buffer=pdf_bytes(label),
+            )
         ]
     )
     tab_to(page, "Vedhæft dokument")
@@ -139,7 +145,7 @@ def test_loebende_sag_from_creating_to_closing_with_the_keyboard_only(page, live
     loebende_sag = SUBTYPE_LABELS[Subtype.LOEBENDE_SAG]
     assert tab_to(page, SUBTYPE_LABELS[Subtype.REHABILITERINGSTEAM])["type"] == "radio"
     page.keyboard.press("ArrowDown")
-    assert focused(page)["name"] == loebende_sag
+    assert focused_element(page)["name"] == loebende_sag
     expect(page.get_by_role("radio", name=loebende_sag, exact=True)).to_be_checked()
     tab_to(page, "Borger")
     choose_option(page, f"{side_a.citizen.name} (CPR {masked_cpr(side_a.citizen.cpr)})")
@@ -158,7 +164,7 @@ def test_loebende_sag_from_creating_to_closing_with_the_keyboard_only(page, live
     contact_first = CONTACT_PREFERENCE_LABELS[ContactPreference.CONTACT_FIRST]
     assert tab_to(page, written_only)["type"] == "radio"
     page.keyboard.press("ArrowDown")
-    assert focused(page)["name"] == contact_first
+    assert focused_element(page)["name"] == contact_first
     expect(page.get_by_role("radio", name=contact_first, exact=True)).to_be_checked()
     tab_to(page, "Dine kontakttider")
     page.keyboard.type(CONTACT_TIMES)
@@ -189,7 +195,7 @@ def test_loebende_sag_from_creating_to_closing_with_the_keyboard_only(page, live
     open_link(page, "Tildel sundhedskoordinator")
     tab_to(page, "Anna Coordinator")
     page.keyboard.press("ArrowDown")
-    assert focused(page)["name"] == "Anna Coordinator2"
+    assert focused_element(page)["name"] == "Anna Coordinator2"
     expect(page.get_by_role("radio", name="Anna Coordinator2", exact=True)).to_be_checked()
     # Back and forth: Shift+Tab returns to the radio group from the button.
     tab_to(page, "Tildel sundhedskoordinator")

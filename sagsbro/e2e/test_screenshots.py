@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 
 from sagsbro.cases.models import Case
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.core.demo import PASSWORD as DEMO_PASSWORD
-from sagsbro.core.demo import load_demo
+from sagsbro.demo.load import PASSWORD as DEMO_PASSWORD
+from sagsbro.demo.load import load_demo
 from sagsbro.e2e.conftest import follow, goto, login, logout, screenshot
 
 pytestmark = pytest.mark.e2e

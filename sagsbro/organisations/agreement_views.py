@@ -20,7 +20,8 @@ from sagsbro.cases.rules import deadlines as deadline_rules
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.requirements import SUBTYPE_LABELS
 from sagsbro.core.errors import ServiceError
-from sagsbro.organisations.models import CollaborationAgreement, Municipality, Role
+from sagsbro.organisations.models import CollaborationAgreement, Municipality
+from sagsbro.organisations.roles import Role
 from sagsbro.organisations.services import agreement_in_force, pending_agreement, save_agreement
 
 PAGE_SIZE = 20
@@ -117,7 +118,8 @@ def agreement_list(request):
         .annotate(rule_count=Count("deadline_rules"))
         .order_by("-valid_from", "-id")
     )
-    current, pending = {}, {}
+    current: dict[int, CollaborationAgreement] = {}
+    pending: dict[int, CollaborationAgreement] = {}
     for version in versions:
         if version.valid_from > today:
             pending.setdefault(version.municipality_id, version)

@@ -3,6 +3,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from sagsbro.organisations.roles import MUNICIPAL_ROLES, REGIONAL_ROLES, ROLE_CHOICES, Role
+
 
 class Region(models.Model):
     """One of the five regions; each runs a klinisk funktion (the regional health unit)."""
@@ -37,24 +39,10 @@ class Municipality(models.Model):
         return self.name
 
 
-class Role(models.TextChoices):
-    CASEWORKER = "caseworker", "Sagsbehandler"
-    TEAM_MEMBER = "team_member", "Medlem af rehabiliteringsteam"
-    SECRETARIAT = "secretariat", "Sekretariat (klinisk funktion)"
-    COORDINATOR = "coordinator", "Sundhedskoordinator"
-    CLINICAL_SPECIALIST = "clinical_specialist", "Speciallæge (klinisk funktion)"
-    GENERAL_PRACTITIONER = "general_practitioner", "Praktiserende læge"
-    ADMINISTRATOR = "administrator", "Administrator"
-
-
-MUNICIPAL_ROLES = frozenset({Role.CASEWORKER, Role.TEAM_MEMBER})
-REGIONAL_ROLES = frozenset({Role.SECRETARIAT, Role.COORDINATOR, Role.CLINICAL_SPECIALIST})
-
-
 class User(AbstractUser):
     """A person who logs in. Belongs to one municipality or one region (or neither, for GPs)."""
 
-    role = models.CharField("rolle", max_length=32, choices=Role.choices)
+    role = models.CharField("rolle", max_length=32, choices=ROLE_CHOICES)
     municipality = models.ForeignKey(
         Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
@@ -93,7 +81,7 @@ class User(AbstractUser):
     def organisation_name(self) -> str:
         if self.municipality_id:
             return str(self.municipality)
-        if self.region_id:
+        if self.region_id and self.region is not None:
             return self.region.klinisk_funktion_name
         return ""
 

@@ -101,3 +101,10 @@ def parse_cpr(value: str) -> Cpr:
     except ValueError:
         raise CprError("date") from None
     return Cpr(digits=head + serial, birth_date=birth_date)
+
+
+def masked_cpr(cpr: str) -> str:
+    """DDMMÅÅ-XXXX: the birth date part only; the serial number is never shown on a page
+    or in a document."""
+    digits = "".join(ch for ch in cpr or "" if ch.isdigit())
+    return f"{digits[:6]}-XXXX" if len(digits) >= 6 else "XXXXXX-XXXX"

@@ -1,9 +1,12 @@
 """Citizens: registration and the tenancy helper for them; collaboration agreements."""
 
 import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from sagsbro.audit.models import AuditEntry
@@ -15,20 +18,22 @@ from sagsbro.organisations.models import (
     Citizen,
     CollaborationAgreement,
     Municipality,
-    Role,
+    User,
 )
+from sagsbro.organisations.roles import Role
 from sagsbro.organisations.rules import CprError, parse_cpr
 
 
-def citizens_visible_to(user):
+def citizens_visible_to(user: User | AnonymousUser) -> QuerySet[Citizen]:
     """Citizens a user may know of: the municipality's own; for the region and GPs only those
     with a case they can see."""
     from sagsbro.cases.models import Case
 
-    if not user.is_authenticated:
+    if not isinstance(user, User) or not user.is_authenticated:
         return Citizen.objects.none()
     if user.role in (Role.CASEWORKER, Role.TEAM_MEMBER):
-        return Citizen.objects.filter(municipality_id=user.municipality_id)
+        # A municipal role always has a municipality (the stubs cannot know).
+        return Citizen.objects.filter(municipality_id=user.municipality_id)  # type: ignore[misc]
     if user.role in (
         Role.SECRETARIAT,
         Role.COORDINATOR,
@@ -41,14 +46,14 @@ def citizens_visible_to(user):
 
 @transaction.atomic
 def register_citizen(
-    user,
+    user: User,
     *,
-    cpr,
-    name,
-    general_practitioner=None,
-    has_children=False,
-    under_30_without_education=False,
-    channel="api",
+    cpr: str,
+    name: str,
+    general_practitioner: User | None = None,
+    has_children: bool = False,
+    under_30_without_education: bool = False,
+    channel: str = "api",
 ) -> Citizen:
     if user.role != Role.CASEWORKER:
         raise PermissionRefused("role_not_allowed", "Kun sagsbehandlere kan oprette borgere.")
@@ -56,7 +61,10 @@ def register_citizen(
         parsed = parse_cpr(cpr)
     except CprError as exc:
         raise ServiceError("invalid_cpr", exc.message, fields={"cpr": [exc.message]}) from exc
-    if Citizen.objects.filter(municipality_id=user.municipality_id, cpr=parsed.digits).exists():
+    # A caseworker always has a municipality (the stubs cannot know).
+    if Citizen.objects.filter(  # type: ignore[misc]
+        municipality_id=user.municipality_id, cpr=parsed.digits
+    ).exists():
         message = "Borgeren er allerede oprettet i kommunen."
         raise ServiceError("duplicate_citizen", message, fields={"cpr": [message]})
     if general_practitioner is not None and general_practitioner.role != Role.GENERAL_PRACTITIONER:
@@ -66,7 +74,7 @@ def register_citizen(
         cpr=parsed.digits,
         birth_date=parsed.birth_date,
         name=name,
-        municipality_id=user.municipality_id,
+        municipality_id=user.municipality_id,  # type: ignore[misc]
         general_practitioner=general_practitioner,
         has_children=has_children,
         under_30_without_education=under_30_without_education,
@@ -110,19 +118,20 @@ def load_reference_data() -> None:
     )
     regions = {r.code: r for r in Region.objects.all()}
     municipalities = {m.code: m for m in Municipality.objects.all()}
-    new, changed = [], []
-    for data in MUNICIPALITIES:
-        municipality = municipalities.get(data.code)
+    new: list[Municipality] = []
+    changed: list[Municipality] = []
+    for municipality_data in MUNICIPALITIES:
+        municipality = municipalities.get(municipality_data.code)
+        region = regions[municipality_data.region_code]
         if municipality is None:
             new.append(
-                Municipality(code=data.code, name=data.name, region=regions[data.region_code])
+                Municipality(
+                    code=municipality_data.code, name=municipality_data.name, region=region
+                )
             )
-        elif (municipality.name, municipality.region_id) != (
-            data.name,
-            regions[data.region_code].pk,
-        ):
-            municipality.name = data.name
-            municipality.region = regions[data.region_code]
+        elif (municipality.name, municipality.region_id) != (municipality_data.name, region.pk):
+            municipality.name = municipality_data.name
+            municipality.region = region
             changed.append(municipality)
     Municipality.objects.bulk_create(new)
     Municipality.objects.bulk_update(changed, ["name", "region"])
@@ -131,14 +140,21 @@ def load_reference_data() -> None:
 # --- collaboration agreements (samarbejdsaftaler) -------------------------------------------
 
 
-def agreements_visible_to(user):
+def agreements_visible_to(user: User | AnonymousUser) -> QuerySet[CollaborationAgreement]:
     """Agreement versions a user may see: the region's administrator sees the region's."""
-    if not user.is_authenticated or user.role != Role.ADMINISTRATOR or not user.region_id:
+    if (
+        not isinstance(user, User)
+        or not user.is_authenticated
+        or user.role != Role.ADMINISTRATOR
+        or not user.region_id
+    ):
         return CollaborationAgreement.objects.none()
     return CollaborationAgreement.objects.filter(region_id=user.region_id)
 
 
-def agreement_in_force(municipality, on):
+def agreement_in_force(
+    municipality: Municipality, on: datetime.date
+) -> CollaborationAgreement | None:
     """The agreement version in force for the municipality on the day ``on``, or None (the
     executive order's deadlines apply)."""
     return (
@@ -151,7 +167,9 @@ def agreement_in_force(municipality, on):
     )
 
 
-def pending_agreement(municipality, today):
+def pending_agreement(
+    municipality: Municipality, today: datetime.date
+) -> CollaborationAgreement | None:
     """A version that takes effect after today and so governs no case yet."""
     return (
         CollaborationAgreement.objects.filter(
@@ -164,14 +182,15 @@ def pending_agreement(municipality, today):
 
 @transaction.atomic
 def save_agreement(
-    user,
-    municipality,
+    user: User,
+    municipality: Municipality | None,
     *,
-    rules,
-    expected_cases_per_year=None,
-    notice_months=None,
-    channel="api",
-):
+    # As entered: check_agreement_rules refuses what is not a valid rule.
+    rules: Iterable[Mapping[str, Any]],
+    expected_cases_per_year: int | None = None,
+    notice_months: int | None = None,
+    channel: str = "api",
+) -> CollaborationAgreement:
     """The region's administrator sets the agreement's deadlines with a municipality (BEK § 20).
 
     A change never reaches a case already received: the deadlines of a case come from the
@@ -190,7 +209,8 @@ def save_agreement(
         deadline_rules.AgreementRuleInput(
             subtype=str(r.get("subtype", "")),
             kind=str(r.get("kind", "")),
-            count=r.get("count"),
+            # Unchecked input: check_agreement_rules refuses a count that is not an int.
+            count=cast(int, r.get("count")),
             unit=str(r.get("unit", "")),
             source=str(r.get("source", "")),
         )

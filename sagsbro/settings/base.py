@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "sagsbro.cases",
     "sagsbro.documents",
     "sagsbro.workdays",
+    # Composes the apps' demo data, so it comes after them.
+    "sagsbro.demo",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,8 @@ from django.utils import dateformat, timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from sagsbro.organisations.models import Role
+from sagsbro.core.web import is_htmx_fragment_request
+from sagsbro.organisations.roles import Role
 from sagsbro.workdays.calculator import CalculatorUnit, calculate
 from sagsbro.workdays.forms import ClosedDaysForm, DeadlineForm, submitted
 from sagsbro.workdays.rules import KIND_PUBLIC_HOLIDAY
@@ -75,14 +76,9 @@ def _calculation_context(calculation):
 
 def _fragment_target(request) -> str | None:
     """The element an HTMX request swaps; None for a full page (history restores included)."""
-    headers = request.headers
-    if (
-        headers.get("HX-Request") != "true"
-        or headers.get("HX-History-Restore-Request") == "true"
-        or headers.get("HX-Boosted") == "true"
-    ):
+    if not is_htmx_fragment_request(request):
         return None
-    return headers.get("HX-Target") or CALCULATOR[0]
+    return request.headers.get("HX-Target") or CALCULATOR[0]
 
 
 @login_required

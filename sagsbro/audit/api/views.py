@@ -2,7 +2,8 @@ from rest_framework import serializers, viewsets
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.core.api import AccessRule
-from sagsbro.organisations.models import Role, User
+from sagsbro.organisations.models import User
+from sagsbro.organisations.roles import Role
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
@@ -35,9 +36,10 @@ class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        if getattr(user, "role", None) != Role.ADMINISTRATOR:
+        if not isinstance(user, User) or user.role != Role.ADMINISTRATOR:
             return AuditEntry.objects.none()
-        colleagues = User.objects.filter(
+        # None matches IS NULL: an administrator's organisation is a region or a municipality.
+        colleagues = User.objects.filter(  # type: ignore[misc]
             municipality_id=user.municipality_id, region_id=user.region_id
         )
         return AuditEntry.objects.filter(user__in=colleagues).order_by("-id")

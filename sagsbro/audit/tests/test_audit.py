@@ -89,6 +89,7 @@ def test_no_health_text_or_cpr_in_the_log(side_a):
 def test_the_log_cannot_be_changed_through_the_application(side_a):
     make_case(side_a, Subtype.LOEBENDE_SAG)
     entry = AuditEntry.objects.first()
+    assert entry is not None
     entry.detail = "ændret"
     with pytest.raises(AppendOnlyError):
         entry.save()
@@ -109,7 +110,8 @@ def test_the_database_refuses_updates(side_a):
 
 def test_the_api_offers_no_way_to_change_the_log(side_a):
     make_case(side_a, Subtype.LOEBENDE_SAG)
-    from sagsbro.organisations.models import Role, User
+    from sagsbro.organisations.models import User
+    from sagsbro.organisations.roles import Role
 
     admin = User.objects.create_user(
         "admin_a", role=Role.ADMINISTRATOR, municipality=side_a.municipality

@@ -1,5 +1,6 @@
 """Cases over HTTP. Thin: fetch through visible_to(), validate the payload, call a service."""
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -10,85 +11,18 @@ from rest_framework.response import Response
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, case_subject, record
-from sagsbro.cases import services
+from sagsbro.cases import registry, services
 from sagsbro.cases.api import serializers as s
 from sagsbro.cases.api.filters import CaseFilter
 from sagsbro.cases.models import Case, Consent, Deadline
-from sagsbro.cases.rules.workflow import Role, available_transitions
+from sagsbro.cases.registry import RegisteredTransition
+from sagsbro.cases.rules.workflow import available_transitions
 from sagsbro.core.api import AccessRule, AuditedReadMixin
 from sagsbro.core.errors import ServiceError
 from sagsbro.organisations.api.serializers import PersonSerializer, TreatmentRelationSerializer
 from sagsbro.organisations.models import TreatmentRelation, User
+from sagsbro.organisations.roles import Role
 from sagsbro.organisations.services import citizens_visible_to
-
-
-def _person(pk, role):
-    return User.objects.filter(pk=pk, role=role).first()
-
-
-# name → (payload serializer, call(user, case, data) → case)
-TRANSITION_ENDPOINTS = {
-    "send": (
-        s.SendSerializer,
-        lambda u, c, d: services.send_case(u, c, confirm_late=d.get("confirm_late", False)),
-    ),
-    "assign": (
-        s.AssignSerializer,
-        lambda u, c, d: services.assign_coordinator(u, c, _person(d["assignee"], Role.COORDINATOR)),
-    ),
-    "assign_specialist": (
-        s.AssignSerializer,
-        lambda u, c, d: services.assign_specialist(
-            u, c, _person(d["assignee"], Role.CLINICAL_SPECIALIST)
-        ),
-    ),
-    "reassign": (
-        s.AssignSerializer,
-        lambda u, c, d: services.reassign_coordinator(
-            u, c, _person(d["assignee"], services.assignee_role(c))
-        ),
-    ),
-    "record_contact_time": (
-        s.ContactAppointmentSerializer,
-        lambda u, c, d: services.record_contact_appointment(u, c, d["at"], d["how"]),
-    ),
-    "return_for_information": (
-        s.ReasonSerializer,
-        lambda u, c, d: services.return_for_information(u, c, d["reason"]),
-    ),
-    "resend": (
-        s.CommentSerializer,
-        lambda u, c, d: services.resend_case(u, c, d.get("comment", "")),
-    ),
-    "withdraw": (s.ReasonSerializer, lambda u, c, d: services.withdraw_case(u, c, d["reason"])),
-    "discard_draft": (s.EmptySerializer, lambda u, c, d: services.discard_draft(u, c)),
-    "postpone": (
-        s.MeetingDateSerializer,
-        lambda u, c, d: services.postpone_meeting(u, c, d["meeting_date"], d.get("reason", "")),
-    ),
-    "screen": (s.ScreeningSerializer, lambda u, c, d: services.record_screening(u, c, **d)),
-    "hold_meeting": (s.EmptySerializer, lambda u, c, d: services.hold_meeting(u, c)),
-    "send_indstilling": (s.EmptySerializer, lambda u, c, d: services.send_indstilling(u, c)),
-    "answer": (s.WrittenAnswerSerializer, lambda u, c, d: services.answer_in_writing(u, c, **d)),
-    "close": (s.EmptySerializer, lambda u, c, d: services.close_case(u, c)),
-    "notify_late_appointment": (
-        s.AppointmentSerializer,
-        lambda u, c, d: services.notify_late_appointment(u, c, d["appointment_date"]),
-    ),
-    "invite": (
-        s.AppointmentSerializer,
-        lambda u, c, d: services.invite_citizen(u, c, d["appointment_date"]),
-    ),
-    "hold_consultation": (
-        s.ConsultationSerializer,
-        lambda u, c, d: services.hold_consultation(u, c, d.get("consultation_date")),
-    ),
-    "deliver_certificate": (s.EmptySerializer, lambda u, c, d: services.deliver_certificate(u, c)),
-    "reopen_as_genforelaeggelse": (
-        s.MeetingDateSerializer,
-        lambda u, c, d: services.reopen_as_genforelaeggelse(u, c, d["meeting_date"]),
-    ),
-}
 
 
 class CaseViewSet(
@@ -289,27 +223,50 @@ class CaseViewSet(
         return Response(rows)
 
 
-def _transition_action(name, payload_class):
-    call = TRANSITION_ENDPOINTS[name][1]
+def _transition_action(entry: RegisteredTransition):
+    """The endpoint ``POST /cases/{id}/<url_path>/`` of one registered transition."""
+    name, payload_class = entry.name, entry.serializer_class
 
     def handler(self, request, pk=None):
         case = self._case_for_parties()
         payload = payload_class(data=request.data)
         payload.is_valid(raise_exception=True)
-        result = call(request.user, case, payload.validated_data)
+        result = registry.transitions[name].run(request.user, case, payload.validated_data, "api")
         created = result.pk != case.pk  # reopening makes a new case
         return self._case_response(result, status.HTTP_201_CREATED if created else 200)
 
     # The router maps the HTTP method to the action by the function's name.
     handler.__name__ = name
-    routed = action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(handler)
+    handler.__doc__ = f"{entry.rule.label} ({entry.rule.source_ref})."
+    routed = action(detail=True, methods=["post"], url_path=entry.url_path)(handler)
     return extend_schema(
         request=payload_class, responses=s.CaseSerializer, operation_id=f"cases_{name}"
     )(routed)
 
 
-for _name, (_payload, _call) in TRANSITION_ENDPOINTS.items():
-    setattr(CaseViewSet, _name, _transition_action(_name, _payload))
+# The transition endpoints on CaseViewSet, made from the registry (name -> entry installed).
+_installed: dict[str, RegisteredTransition] = {}
+
+
+def install_transition_endpoints() -> None:
+    """Give CaseViewSet one endpoint per registered transition, and none for a transition no
+    longer registered. Runs when this module is imported (the URL configuration); a test that
+    registers a transition of its own runs it again and rebuilds the URL configuration."""
+    for name in list(_installed):
+        if registry.transitions.get(name) is not _installed[name]:
+            delattr(CaseViewSet, name)
+            del _installed[name]
+    for entry in registry.transitions:
+        if entry.name not in _installed:
+            if hasattr(CaseViewSet, entry.name):
+                raise ImproperlyConfigured(
+                    f"The transition {entry.name!r} clashes with an endpoint of CaseViewSet."
+                )
+            setattr(CaseViewSet, entry.name, _transition_action(entry))
+            _installed[entry.name] = entry
+
+
+install_transition_endpoints()
 
 
 class ConsentViewSet(

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
+from sagsbro.cases.rules.kinds import Subtype
+
 
 class LoebendeSagRecommendation(StrEnum):
     """What the coordinator may recommend in an ongoing case (BEK § 11, stk. 2)."""
@@ -34,6 +36,14 @@ class LoebendeSagRecommendation(StrEnum):
     CLINICAL_ASSESSMENT = "clinical_assessment"  # § 11, stk. 2, nr. 4
     GP_VISIT = "gp_visit"  # § 11, stk. 2, nr. 5
     MORE_HEALTH_INFORMATION = "more_health_information"  # regional procedure "Løbende sag"
+
+
+# Ongoing cases (løbende sager, BEK § 11; jobafklaring after 4 years is one) carry the
+# reminder of § 11, stk. 4 that the advice is not about benefits: on the coordinator's form
+# and in the written answer's PDF.
+BENEFIT_REMINDER_SUBTYPES: frozenset[Subtype] = frozenset(
+    {Subtype.LOEBENDE_SAG, Subtype.JOBAFKLARING_4AAR}
+)
 
 
 RECOMMENDATION_LABELS: Mapping[LoebendeSagRecommendation, str] = MappingProxyType(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.organisations.roles import MUNICIPAL_ROLES, Role
 
 
 class State(StrEnum):
@@ -45,18 +46,6 @@ STATE_LABELS: Mapping[State, str] = {
 
 FINAL_STATES = frozenset({State.CLOSED, State.WITHDRAWN})
 
-
-class Role(StrEnum):
-    CASEWORKER = "caseworker"
-    TEAM_MEMBER = "team_member"
-    SECRETARIAT = "secretariat"
-    COORDINATOR = "coordinator"
-    CLINICAL_SPECIALIST = "clinical_specialist"
-    GENERAL_PRACTITIONER = "general_practitioner"
-    ADMINISTRATOR = "administrator"
-
-
-MUNICIPAL = frozenset({Role.CASEWORKER, Role.TEAM_MEMBER})
 
 TEAM_SUBTYPES = frozenset({Subtype.REHABILITERINGSTEAM, Subtype.GENFORELAEGGELSE})
 MEETING_SUBTYPES = TEAM_SUBTYPES | {Subtype.RET_TIL_SUNDHEDSKOORDINATOR}
@@ -188,7 +177,7 @@ TRANSITIONS: Mapping[str, Transition] = {
             "Registrér afholdt møde",
             {State.ASSIGNED, State.SCREENED},
             State.MEETING_HELD,
-            MUNICIPAL,
+            MUNICIPAL_ROLES,
             TEAM_SUBTYPES,
             "BEK § 8; mødet holdes ikke uden sundhedskoordinator",
         ),
@@ -197,7 +186,7 @@ TRANSITIONS: Mapping[str, Transition] = {
             "Send indstilling til borger og egen læge",
             {State.MEETING_HELD},
             State.CLOSED,
-            MUNICIPAL,
+            MUNICIPAL_ROLES,
             TEAM_SUBTYPES,
             "Evaluering tabel 8, trin 4",
         ),

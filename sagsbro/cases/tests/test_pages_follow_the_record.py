@@ -249,11 +249,11 @@ def test_resend_confirmation_names_the_region(side_a):
 def test_every_action_has_its_own_sentence(side_a):
     """One mapping names every action; a new action gets its sentence with it."""
     from sagsbro.cases.confirmations import CONFIRMATIONS, confirmation
-    from sagsbro.cases.forms import ACTIONS
+    from sagsbro.cases.registry import transitions
     from sagsbro.cases.rules.workflow import TRANSITIONS
 
     assert set(TRANSITIONS) <= set(CONFIRMATIONS)
-    assert set(ACTIONS) <= set(CONFIRMATIONS)
+    assert set(transitions.names()) <= set(CONFIRMATIONS)
     case = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
     for name in CONFIRMATIONS:
         sentence = confirmation(name, case)

@@ -12,7 +12,8 @@ from sagsbro.cases import services
 from sagsbro.cases.models import Case, CaseEvent
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.conftest import api_client, assigned_case
-from sagsbro.organisations.models import Role, User
+from sagsbro.organisations.models import User
+from sagsbro.organisations.roles import Role
 
 API = "/api/v1"
 

@@ -36,9 +36,9 @@ from sagsbro.documents.rules import Category
 from sagsbro.organisations.models import (
     AgreementDeadlineRule,
     CollaborationAgreement,
-    Role,
     User,
 )
+from sagsbro.organisations.roles import Role
 from sagsbro.workdays.services import configured_calendar
 
 API = "/api/v1"

@@ -24,7 +24,6 @@ from sagsbro.cases.rules.workflow import (
     FINAL_STATES,
     STATE_LABELS,
     TRANSITIONS,
-    Role,
     State,
     TransitionRefused,
     available_transitions,
@@ -35,6 +34,7 @@ from sagsbro.cases.rules.workflow import (
 from sagsbro.conftest import api_client, attach, make_case, on_meeting_day, sent_case
 from sagsbro.documents.models import Document, DocumentShare
 from sagsbro.documents.rules import Category
+from sagsbro.organisations.roles import Role
 
 API = "/api/v1"
 

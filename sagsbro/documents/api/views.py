@@ -6,10 +6,11 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from sagsbro.audit.api.mixins import AuditedReadMixin
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
 from sagsbro.cases.models import Case
-from sagsbro.core.api import AccessRule, AuditedReadMixin
+from sagsbro.core.api import AccessRule
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import CATEGORY_LABELS
 from sagsbro.documents.services import add_document

@@ -125,7 +125,9 @@ class Browser:
         assert status == 302, f"log-in as {username} answered {status}"
 
     def _csrf(self) -> str:
-        return next(c.value for c in self.jar if c.name == "csrftoken")
+        token = next(c.value for c in self.jar if c.name == "csrftoken")
+        assert token is not None
+        return token
 
     def _open(self, request) -> int:
         try:

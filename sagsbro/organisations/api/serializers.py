@@ -5,9 +5,9 @@ from sagsbro.organisations.models import (
     CollaborationAgreement,
     Municipality,
     Region,
-    Role,
     User,
 )
+from sagsbro.organisations.roles import Role
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -88,7 +88,8 @@ class AgreementRuleSerializer(serializers.Serializer):
         error_messages={"invalid": "Antallet skal være et helt tal.", "required": "Angiv antal."}
     )
     unit = serializers.CharField(max_length=20, error_messages={"blank": "Angiv enhed."})
-    source = serializers.CharField(
+    # DRF moves declared fields off the class, so this does not shadow Field.source.
+    source = serializers.CharField(  # type: ignore[assignment]
         max_length=150, error_messages={"blank": "Angiv kilden til fristen."}
     )
 

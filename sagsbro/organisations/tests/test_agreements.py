@@ -103,6 +103,7 @@ def test_a_change_reaches_only_cases_received_afterwards(side_a):
     assert written.source == "Samarbejdsaftale 2027, pkt. 4"
 
     entry = AuditEntry.objects.filter(object_type="agreement").last()
+    assert entry is not None
     assert (entry.user_id, entry.action, entry.object_id) == (
         side_a.regional_admin.pk,
         "create",
@@ -121,7 +122,8 @@ def test_changes_on_the_same_day_edit_the_version_not_yet_in_force(side_a):
     assert CollaborationAgreement.objects.count() == 2
     assert second.deadline_rules.count() == 0
     assert second.expected_cases_per_year == 500
-    assert AuditEntry.objects.filter(object_type="agreement").last().action == "update"
+    last_entry = AuditEntry.objects.filter(object_type="agreement").last()
+    assert last_entry is not None and last_entry.action == "update"
     # An agreement without deadline rules: cases received under it follow the BEK.
     case = sent_case(side_a, Subtype.LOEBENDE_SAG)
     written = _receive(case, second.valid_from)

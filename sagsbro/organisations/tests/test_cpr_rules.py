@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from sagsbro.organisations.rules import Cpr, CprError, birth_century, parse_cpr
+from sagsbro.organisations.rules import Cpr, CprError, birth_century, masked_cpr, parse_cpr
 
 FORMAT_MESSAGE = "CPR-nummeret skal have formen DDMMÅÅ-XXXX."
 DATE_MESSAGE = "CPR-nummeret indeholder ikke en gyldig fødselsdato."
@@ -168,3 +168,9 @@ def test_direct_construction_validates_digits() -> None:
     with pytest.raises(CprError) as excinfo:
         Cpr(digits="010190-1234", birth_date=date(1990, 1, 1))
     assert excinfo.value.code == "format"
+
+
+def test_masked_cpr() -> None:
+    assert masked_cpr("0101801234") == "010180-XXXX"
+    assert masked_cpr("010180-1234") == "010180-XXXX"
+    assert masked_cpr("") == "XXXXXX-XXXX"

@@ -60,9 +60,8 @@ def test_closed_days_option_can_be_switched_off(settings):
     }
     configured_calendar.cache_clear()
     try:
-        response = APIClient().get(
-            "/api/v1/calendar/working-days", {"start": "2026-06-04", "days": 1}
-        )
+        query: dict[str, str | int] = {"start": "2026-06-04", "days": 1}
+        response = APIClient().get("/api/v1/calendar/working-days", query)
         assert response.json() == {"date": "2026-06-05"}
     finally:
         configured_calendar.cache_clear()

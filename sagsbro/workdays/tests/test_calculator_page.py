@@ -351,11 +351,15 @@ def test_htmx_with_errors_swaps_the_form_with_its_errors(side_a):
 
 def test_the_forms_work_with_and_without_htmx(side_a):
     html = client_for(side_a.caseworker).get(URL).content.decode()
-    form = re.search(r'<form id="calculator-form"[^>]*>', html).group(0)
+    form_match = re.search(r'<form id="calculator-form"[^>]*>', html)
+    assert form_match is not None
+    form = form_match.group(0)
     assert 'method="get"' in form and f'action="{URL}"' in form
     assert f'hx-get="{URL}"' in form and 'hx-target="#calculator-result"' in form
     assert 'id="calculator-result" class="mt-6" aria-live="polite"' in html
-    year_form = re.search(r'<form id="closed-days-form"[^>]*>', html).group(0)
+    year_form_match = re.search(r'<form id="closed-days-form"[^>]*>', html)
+    assert year_form_match is not None
+    year_form = year_form_match.group(0)
     assert 'method="get"' in year_form and 'hx-target="#closed-days-result"' in year_form
 
 

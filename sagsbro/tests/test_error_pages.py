@@ -66,7 +66,7 @@ def test_a_failed_csrf_check_shows_the_danish_page(demo_settings):
 @pytest.mark.django_db
 def test_a_refusal_shows_the_danish_403_page(demo_settings):
     request = RequestFactory().get("/")
-    request.user = None
+    request.user = None  # type: ignore[assignment]  # a refusal before authentication
     response = permission_denied(request, PermissionDenied())
     assert_danish_error_page(response, 403, "Du har ikke adgang")
 
@@ -83,7 +83,7 @@ def test_a_server_error_shows_the_danish_500_page(demo_settings, side_a, monkeyp
     def crash(*args, **kwargs):
         raise RuntimeError("something broke")
 
-    monkeypatch.setattr("sagsbro.cases.case_page.case_for_page", crash)
+    monkeypatch.setattr("sagsbro.cases.case_page.cases_for_page", crash)
     client = Client(raise_request_exception=False)
     client.force_login(side_a.caseworker)
     response = client.get(f"/sager/{case.pk}/")
@@ -106,4 +106,4 @@ def test_the_demo_serves_the_design_system_without_debug(demo_settings):
     for path in ("/static/dkfds/css/dkfds.min.css", "/static/sagsbro/app.js"):
         response = client.get(path)
         assert response.status_code == 200, path
-        assert b"".join(response.streaming_content)
+        assert b"".join(response.streaming_content)  # type: ignore[attr-defined]

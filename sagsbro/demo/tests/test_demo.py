@@ -8,8 +8,9 @@ from sagsbro.audit.services import verify_chain
 from sagsbro.cases.models import Case
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.workflow import State
-from sagsbro.core.demo import load_demo
-from sagsbro.organisations.models import Role, User
+from sagsbro.demo.load import load_demo
+from sagsbro.organisations.models import User
+from sagsbro.organisations.roles import Role
 
 
 @pytest.mark.django_db

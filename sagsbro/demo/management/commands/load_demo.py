@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from sagsbro.cases.models import Case
-from sagsbro.core.demo import load_demo
+from sagsbro.demo.load import load_demo
 
 
 def _row(values, widths):

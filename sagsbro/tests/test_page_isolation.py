@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from sagsbro.audit.models import AuditEntry
 from sagsbro.cases import services as case_services
 from sagsbro.cases.models import Case, CaseEvent, CaseNote, Consent
+from sagsbro.cases.registry import transitions
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.conftest import assigned_case
 from sagsbro.documents.models import Document
@@ -33,12 +34,14 @@ def page_patterns():
 
 
 def fill(pattern, values):
-    def value(match):
-        name = match.group("name")
+    """The URLs of ``pattern``: one per value of a parameter with several (a list)."""
+    names = [m.group("name") for m in PARAMETER.finditer(pattern)]
+    for name in names:
         assert name in values, f"teach the page-isolation test the URL parameter <{name}>"
-        return str(values[name])
-
-    return "/" + PARAMETER.sub(value, pattern)
+    several = next((n for n in names if isinstance(values[n], list)), None)
+    if several is not None:
+        return [url for v in values[several] for url in fill(pattern, {**values, several: v})]
+    return ["/" + PARAMETER.sub(lambda match: str(values[match.group("name")]), pattern)]
 
 
 def snapshot():
@@ -54,12 +57,15 @@ def snapshot():
 def test_pages_are_restricted(side_a, side_b, client):
     case = assigned_case(side_a, Subtype.LOEBENDE_SAG)
     case_services.add_note(side_a.caseworker, case, text="Hemmelig note om helbred")
+    consent = Consent.objects.filter(citizen=case.citizen).first()
+    assert consent is not None
     values = {
         "pk": case.pk,
         "tab": "overblik",
-        "name": "send",
+        # Every registered transition's action page.
+        "name": transitions.names(),
         "document_pk": case.documents.first().pk,
-        "consent_pk": Consent.objects.filter(citizen=case.citizen).first().pk,
+        "consent_pk": consent.pk,
         "kind": "written_answer",
         "advice_pk": 1,
     }
@@ -81,8 +87,7 @@ def test_pages_are_restricted(side_a, side_b, client):
         for pattern in patterns:
             if pattern in PUBLIC:
                 continue
-            url = fill(pattern, values)
-            for method in ("get", "post"):
+            for url, method in [(u, m) for u in fill(pattern, values) for m in ("get", "post")]:
                 response = getattr(client, method)(url)
                 checked += 1
                 who = getattr(user, "username", "anonym")

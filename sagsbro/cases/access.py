@@ -1,0 +1,62 @@
+"""Who may see, edit, attach documents to and act on a case: one definition each, used by the
+services, the pages and the API alike.
+
+Which cases a user may know of at all is ``Case.objects.visible_to`` (the tenancy rule); which
+transitions a role may take is the transition table in ``rules/workflow.py``. What is here
+combines the two with the case's state and the user's organisation.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+
+from sagsbro.cases.models import Case
+from sagsbro.cases.rules.workflow import FINAL_STATES, State
+from sagsbro.organisations.models import User
+from sagsbro.organisations.roles import Role
+
+# Every party to a case adds the documents it is responsible for; a GP and an administrator
+# add none (which categories each adds: ``documents.access``).
+DOCUMENT_ROLES = frozenset(
+    {
+        Role.CASEWORKER,
+        Role.TEAM_MEMBER,
+        Role.SECRETARIAT,
+        Role.COORDINATOR,
+        Role.CLINICAL_SPECIALIST,
+    }
+)
+
+# The states in which the municipality's draft may still be changed.
+EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
+
+
+def may_see(user: User | AnonymousUser, case: Case) -> bool:
+    """The user may know of the case (tenancy); objects the user may not know of answer 404."""
+    return Case.objects.visible_to(user).filter(pk=case.pk).exists()
+
+
+def owns_case(user: User, case: Case) -> bool:
+    """The user is a caseworker of the municipality that owns the case."""
+    return user.role == Role.CASEWORKER and case.municipality_id == user.municipality_id
+
+
+def may_edit(user: User, case: Case) -> bool:
+    """The case's municipality's caseworker, while the case is a draft or returned."""
+    return owns_case(user, case) and case.state in EDITABLE_STATES
+
+
+def may_add_documents(user: User, case: Case) -> bool:
+    """A party to the case adds documents while the case is open."""
+    return user.role in DOCUMENT_ROLES and case.state not in FINAL_STATES
+
+
+def may_agree_deadlines(user: User | None, case: Case) -> bool:
+    """The region's secretariat agrees deadlines for an open case (BEK §§ 22-23, 2nd
+    sentence)."""
+    return (
+        user is not None
+        and user.role == Role.SECRETARIAT
+        and user.region_id == case.region_id
+        and case.state not in FINAL_STATES
+    )
