@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sagsbro.cases import forms as f
 from sagsbro.cases import services
 from sagsbro.cases.api import serializers as s
 from sagsbro.cases.models import Case
 from sagsbro.cases.registry import register
 from sagsbro.cases.rules.workflow import TRANSITIONS
+from sagsbro.cases.web import forms as f
 from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import Role
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sagsbro.cases import answer_views, create_views, deadline_views, views
+from sagsbro.cases.web import answer_views, create_views, deadline_views, views
 
 app_name = "cases"
 

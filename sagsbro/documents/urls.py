@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sagsbro.documents import views
+from sagsbro.documents.web import views
 
 app_name = "documents"
 

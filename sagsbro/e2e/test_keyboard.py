@@ -17,7 +17,7 @@ from sagsbro.cases.rules.requirements import (
     SUBTYPE_LABELS,
     ContactPreference,
 )
-from sagsbro.cases.worklist import masked_cpr
+from sagsbro.cases.web.worklist import masked_cpr
 from sagsbro.conftest import pdf_bytes
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
 from sagsbro.e2e.conftest import (

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sagsbro.organisations import agreement_views, views
+from sagsbro.organisations.web import agreement_views, views
 
 urlpatterns = [
     path("login/", views.SagsbroLoginView.as_view(), name="login"),

@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from sagsbro.cases import services
-from sagsbro.cases.case_page import TAB_NAMES
 from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.cases.web.case_page import TAB_NAMES
 from sagsbro.conftest import assigned_case, make_case, sent_case
 from sagsbro.documents.models import DocumentShare
 

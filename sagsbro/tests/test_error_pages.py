@@ -83,7 +83,7 @@ def test_a_server_error_shows_the_danish_500_page(demo_settings, side_a, monkeyp
     def crash(*args, **kwargs):
         raise RuntimeError("something broke")
 
-    monkeypatch.setattr("sagsbro.cases.case_page.cases_for_page", crash)
+    monkeypatch.setattr("sagsbro.cases.web.case_page.cases_for_page", crash)
     client = Client(raise_request_exception=False)
     client.force_login(side_a.caseworker)
     response = client.get(f"/sager/{case.pk}/")

@@ -14,7 +14,7 @@ from sagsbro.audit.models import AuditEntry
 from sagsbro.cases import services as case_services
 from sagsbro.cases.models import Case, CaseNote
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.cases.worklist import DeadlineBadge
+from sagsbro.cases.web.worklist import DeadlineBadge
 from sagsbro.conftest import assigned_case, make_case, sent_case
 from sagsbro.organisations.roles import Role
 

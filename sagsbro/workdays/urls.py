@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sagsbro.workdays import views
+from sagsbro.workdays.web import views
 
 app_name = "workdays"
 

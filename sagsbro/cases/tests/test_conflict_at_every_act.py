@@ -11,7 +11,7 @@ from sagsbro.cases import services
 from sagsbro.cases.models import Advice, Case, CaseEvent
 from sagsbro.cases.rules.conflict import state_after_conflict
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.cases.worklist import secretariat_inbox
+from sagsbro.cases.web.worklist import secretariat_inbox
 from sagsbro.conftest import api_client, assigned_case, attach
 from sagsbro.core.errors import ServiceError
 from sagsbro.documents.rules import Category

@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.cases import services as case_services
-from sagsbro.cases.create_flow import CREATABLE_SUBTYPES, edit_field_names
 from sagsbro.cases.models import Case, CaseEvent, Consent
 from sagsbro.cases.rules.consent import ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.requirements import REQUIREMENTS
+from sagsbro.cases.web.create_flow import CREATABLE_SUBTYPES, edit_field_names
 from sagsbro.conftest import (
     COMPLETE,
     assigned_case,

@@ -192,7 +192,7 @@ def test_gp_sees_the_documents_sent_to_them(side_a, side_b):
 
 
 def test_gp_document_list_is_paginated(side_a, monkeypatch):
-    monkeypatch.setattr("sagsbro.documents.shared_page.PAGE_SIZE", 1)
+    monkeypatch.setattr("sagsbro.documents.web.shared_page.PAGE_SIZE", 1)
     first_case, first = indstilling_sent_to_gp(side_a)
     second_case, second = indstilling_sent_to_gp(side_a)
     page_one = html_of(side_a.gp, "/")
@@ -248,9 +248,9 @@ def test_resend_confirmation_names_the_region(side_a):
 
 def test_every_action_has_its_own_sentence(side_a):
     """One mapping names every action; a new action gets its sentence with it."""
-    from sagsbro.cases.confirmations import CONFIRMATIONS, confirmation
     from sagsbro.cases.registry import transitions
     from sagsbro.cases.rules.workflow import TRANSITIONS
+    from sagsbro.cases.web.confirmations import CONFIRMATIONS, confirmation
 
     assert set(TRANSITIONS) <= set(CONFIRMATIONS)
     assert set(transitions.names()) <= set(CONFIRMATIONS)

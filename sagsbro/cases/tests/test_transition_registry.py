@@ -28,7 +28,6 @@ from sagsbro.cases import services
 from sagsbro.cases.api import serializers as api_serializers
 from sagsbro.cases.api import views as api_views
 from sagsbro.cases.apps import _check_every_transition_registered
-from sagsbro.cases.forms import ConfirmForm
 from sagsbro.cases.models import Case, CaseEvent
 from sagsbro.cases.registry import (
     RegisteredTransition,
@@ -40,6 +39,7 @@ from sagsbro.cases.rules.events import EventKind
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.workflow import TRANSITIONS, State, Transition
 from sagsbro.cases.services.transitions import begin, finish
+from sagsbro.cases.web.forms import ConfirmForm
 from sagsbro.conftest import Side, api_client, assigned_case, attach, make_case, on_meeting_day
 from sagsbro.documents.rules import Category
 from sagsbro.organisations.models import User

@@ -12,7 +12,6 @@ from django import forms
 from django.utils import timezone
 
 from sagsbro.cases import access
-from sagsbro.cases.forms import DATE_INPUT_FORMATS
 from sagsbro.cases.models import Consent
 from sagsbro.cases.rules.consent import SCOPE_LABELS, ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
@@ -27,6 +26,7 @@ from sagsbro.cases.rules.requirements import (
 )
 from sagsbro.cases.rules.workflow import TEAM_SUBTYPES, State
 from sagsbro.cases.services import EDITABLE_FIELDS
+from sagsbro.cases.web.forms import DATE_INPUT_FORMATS
 from sagsbro.documents.access import may_add_category
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
 from sagsbro.organisations.models import Citizen, User

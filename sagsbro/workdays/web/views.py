@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET
 from sagsbro.core.web import is_htmx_fragment_request
 from sagsbro.organisations.roles import Role
 from sagsbro.workdays.calculator import CalculatorUnit, calculate
-from sagsbro.workdays.forms import ClosedDaysForm, DeadlineForm, submitted
 from sagsbro.workdays.rules import KIND_PUBLIC_HOLIDAY
 from sagsbro.workdays.services import configured_calendar
+from sagsbro.workdays.web.forms import ClosedDaysForm, DeadlineForm, submitted
 
 STAFF_ROLES = frozenset(Role) - {Role.GENERAL_PRACTITIONER}
 

@@ -13,9 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, case_subject, record, record_many
-from sagsbro.cases import access, case_page, services
-from sagsbro.cases.confirmations import confirmation
-from sagsbro.cases.create_flow import (
+from sagsbro.cases import access, services
+from sagsbro.cases.models import Case, Consent
+from sagsbro.cases.rules.consent import ConsentScope
+from sagsbro.cases.rules.events import EventKind
+from sagsbro.cases.rules.workflow import State
+from sagsbro.cases.web import case_page
+from sagsbro.cases.web.confirmations import confirmation
+from sagsbro.cases.web.create_flow import (
     CaseEditForm,
     CitizenForm,
     ConsentForm,
@@ -26,11 +31,7 @@ from sagsbro.cases.create_flow import (
     missing_anchor,
     needed_consents,
 )
-from sagsbro.cases.models import Case, Consent
-from sagsbro.cases.rules.consent import ConsentScope
-from sagsbro.cases.rules.events import EventKind
-from sagsbro.cases.rules.workflow import State
-from sagsbro.cases.views import render_case_page
+from sagsbro.cases.web.views import render_case_page
 from sagsbro.core.errors import ConfirmationRequired, PermissionRefused, ServiceError
 from sagsbro.core.web import copy_field_errors, field_took_error, run_form_action
 from sagsbro.documents.models import Document

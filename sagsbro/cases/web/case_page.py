@@ -19,7 +19,7 @@ from sagsbro.cases.rules.workflow import (
     Transition,
     available_transitions,
 )
-from sagsbro.cases.worklist import DeadlineBadge, deadline_badge
+from sagsbro.cases.web.worklist import DeadlineBadge, deadline_badge
 from sagsbro.core.web import get_visible_or_404
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import Category
@@ -144,8 +144,8 @@ def tab_context(case, tab: str, user, today, calendar) -> dict[str, object]:
 def gp_contact_context(case, user, form=None) -> dict[str, object]:
     """Whether the coordinator may contact the citizen's GP (BEK § 5 stk. 2), the contacts
     recorded, and for the assigned coordinator the form to record one."""
-    from sagsbro.cases.forms import GPContactForm
     from sagsbro.cases.rules.consent import ConsentStatus
+    from sagsbro.cases.web.forms import GPContactForm
 
     status = services.gp_contact_status(case)
     may_record = (

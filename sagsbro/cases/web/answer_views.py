@@ -11,12 +11,13 @@ from django.views.decorators.http import require_GET
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import case_subject, record
-from sagsbro.cases import case_page, services
-from sagsbro.cases.confirmations import confirmation
-from sagsbro.cases.forms import WrittenAnswerForm
+from sagsbro.cases import services
 from sagsbro.cases.models import Advice, Case
 from sagsbro.cases.rules.advice import find_benefit_wording
 from sagsbro.cases.rules.workflow import TRANSITIONS
+from sagsbro.cases.web import case_page
+from sagsbro.cases.web.confirmations import confirmation
+from sagsbro.cases.web.forms import WrittenAnswerForm
 from sagsbro.core.errors import ConfirmationRequired, ServiceError
 from sagsbro.documents import written_answer
 

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import case_subject, record, record_many
-from sagsbro.cases import answer_views, case_page, registry, services
-from sagsbro.cases.confirmations import confirmation
-from sagsbro.cases.create_flow import tab_extras
-from sagsbro.cases.forms import GPContactForm, NoteForm, form_for
+from sagsbro.cases import registry, services
 from sagsbro.cases.models import Case
-from sagsbro.cases.worklist import (
+from sagsbro.cases.web import answer_views, case_page
+from sagsbro.cases.web.confirmations import confirmation
+from sagsbro.cases.web.create_flow import tab_extras
+from sagsbro.cases.web.forms import GPContactForm, NoteForm, form_for
+from sagsbro.cases.web.worklist import (
     AWAITING_MUNICIPALITY,
     SORTS,
     WorklistFilter,
@@ -29,7 +30,7 @@ from sagsbro.core.errors import ConfirmationRequired, ServiceError
 from sagsbro.core.web import copy_field_errors, is_htmx_fragment_request, run_form_action
 from sagsbro.documents import access as documents_access
 from sagsbro.documents import generation
-from sagsbro.documents.shared_page import shared_documents
+from sagsbro.documents.web.shared_page import shared_documents
 from sagsbro.workdays.services import configured_calendar
 
 

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import case_subject, record
-from sagsbro.cases import access, case_page, services
-from sagsbro.cases.forms import _date, _text
+from sagsbro.cases import access, services
 from sagsbro.cases.rules.deadlines import CASE_AGREEMENT_SOURCES, DeadlineKind
+from sagsbro.cases.web import case_page
+from sagsbro.cases.web.forms import _date, _text
 from sagsbro.core.errors import ServiceError
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from sagsbro.cases import case_page
+from sagsbro.cases.web import case_page
 from sagsbro.core.errors import ServiceError
 from sagsbro.documents import generation
 

@@ -1,0 +1,1 @@
+"""The cases app's pages: views, forms and page builders."""

@@ -1,0 +1,1 @@
+"""The documents app's pages: views, forms and page builders."""

@@ -1,0 +1,1 @@
+"""The organisations app's pages: views, forms and page builders."""

@@ -1,0 +1,1 @@
+"""The workdays app's pages: views, forms and page builders."""
