@@ -35,8 +35,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from sagsbro.cases.case_page import TABS  # noqa: E402
 from sagsbro.cases.models import Case  # noqa: E402
+from sagsbro.cases.tabs import case_tabs  # noqa: E402
 from sagsbro.organisations.models import User  # noqa: E402
 
 TARGET_MS = 300
@@ -81,7 +81,7 @@ def main():
         case = case_of(user)
         urls = ["/", "/?state=assigned&sort=due", "/fristberegner/?startdato=2026-12-18&antal=10"]
         if case is not None:
-            urls += [f"/sager/{case.pk}/{tab}/" for tab, _ in TABS]
+            urls += [f"/sager/{case.pk}/{tab}/" for tab in case_tabs.names()]
         if user.role == "caseworker":
             urls.append("/sager/ny/")
             draft = Case.objects.visible_to(user).filter(state="draft").first()

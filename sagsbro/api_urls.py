@@ -6,6 +6,5 @@ urlpatterns = [
     path("", include("sagsbro.workdays.api.urls")),
     path("", include("sagsbro.organisations.api.urls")),
     path("", include("sagsbro.cases.api.urls")),
-    path("", include("sagsbro.documents.api.urls")),
-    path("", include("sagsbro.audit.api.urls")),
+    path("", include("sagsbro.organisations.api.audit_log_urls")),
 ]

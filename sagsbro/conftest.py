@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 from sagsbro.cases import services as case_services
 from sagsbro.cases.rules.consent import ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.cases.services.documents import add_case_document
 from sagsbro.documents.rules import Category
-from sagsbro.documents.services import add_document
 from sagsbro.organisations.models import Citizen, Municipality, Region, User
 from sagsbro.organisations.roles import Role
 from sagsbro.organisations.services import load_reference_data
@@ -158,7 +158,7 @@ def pdf_bytes(text="Testdokument"):
 
 
 def attach(user, case, category, text="Testdokument"):
-    return add_document(
+    return add_case_document(
         user,
         case,
         category=category,

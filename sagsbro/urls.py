@@ -12,6 +12,7 @@ urlpatterns = [
     ),
     path("api/v1/", include("sagsbro.api_urls")),
     path("", include("sagsbro.organisations.urls")),
+    path("", include("sagsbro.cases.web.agreement_urls")),
     path("", include("sagsbro.cases.urls")),
     path("", include("sagsbro.documents.urls")),
     path("", include("sagsbro.workdays.urls")),

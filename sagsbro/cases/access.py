@@ -1,4 +1,5 @@
-"""Who may see, edit, attach documents to and act on a case: one definition each, used by the
+"""Who may see, edit, attach documents to and act on a case (and start its written answer's
+failed PDF again): one definition each, used by the
 services, the pages and the API alike.
 
 Which cases a user may know of at all is ``Case.objects.visible_to`` (the tenancy rule); which
@@ -60,3 +61,12 @@ def may_agree_deadlines(user: User | None, case: Case) -> bool:
         and user.region_id == case.region_id
         and case.state not in FINAL_STATES
     )
+
+
+# Who may start a failed PDF again: the case's parties who act on it (and see it).
+RETRY_ROLES = frozenset({Role.COORDINATOR, Role.SECRETARIAT, Role.CASEWORKER})
+
+
+def may_retry_pdf(user: User) -> bool:
+    """The user may start building a failed written-answer PDF again."""
+    return user.role in RETRY_ROLES

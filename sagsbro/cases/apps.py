@@ -8,8 +8,10 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from sagsbro.cases.case_transitions import register_case_transitions
+        from sagsbro.cases.web.case_page import register_cases_tabs
 
         register_case_transitions()
+        register_cases_tabs()
         checks.register(_check_every_transition_registered)
 
 

@@ -67,31 +67,6 @@ def _discard_draft(user: User, case: Case, data: Data, channel: str) -> Case:
     return services.discard_draft(user, case, channel)
 
 
-def _postpone(user: User, case: Case, data: Data, channel: str) -> Case:
-    return services.postpone_meeting(
-        user, case, data["meeting_date"], data.get("reason", ""), channel
-    )
-
-
-def _screen(user: User, case: Case, data: Data, channel: str) -> Case:
-    return services.record_screening(
-        user,
-        case,
-        text=data["text"],
-        medically_clarified=data["medically_clarified"],
-        treatment_exhausted=data.get("treatment_exhausted"),
-        channel=channel,
-    )
-
-
-def _hold_meeting(user: User, case: Case, data: Data, channel: str) -> Case:
-    return services.hold_meeting(user, case, channel)
-
-
-def _send_indstilling(user: User, case: Case, data: Data, channel: str) -> Case:
-    return services.send_indstilling(user, case, channel)
-
-
 def _answer(user: User, case: Case, data: Data, channel: str) -> Case:
     return services.answer_in_writing(
         user,
@@ -105,26 +80,6 @@ def _answer(user: User, case: Case, data: Data, channel: str) -> Case:
 
 def _close(user: User, case: Case, data: Data, channel: str) -> Case:
     return services.close_case(user, case, channel)
-
-
-def _notify_late_appointment(user: User, case: Case, data: Data, channel: str) -> Case:
-    return services.notify_late_appointment(user, case, data["appointment_date"], channel)
-
-
-def _invite(user: User, case: Case, data: Data, channel: str) -> Case:
-    return services.invite_citizen(user, case, data["appointment_date"], channel)
-
-
-def _hold_consultation(user: User, case: Case, data: Data, channel: str) -> Case:
-    return services.hold_consultation(user, case, data.get("consultation_date"), channel)
-
-
-def _deliver_certificate(user: User, case: Case, data: Data, channel: str) -> Case:
-    return services.deliver_certificate(user, case, channel)
-
-
-def _reopen_as_genforelaeggelse(user: User, case: Case, data: Data, channel: str) -> Case:
-    return services.reopen_as_genforelaeggelse(user, case, data["meeting_date"], channel)
 
 
 def register_case_transitions() -> None:
@@ -217,41 +172,6 @@ def register_case_transitions() -> None:
         danger=True,
     )
     register(
-        TRANSITIONS["postpone"],
-        service=services.postpone_meeting,
-        form_class=f.MeetingDateForm,
-        serializer_class=s.MeetingDateSerializer,
-        call=_postpone,
-        intro="Fristerne beregnes igen ud fra den nye mødedato (BEK § 21).",
-    )
-    register(
-        TRANSITIONS["screen"],
-        service=services.record_screening,
-        form_class=f.ScreeningForm,
-        serializer_class=s.ScreeningSerializer,
-        call=_screen,
-        intro=(
-            "Tilbagemeldingen går til sagsbehandleren. Sundhedskoordinatoren undersøger, "
-            "behandler og diagnosticerer ikke (BEK § 12, stk. 1)."
-        ),
-    )
-    register(
-        TRANSITIONS["hold_meeting"],
-        service=services.hold_meeting,
-        form_class=f.ConfirmForm,
-        serializer_class=s.EmptySerializer,
-        call=_hold_meeting,
-        intro="Registrér, at rehabiliteringsteamets møde er holdt.",
-    )
-    register(
-        TRANSITIONS["send_indstilling"],
-        service=services.send_indstilling,
-        form_class=f.ConfirmForm,
-        serializer_class=s.EmptySerializer,
-        call=_send_indstilling,
-        intro="Indstillingen sendes til borgeren og til borgerens egen læge.",
-    )
-    register(
         TRANSITIONS["answer"],
         service=services.answer_in_writing,
         form_class=f.WrittenAnswerForm,
@@ -268,52 +188,4 @@ def register_case_transitions() -> None:
         serializer_class=s.EmptySerializer,
         call=_close,
         intro="Sagen afsluttes, fordi svaret er modtaget.",
-    )
-    register(
-        TRANSITIONS["notify_late_appointment"],
-        service=services.notify_late_appointment,
-        form_class=f.AppointmentForm,
-        serializer_class=s.AppointmentSerializer,
-        call=_notify_late_appointment,
-        intro=(
-            "Sagsbehandleren skal orienteres, før borgeren indkaldes, når tiden ligger mere end "
-            "14 dage efter, at anmodningen kom."
-        ),
-    )
-    register(
-        TRANSITIONS["invite"],
-        service=services.invite_citizen,
-        form_class=f.AppointmentForm,
-        serializer_class=s.AppointmentSerializer,
-        call=_invite,
-        intro="Sagsbehandleren får en kopi af indkaldelsen.",
-    )
-    register(
-        TRANSITIONS["hold_consultation"],
-        service=services.hold_consultation,
-        form_class=f.ConsultationForm,
-        serializer_class=s.ConsultationSerializer,
-        call=_hold_consultation,
-    )
-    register(
-        TRANSITIONS["deliver_certificate"],
-        service=services.deliver_certificate,
-        form_class=f.ConfirmForm,
-        serializer_class=s.EmptySerializer,
-        call=_deliver_certificate,
-        intro=(
-            "Speciallægeattesten (LÆ 275) sendes til kommunen og samtidig i kopi til borgerens "
-            "egen læge (BEK § 15, stk. 2)."
-        ),
-    )
-    register(
-        TRANSITIONS["reopen_as_genforelaeggelse"],
-        service=services.reopen_as_genforelaeggelse,
-        form_class=f.ReopenForm,
-        serializer_class=s.MeetingDateSerializer,
-        call=_reopen_as_genforelaeggelse,
-        intro=(
-            "Der oprettes en genforelæggelsessag med sagens dokumenter. Den skal oprettes senest "
-            "5 hverdage før mødet."
-        ),
     )

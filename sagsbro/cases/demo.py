@@ -1,7 +1,9 @@
 """Demo data owned by cases: a few dozen cases in every subtype and state, per
 municipality. Everything goes through the service functions, so the events, audit entries
 and deadlines are the real ones. Documents are attached through the `attach` callable the
-`demo` app passes in, so cases does not depend on the documents' demo data."""
+`demo` app passes in, so cases does not depend on the documents' demo data; the team meeting's
+and klinisk funktion's steps go through the `meetings` and `clinical` apps' services, which the
+`demo` app passes in too (those apps build on cases, so cases does not import them)."""
 
 import datetime
 
@@ -12,6 +14,9 @@ from sagsbro.cases.models import Case
 from sagsbro.cases.rules.consent import ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.workflow import FINAL_STATES, State
+from sagsbro.cases.services.documents import add_case_document
+from sagsbro.documents import demo as documents_demo
+from sagsbro.documents.rules import Category
 from sagsbro.organisations.demo import CHANNEL, MUNICIPALITIES, register_citizens
 from sagsbro.organisations.roles import Role
 from sagsbro.workdays.services import configured_calendar
@@ -105,11 +110,14 @@ NOTES = [
 
 
 class _Builder:
-    def __init__(self, people, today, attach):
+    def __init__(self, people, today, attach, meetings, clinical):
         self.people = people
         self.today = today
         # attach(user, case, step): adds the documents the case needs at that step.
         self.attach = attach
+        # The meetings and clinical apps' services (record_screening, invite_citizen, ...).
+        self.meetings = meetings
+        self.clinical = clinical
         self.calendar = configured_calendar()
         self.consented = set()
         self.counter = 0
@@ -210,7 +218,7 @@ class _Builder:
         return self._written(case, target)
 
     def _team(self, case, target):
-        case = cs.record_screening(
+        case = self.meetings.record_screening(
             case.coordinator,
             case,
             text=SCREENING,
@@ -223,11 +231,11 @@ class _Builder:
         # A meeting is recorded as held on or after its date: the case's history is set so
         # that the meeting was a few working days ago and the case came in well before it.
         case = self._meeting_in_the_past(case)
-        case = cs.hold_meeting(case.caseworker, case, channel=CHANNEL)
+        case = self.meetings.hold_meeting(case.caseworker, case, channel=CHANNEL)
         if target == State.MEETING_HELD:
             return case
         self.attach(case.caseworker, case, "meeting_held")
-        return cs.send_indstilling(case.caseworker, case, channel=CHANNEL)
+        return self.meetings.send_indstilling(case.caseworker, case, channel=CHANNEL)
 
     def _meeting_in_the_past(self, case):
         meeting = self.calendar.add_working_days(self.today, -1 - self.counter % 4)
@@ -262,15 +270,17 @@ class _Builder:
         received = timezone.localdate(case.received_at)
         appointment = received + datetime.timedelta(days=offset)
         if "late" in options:
-            case = cs.notify_late_appointment(secretariat, case, appointment, channel=CHANNEL)
-        case = cs.invite_citizen(secretariat, case, appointment, channel=CHANNEL)
+            case = self.clinical.notify_late_appointment(
+                secretariat, case, appointment, channel=CHANNEL
+            )
+        case = self.clinical.invite_citizen(secretariat, case, appointment, channel=CHANNEL)
         if target == State.INVITED:
             return case
-        case = cs.hold_consultation(specialist, case, channel=CHANNEL)
+        case = self.clinical.hold_consultation(specialist, case, channel=CHANNEL)
         if target == State.CONSULTATION_HELD:
             return case
         self.attach(specialist, case, "consultation_held")
-        case = cs.deliver_certificate(specialist, case, channel=CHANNEL)
+        case = self.clinical.deliver_certificate(specialist, case, channel=CHANNEL)
         if target == State.ANSWERED:
             # Delivered: waiting for the caseworker to read the certificate and close.
             return case
@@ -289,10 +299,11 @@ class _Builder:
         )
 
 
-def create_cases(people, today, attach):
+def create_cases(people, today, attach, *, meetings, clinical):
     """Register each municipality's citizens and take their cases to the planned states.
-    `people` is the organisations' demo people by username."""
-    builder = _Builder(people, today, attach)
+    `people` is the organisations' demo people by username; `meetings` and `clinical` are the
+    meetings and clinical apps' services."""
+    builder = _Builder(people, today, attach, meetings, clinical)
     for index, (code, suffix, *_rest) in enumerate(MUNICIPALITIES):
         region_suffix = "midtjylland" if code == "751" else "hovedstaden"
         caseworker = people[f"sagsbehandler.{suffix}"]
@@ -314,9 +325,47 @@ def create_cases(people, today, attach):
                 builder.note(case)
             if "reopen" in options:
                 meeting = builder.calendar.add_working_days(today, 15 + index * 5)
-                genfor = cs.reopen_as_genforelaeggelse(caseworker, case, meeting, channel=CHANNEL)
+                genfor = meetings.reopen_as_genforelaeggelse(
+                    caseworker, case, meeting, channel=CHANNEL
+                )
                 builder.attach(caseworker, genfor, "drafted")
                 genfor = builder.advance(
                     genfor, GENFORELAEGGELSE_TARGET[suffix], suffix, region_suffix, set()
                 )
                 builder.note(genfor)
+
+
+# --- what is attached when ------------------------------------------------------------------
+
+# Attached by the caseworker when the case is drafted.
+ATTACHMENTS = {
+    Subtype.REHABILITERINGSTEAM: [Category.FORBEREDENDE_DEL, Category.LAE_265],
+    Subtype.LOEBENDE_SAG: [
+        Category.INDSATSPLAN,
+        Category.COORDINATOR_ADVICE,
+        Category.NEW_HEALTH_INFORMATION,
+    ],
+    Subtype.RET_TIL_SUNDHEDSKOORDINATOR: [Category.INDSATSPLAN, Category.NEW_HEALTH_INFORMATION],
+    Subtype.GENFORELAEGGELSE: [Category.CASEWORKER_SUMMARY, Category.DOCUMENTATION],
+    Subtype.AABENBAR_FOERTIDSPENSION: [Category.FORBEREDENDE_DEL],
+    Subtype.KLINISK_FUNKTION: [Category.LAE_271],
+    Subtype.SENIORPENSION: [Category.NEW_HEALTH_INFORMATION],
+    Subtype.JOBAFKLARING_4AAR: [],
+}
+
+# Attached when the case reaches a step that needs a document: the team's indstilling before
+# it is sent, the specialist's certificate before it is delivered.
+AT_STEP = {
+    "meeting_held": [Category.INDSTILLING],
+    "consultation_held": [Category.LAE_275],
+}
+
+
+def attach(user, case, step):
+    """Attach the documents `case` needs at `step` ("drafted", "meeting_held",
+    "consultation_held"), as `user`."""
+    categories = ATTACHMENTS[Subtype(case.subtype)] if step == "drafted" else AT_STEP[step]
+    for category in categories:
+        add_case_document(
+            user, case, channel=CHANNEL, **documents_demo.demo_upload(user, case, category)
+        )

@@ -108,6 +108,13 @@ class Case(models.Model):
 
     objects = CaseQuerySet.as_manager()
 
+    # Not stored: set on the rows the worklist shows (`cases/web/worklist.py`) — the next step
+    # waiting on the municipality, the notes asking for contact (prefetched `to_attr`), and the
+    # contact times the latest of them asks for.
+    next_step: str
+    contact_notes: list["CaseNote"]
+    wanted_contact_times: str
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "sag"

@@ -50,6 +50,9 @@ class RegisteredTransition:
     # What the action page says above the form, and whether its button warns.
     intro: str = ""
     danger: bool = False
+    # The sentence the page shows after the action succeeded (the case as it is afterwards);
+    # without one, the cases app's own sentence for it, or a generic one.
+    confirmation: Callable[[Case], str] | None = None
 
     @property
     def name(self) -> str:
@@ -134,10 +137,13 @@ def register(
     call: TransitionCall,
     intro: str = "",
     danger: bool = False,
+    confirmation: Callable[[Case], str] | None = None,
 ) -> RegisteredTransition:
     """Register a transition; see the module's docstring."""
     return transitions.register(
-        RegisteredTransition(rule, service, form_class, serializer_class, call, intro, danger)
+        RegisteredTransition(
+            rule, service, form_class, serializer_class, call, intro, danger, confirmation
+        )
     )
 
 

@@ -12,6 +12,11 @@ urlpatterns = [
     path("sager/<int:pk>/noter/ny/", views.add_note, name="add-note"),
     path("sager/<int:pk>/egen-laege/kontakt/", views.record_gp_contact, name="gp-contact"),
     path("sager/<int:pk>/svar/udkast/", answer_views.answer_preview, name="answer-preview"),
+    path(
+        "sager/<int:pk>/svar/<int:advice_pk>/pdf/igen/",
+        answer_views.retry_answer_pdf,
+        name="retry-answer-pdf",
+    ),
     path("sager/<int:pk>/handling/<slug:name>/", views.case_action, name="action"),
     path(
         "sager/<int:pk>/frister/<slug:kind>/aftal/",

@@ -25,8 +25,3 @@ class AccessRule:
     REFERENCE = "reference"  # organisations: no citizen data, log-in required
     SELF = "self"  # the caller's own account
     TENANT = "tenant"  # citizen data, restricted through a visible_to() helper
-
-
-# Moved to the audit app (core imports no domain app); re-exported until
-# cases/api/views.py imports it from there.
-from sagsbro.audit.api.mixins import AuditedReadMixin  # noqa: E402, F401

@@ -1,7 +1,8 @@
 """Demo data: three municipalities, two regions, a person in every role and a few dozen
 cases in every subtype and state. Each app owns its part (`organisations.demo`,
-`cases.demo`, `documents.demo`); this app only composes them, so no app below it has to
-know the others' demo data."""
+`cases.demo`, `documents.demo`); this app only composes them (and hands cases the meetings and
+clinical apps' services for the team meeting's and klinisk funktion's steps), so no app below it
+has to know the others' demo data."""
 
 import datetime
 from dataclasses import dataclass
@@ -11,7 +12,8 @@ from django.utils import timezone
 
 from sagsbro.cases import demo as cases_demo
 from sagsbro.cases.models import Case
-from sagsbro.documents import demo as documents_demo
+from sagsbro.clinical import services as clinical_services
+from sagsbro.meetings import services as meetings_services
 from sagsbro.organisations import demo as organisations_demo
 from sagsbro.organisations.roles import Role
 from sagsbro.organisations.services import load_reference_data
@@ -36,7 +38,13 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
         load_reference_data()
         people = organisations_demo.create_people()
         organisations_demo.create_agreements()
-        cases_demo.create_cases(people, today, attach=documents_demo.attach)
+        cases_demo.create_cases(
+            people,
+            today,
+            attach=cases_demo.attach,
+            meetings=meetings_services,
+            clinical=clinical_services,
+        )
         return [
             DemoLogin(
                 username=user.username,

@@ -1,12 +1,11 @@
 """Which documents a role may add (each party adds what it is responsible for; the
-municipality never adds the region's documents) and who may start a failed PDF again. Whether
-the user may add documents to a case at all is ``cases.access.may_add_documents``."""
+municipality never adds the region's documents). Whether the user may add documents to a
+case at all is ``cases.access.may_add_documents``."""
 
 from __future__ import annotations
 
 from sagsbro.documents.rules import Category
-from sagsbro.organisations.models import User
-from sagsbro.organisations.roles import MUNICIPAL_ROLES, Role
+from sagsbro.organisations.roles import MUNICIPAL_ROLES
 
 # The region's documents: the specialist's certificates and the coordinator's written answer.
 REGIONAL_CATEGORIES = frozenset(
@@ -17,12 +16,3 @@ REGIONAL_CATEGORIES = frozenset(
 def may_add_category(role: str, category: str) -> bool:
     """The role may add a document of this category."""
     return not (role in MUNICIPAL_ROLES and category in REGIONAL_CATEGORIES)
-
-
-# Who may start a failed PDF again: the case's parties who act on it (and see it).
-RETRY_ROLES = frozenset({Role.COORDINATOR, Role.SECRETARIAT, Role.CASEWORKER})
-
-
-def may_retry_pdf(user: User) -> bool:
-    """The user may start building a failed written-answer PDF again."""
-    return user.role in RETRY_ROLES

@@ -1,12 +1,10 @@
-"""Demo data owned by documents: small PDFs attached to the demo cases at the moments a
-caseworker or the region would add them. The `demo` app hands `attach` to the case builder."""
+"""Demo data owned by documents: the small PDFs the demo cases carry. Which documents a case
+carries at which step is the cases' demo's (`cases.demo.attach`)."""
 
 from django.utils import timezone
 
-from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
-from sagsbro.documents.services import add_document
-from sagsbro.organisations.demo import CHANNEL
+from sagsbro.documents.services import DocumentUpload
 
 # --- a tiny PDF -----------------------------------------------------------------------------
 
@@ -48,30 +46,7 @@ def demo_pdf(title: str, lines: list[str] | None = None) -> bytes:
     return bytes(out)
 
 
-# --- what is attached when ------------------------------------------------------------------
-
-# Attached by the caseworker when the case is drafted.
-ATTACHMENTS = {
-    Subtype.REHABILITERINGSTEAM: [Category.FORBEREDENDE_DEL, Category.LAE_265],
-    Subtype.LOEBENDE_SAG: [
-        Category.INDSATSPLAN,
-        Category.COORDINATOR_ADVICE,
-        Category.NEW_HEALTH_INFORMATION,
-    ],
-    Subtype.RET_TIL_SUNDHEDSKOORDINATOR: [Category.INDSATSPLAN, Category.NEW_HEALTH_INFORMATION],
-    Subtype.GENFORELAEGGELSE: [Category.CASEWORKER_SUMMARY, Category.DOCUMENTATION],
-    Subtype.AABENBAR_FOERTIDSPENSION: [Category.FORBEREDENDE_DEL],
-    Subtype.KLINISK_FUNKTION: [Category.LAE_271],
-    Subtype.SENIORPENSION: [Category.NEW_HEALTH_INFORMATION],
-    Subtype.JOBAFKLARING_4AAR: [],
-}
-
-# Attached when the case reaches a step that needs a document: the team's indstilling before
-# it is sent, the specialist's certificate before it is delivered.
-AT_STEP = {
-    "meeting_held": [Category.INDSTILLING],
-    "consultation_held": [Category.LAE_275],
-}
+# --- the demo documents ----------------------------------------------------------------------
 
 DOCUMENT_TITLES = {
     Category.FORBEREDENDE_DEL: "Rehabiliteringsplan – forberedende del",
@@ -87,7 +62,10 @@ DOCUMENT_TITLES = {
 }
 
 
-def _add(user, case, category):
+def demo_upload(user, case, category: Category) -> DocumentUpload:
+    """A small PDF of `category` on `case` by `user`, as
+    ``cases.services.documents.add_case_document`` takes it (which documents a case carries
+    when is the cases' demo's to say)."""
     title = DOCUMENT_TITLES.get(category, CATEGORY_LABELS[category])
     lines = [
         f"Sag: {case.reference}",
@@ -95,21 +73,10 @@ def _add(user, case, category):
         f"Udarbejdet af: {user.get_full_name()}, {user.organisation_name}",
         f"Dato: {timezone.localdate():%d.%m.%Y}",
     ]
-    return add_document(
-        user,
-        case,
-        category=category,
-        title=title,
-        filename=f"{category}-{case.pk}.pdf",
-        content=demo_pdf(title, lines),
-        content_type="application/pdf",
-        channel=CHANNEL,
-    )
-
-
-def attach(user, case, step):
-    """Attach the documents `case` needs at `step` ("drafted", "meeting_held",
-    "consultation_held"), as `user`."""
-    categories = ATTACHMENTS[Subtype(case.subtype)] if step == "drafted" else AT_STEP[step]
-    for category in categories:
-        _add(user, case, category)
+    return {
+        "category": category,
+        "title": title,
+        "filename": f"{category}-{case.pk}.pdf",
+        "content": demo_pdf(title, lines),
+        "content_type": "application/pdf",
+    }

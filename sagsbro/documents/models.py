@@ -1,6 +1,6 @@
 """Documents on cases, stored once by content (SHA-256) behind Django's storage API."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -25,15 +25,19 @@ class Blob(models.Model):
 
 class DocumentQuerySet(models.QuerySet["Document"]):
     def visible_to(self, user: "User | AnonymousUser") -> "DocumentQuerySet":
-        """Documents on cases the user may see; a GP sees only what was sent to them."""
-        from sagsbro.cases.models import Case
+        """Documents on cases the user may see; a GP sees only what was sent to them.
+
+        Which cases a user may see is decided once, by the case model's ``visible_to``; it is
+        reached through the ``case`` foreign key, as the cases app sits above this one.
+        """
         from sagsbro.organisations.roles import Role
 
         if not user.is_authenticated:
             return self.none()
         if user.role == Role.GENERAL_PRACTITIONER:
             return self.filter(shares__recipient=user)
-        return self.filter(case__in=Case.objects.visible_to(user))
+        case_model: Any = Document._meta.get_field("case").related_model
+        return self.filter(case__in=case_model.objects.visible_to(user))
 
 
 class Document(models.Model):

@@ -1,21 +1,37 @@
 """Storing and attaching documents. Bytes are stored once, named by their SHA-256."""
 
 import hashlib
+from typing import Protocol, TypedDict
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
-from sagsbro.cases import access
-from sagsbro.cases.events import record_event
-from sagsbro.cases.models import Case
-from sagsbro.cases.rules.events import EventKind
-from sagsbro.core.errors import PermissionRefused, ServiceError
-from sagsbro.documents.access import may_add_category
+from sagsbro.core.errors import ServiceError
 from sagsbro.documents.models import Blob, Document
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
 from sagsbro.organisations.models import User
+
+
+class CaseLike(Protocol):
+    """What documents need of a case: its key and its citizen's (for the audit entry)."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def citizen_id(self) -> int: ...
+
+
+class DocumentUpload(TypedDict):
+    """A file to attach, as the services that attach documents take it (keyword arguments)."""
+
+    category: str
+    title: str
+    filename: str
+    content: bytes
+    content_type: str
+
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 ALLOWED_CONTENT_TYPES = {
@@ -37,10 +53,9 @@ def store_blob(content: bytes, content_type: str) -> Blob:
     return blob
 
 
-@transaction.atomic
-def add_document(
+def attach_document(
     user: User,
-    case: Case,
+    case: CaseLike,
     *,
     category: str,
     title: str,
@@ -49,18 +64,12 @@ def add_document(
     content_type: str,
     channel: str = "api",
 ) -> Document:
-    if not access.may_see(user, case):
-        raise ServiceError("not_found", "Sagen findes ikke.", status=404)
-    if user.role not in access.DOCUMENT_ROLES:
-        raise PermissionRefused("role_not_allowed", "Din rolle må ikke tilføje dokumenter.")
-    if not may_add_category(user.role, category):
-        raise PermissionRefused(
-            "role_not_allowed", "Kommunen kan ikke tilføje denne type dokument."
-        )
-    if not access.may_add_documents(user, case):  # the role may: the case is closed
-        raise ServiceError(
-            "invalid_state", "Der kan ikke tilføjes dokumenter til en afsluttet sag."
-        )
+    """Check the upload, store its bytes and attach it to the case, with the audit entry.
+
+    Whether the user may attach to this case is the caller's to check, in the same
+    transaction: ``cases.services.documents.add_case_document``, which also records the case
+    event. Documents know the case only by its foreign key.
+    """
     errors: dict[str, list[str]] = {}
     if category not in CATEGORY_LABELS:
         errors["category"] = ["Ukendt dokumentkategori."]
@@ -74,18 +83,12 @@ def add_document(
         raise ServiceError("invalid_document", "Dokumentet kunne ikke gemmes.", fields=errors)
     blob = store_blob(content, content_type)
     document = Document.objects.create(
-        case=case,
+        case_id=case.pk,
         category=Category(category),
         title=title or CATEGORY_LABELS[Category(category)],
         filename=filename,
         blob=blob,
         uploaded_by=user,
-    )
-    record_event(
-        case,
-        user,
-        EventKind.DOCUMENT_ADDED,
-        f"Dokument tilføjet: {CATEGORY_LABELS[Category(category)]}",
     )
     record(
         user,

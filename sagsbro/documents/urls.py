@@ -1,15 +1,8 @@
-"""Web pages for documents (the REST API lives under sagsbro/documents/api/)."""
+"""Web pages for documents (the REST API lives under sagsbro/documents/api/). None yet: the
+GP's list of the documents sent to them is a section of the worklist (`web/shared_page.py`)."""
 
-from django.urls import path
-
-from sagsbro.documents.web import views
+from django.urls import URLPattern
 
 app_name = "documents"
 
-urlpatterns = [
-    path(
-        "sager/<int:pk>/svar/<int:advice_pk>/pdf/igen/",
-        views.retry_answer_pdf,
-        name="retry-answer-pdf",
-    ),
-]
+urlpatterns: list[URLPattern] = []

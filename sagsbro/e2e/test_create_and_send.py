@@ -16,6 +16,7 @@ from sagsbro.cases.rules.requirements import SUBTYPE_LABELS
 from sagsbro.conftest import COMPLETE, attach, make_case, on_meeting_day
 from sagsbro.documents.rules import Category
 from sagsbro.e2e.conftest import attach_on_page, check_page, follow, login, screenshot
+from sagsbro.meetings import services as meeting_services
 from sagsbro.workdays.services import configured_calendar
 
 pytestmark = pytest.mark.e2e
@@ -157,7 +158,7 @@ def closed_ressourceforloeb_case(side) -> Case:
     case = make_case(side, Subtype.REHABILITERINGSTEAM, meeting_date=meeting_date())
     case = case_services.send_case(side.caseworker, case)
     case = case_services.assign_coordinator(side.secretariat, case, side.coordinator)
-    case = case_services.record_screening(
+    case = meeting_services.record_screening(
         side.coordinator,
         case,
         text="Sagen er lægefagligt belyst.",
@@ -165,9 +166,9 @@ def closed_ressourceforloeb_case(side) -> Case:
         treatment_exhausted=False,
     )
     with on_meeting_day(case):
-        case = case_services.hold_meeting(side.caseworker, case)
+        case = meeting_services.hold_meeting(side.caseworker, case)
     attach(side.caseworker, case, Category.INDSTILLING)
-    return case_services.send_indstilling(side.caseworker, case)
+    return meeting_services.send_indstilling(side.caseworker, case)
 
 
 def test_caseworker_reopens_a_ressourceforloeb_case_as_genforelaeggelse_and_sends_it(

@@ -3,7 +3,13 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from sagsbro.organisations.roles import MUNICIPAL_ROLES, REGIONAL_ROLES, ROLE_CHOICES, Role
+from sagsbro.organisations.roles import (
+    MUNICIPAL_ROLES,
+    ORGANISATION_STAFF_ROLES,
+    REGIONAL_ROLES,
+    ROLE_CHOICES,
+    Role,
+)
 
 
 class Region(models.Model):
@@ -76,6 +82,11 @@ class User(AbstractUser):
     @property
     def is_regional(self) -> bool:
         return self.role in REGIONAL_ROLES
+
+    @property
+    def is_organisation_staff(self) -> bool:
+        """Works in a municipality or a region (every role but the GP)."""
+        return self.role in ORGANISATION_STAFF_ROLES
 
     @property
     def organisation_name(self) -> str:

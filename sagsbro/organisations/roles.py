@@ -41,3 +41,5 @@ ROLE_CHOICES: list[tuple[str, str]] = [(role.value, ROLE_LABELS[role]) for role 
 # Who works for a municipality and who for the region's klinisk funktion.
 MUNICIPAL_ROLES = frozenset({Role.CASEWORKER, Role.TEAM_MEMBER})
 REGIONAL_ROLES = frozenset({Role.SECRETARIAT, Role.COORDINATOR, Role.CLINICAL_SPECIALIST})
+# Who works in a municipality or a region, as against the GP outside both.
+ORGANISATION_STAFF_ROLES = frozenset(Role) - {Role.GENERAL_PRACTITIONER}

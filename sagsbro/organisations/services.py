@@ -1,20 +1,16 @@
 """Citizens: registration and the tenancy helper for them; collaboration agreements."""
 
 import datetime
-from collections.abc import Iterable, Mapping
-from typing import Any, cast
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
-from sagsbro.cases.rules import deadlines as deadline_rules
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.organisations.models import (
-    AgreementDeadlineRule,
     Citizen,
     CollaborationAgreement,
     Municipality,
@@ -24,11 +20,16 @@ from sagsbro.organisations.roles import Role
 from sagsbro.organisations.rules import CprError, parse_cpr
 
 
+def _case_model() -> Any:
+    """The case model, reached through the reverse relation ``Citizen.cases``: the cases app
+    sits above this one, and which cases a user may see is decided once, by its
+    ``visible_to``."""
+    return Citizen._meta.get_field("cases").related_model
+
+
 def citizens_visible_to(user: User | AnonymousUser) -> QuerySet[Citizen]:
     """Citizens a user may know of: the municipality's own; for the region and GPs only those
     with a case they can see."""
-    from sagsbro.cases.models import Case
-
     if not isinstance(user, User) or not user.is_authenticated:
         return Citizen.objects.none()
     if user.role in (Role.CASEWORKER, Role.TEAM_MEMBER):
@@ -40,7 +41,8 @@ def citizens_visible_to(user: User | AnonymousUser) -> QuerySet[Citizen]:
         Role.CLINICAL_SPECIALIST,
         Role.GENERAL_PRACTITIONER,
     ):
-        return Citizen.objects.filter(pk__in=Case.objects.visible_to(user).values("citizen_id"))
+        cases = _case_model().objects.visible_to(user)
+        return Citizen.objects.filter(pk__in=cases.values("citizen_id"))
     return Citizen.objects.none()
 
 
@@ -178,103 +180,3 @@ def pending_agreement(
         .order_by("-valid_from", "-id")
         .first()
     )
-
-
-@transaction.atomic
-def save_agreement(
-    user: User,
-    municipality: Municipality | None,
-    *,
-    # As entered: check_agreement_rules refuses what is not a valid rule.
-    rules: Iterable[Mapping[str, Any]],
-    expected_cases_per_year: int | None = None,
-    notice_months: int | None = None,
-    channel: str = "api",
-) -> CollaborationAgreement:
-    """The region's administrator sets the agreement's deadlines with a municipality (BEK § 20).
-
-    A change never reaches a case already received: the deadlines of a case come from the
-    agreement version in force on the day the region received it. So a change is a new version
-    that takes effect the next day, and the version in force ends today; while that new version
-    has not taken effect, further changes edit it in place. Without any rule for a subtype, the
-    executive order's deadlines apply (§§ 21-23).
-    """
-    if user.role != Role.ADMINISTRATOR or not user.region_id:
-        raise PermissionRefused(
-            "role_not_allowed", "Kun regionens administrator kan ændre samarbejdsaftaler."
-        )
-    if municipality is None or municipality.region_id != user.region_id:
-        raise ServiceError("not_found", "Kommunen findes ikke i din region.", status=404)
-    inputs = [
-        deadline_rules.AgreementRuleInput(
-            subtype=str(r.get("subtype", "")),
-            kind=str(r.get("kind", "")),
-            # Unchecked input: check_agreement_rules refuses a count that is not an int.
-            count=cast(int, r.get("count")),
-            unit=str(r.get("unit", "")),
-            source=str(r.get("source", "")),
-        )
-        for r in rules
-    ]
-    try:
-        deadline_rules.check_agreement_rules(inputs)
-    except deadline_rules.AgreementRuleInvalid as exc:
-        raise ServiceError(exc.code, exc.message, fields={"rules": [exc.message]}) from exc
-    for name, value in (
-        ("expected_cases_per_year", expected_cases_per_year),
-        ("notice_months", notice_months),
-    ):
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int) or value < 0
-        ):
-            message = "Angiv et helt tal, der ikke er negativt."
-            raise ServiceError("invalid_number", message, fields={name: [message]})
-
-    # One change at a time per municipality.
-    Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
-    today = timezone.localdate()
-    tomorrow = today + datetime.timedelta(days=1)
-    current = agreement_in_force(municipality, today)
-    version = pending_agreement(municipality, today)
-    created = version is None
-    if version is None:
-        base = current
-        version = CollaborationAgreement(
-            region_id=municipality.region_id,
-            municipality=municipality,
-            valid_from=tomorrow,
-            valid_to=None,
-            expected_cases_per_year=base.expected_cases_per_year if base else 0,
-            notice_months=base.notice_months if base else 9,
-        )
-        if current is not None and (current.valid_to is None or current.valid_to > today):
-            current.valid_to = today
-            current.save(update_fields=["valid_to"])
-    if expected_cases_per_year is not None:
-        version.expected_cases_per_year = expected_cases_per_year
-    if notice_months is not None:
-        version.notice_months = notice_months
-    version.save()
-    version.deadline_rules.all().delete()
-    AgreementDeadlineRule.objects.bulk_create(
-        [
-            AgreementDeadlineRule(
-                agreement=version,
-                subtype=r.subtype,
-                kind=r.kind,
-                count=r.count,
-                unit=r.unit,
-                source=r.source.strip(),
-            )
-            for r in inputs
-        ]
-    )
-    record(
-        user,
-        AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
-        Subject("agreement", version.pk, None, None),
-        detail=f"samarbejdsaftale {municipality.code} fra {version.valid_from.isoformat()}: "
-        f"{len(inputs)} frister",
-        channel=channel,
-    )
-    return version

@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "sagsbro.cases",
     "sagsbro.documents",
     "sagsbro.workdays",
+    # Extend cases (transitions, the case page's tabs), registered from their ready().
+    "sagsbro.meetings",
+    "sagsbro.clinical",
     # Composes the apps' demo data, so it comes after them.
     "sagsbro.demo",
 ]

@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from sagsbro.cases import services
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.cases.web.case_page import TAB_NAMES
+from sagsbro.cases.tabs import case_tabs
+from sagsbro.clinical import services as clinical_services
 from sagsbro.conftest import assigned_case, make_case, sent_case
 from sagsbro.documents.models import DocumentShare
+from sagsbro.meetings import services as meeting_services
 
 MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
 OTHER_FORMS = {
@@ -55,7 +57,7 @@ def cases(side_a):
     """A case in most states, with notes, advice, documents, deadlines and a history."""
     team = assigned_case(side_a, Subtype.REHABILITERINGSTEAM)
     services.add_note(side_a.caseworker, team, text="Borgeren kan kun om formiddagen.")
-    services.record_screening(
+    meeting_services.record_screening(
         side_a.coordinator, team, text="Belyst.", medically_clarified=True, treatment_exhausted=None
     )
     answered = assigned_case(side_a, Subtype.LOEBENDE_SAG)
@@ -66,7 +68,7 @@ def cases(side_a):
     services.return_for_information(side_a.secretariat, returned, "Seneste job mangler.")
     clinical = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
     appointment = timezone.localdate(clinical.received_at) + datetime.timedelta(days=7)
-    services.invite_citizen(side_a.secretariat, clinical, appointment)
+    clinical_services.invite_citizen(side_a.secretariat, clinical, appointment)
     DocumentShare.objects.create(
         document=clinical.documents.first(), recipient=side_a.gp, reason="Kopi til egen læge"
     )
@@ -85,7 +87,7 @@ def test_every_main_page_writes_dates_as_dd_mm_aaaa(side_a, cases):
         assert_one_date_form(get(user, "/"), f"arbejdsliste som {user.username}")
         checked += 1
     for case in cases:
-        for tab in sorted(TAB_NAMES):
+        for tab in sorted(case_tabs.names()):
             url = f"/sager/{case.pk}/{tab}/"
             readers = [side_a.caseworker] + ([side_a.secretariat] if case.state != "draft" else [])
             for user in readers:

@@ -17,10 +17,12 @@ from sagsbro.cases import services as case_services
 from sagsbro.cases.models import Advice, Case, CaseEvent, CaseNote, Consent
 from sagsbro.cases.rules.consent import ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.clinical import services as clinical_services
 from sagsbro.conftest import api_client, assigned_case, attach, make_case
 from sagsbro.core.api import AccessRule
 from sagsbro.documents.models import Document, DocumentShare
 from sagsbro.documents.rules import Category
+from sagsbro.meetings import services as meeting_services
 from sagsbro.organisations.models import (
     AgreementDeadlineRule,
     Citizen,
@@ -72,7 +74,7 @@ def test_every_api_endpoint_declares_an_access_rule(db):
 def victim(side_a, side_b):
     """Side A's data, touched by every kind of object the API exposes."""
     team = assigned_case(side_a, Subtype.REHABILITERINGSTEAM)
-    case_services.record_screening(
+    meeting_services.record_screening(
         side_a.coordinator,
         team,
         text="Screening: belyst",
@@ -87,10 +89,10 @@ def victim(side_a, side_b):
         contact_times="Tirsdag 9-11",
     )
     clinical = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
-    case_services.invite_citizen(side_a.secretariat, clinical, datetime.date.today())
-    case_services.hold_consultation(side_a.specialist, clinical)
+    clinical_services.invite_citizen(side_a.secretariat, clinical, datetime.date.today())
+    clinical_services.hold_consultation(side_a.specialist, clinical)
     attach(side_a.specialist, clinical, Category.LAE_275)
-    case_services.deliver_certificate(side_a.specialist, clinical)
+    clinical_services.deliver_certificate(side_a.specialist, clinical)
     draft = make_case(side_a, Subtype.LOEBENDE_SAG)
     case_services.register_treatment_relation(
         side_a.secretariat, side_a.citizen, side_a.coordinator_2, "treating"

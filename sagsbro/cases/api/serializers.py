@@ -1,5 +1,10 @@
+from typing import TYPE_CHECKING, Any, cast
+
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import Field
+from rest_framework.relations import PrimaryKeyRelatedField
 
 from sagsbro.cases.models import Advice, Case, CaseEvent, CaseNote, Consent, Deadline
 from sagsbro.cases.rules.advice import RECOMMENDATION_LABELS
@@ -15,19 +20,30 @@ from sagsbro.organisations.api.serializers import PersonSerializer
 from sagsbro.organisations.models import Citizen
 from sagsbro.organisations.services import citizens_visible_to
 
-DATE_ERRORS = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+DATE_ERRORS: "dict[str, StrOrPromise]" = {
     "invalid": "Datoen skal skrives som ÅÅÅÅ-MM-DD.",
     "required": "Angiv en dato.",
     "null": "Angiv en dato.",
 }
 
 
-def _choice_errors(what):
+def _choice_errors(what: str) -> "dict[str, StrOrPromise]":
     return {
         "invalid_choice": f"Ukendt {what}: »{{input}}«.",
         "required": f"Angiv {what}.",
         "blank": f"Angiv {what}.",
     }
+
+
+def _set_queryset(field: Field[Any, Any, Any, Any], queryset: QuerySet[Any]) -> None:
+    """Narrow a related field to what the requesting user may see."""
+    related = cast(PrimaryKeyRelatedField[Any], field)
+    # The stubs type `queryset` as QuerySet | Manager, and mypy reads assigning to an
+    # attribute whose type includes a descriptor (Manager) as a descriptor call.
+    related.queryset = queryset  # type: ignore[arg-type]
 
 
 class CitizenBriefSerializer(serializers.ModelSerializer):
@@ -80,7 +96,8 @@ class GPContactSerializer(serializers.Serializer):
 
     allowed = serializers.BooleanField()
     consent = serializers.ChoiceField(choices=[str(s) for s in ConsentStatus])
-    label = serializers.CharField()
+    # DRF moves declared fields off the class, so this does not shadow Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -209,7 +226,8 @@ class CaseCreateSerializer(CaseFieldsSerializer):
             "incorrect_type": "Borgeren skal angives med sit id.",
         },
     )
-    parent = serializers.PrimaryKeyRelatedField(
+    # DRF moves declared fields off the class, so this does not shadow Field.parent.
+    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=Case.objects.none(),
         required=False,
         allow_null=True,
@@ -220,8 +238,8 @@ class CaseCreateSerializer(CaseFieldsSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["citizen"].queryset = citizens_visible_to(request.user)
-            self.fields["parent"].queryset = Case.objects.visible_to(request.user)
+            _set_queryset(self.fields["citizen"], citizens_visible_to(request.user))
+            _set_queryset(self.fields["parent"], Case.objects.visible_to(request.user))
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -298,7 +316,7 @@ class ConsentSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["citizen"].queryset = citizens_visible_to(request.user)
+            _set_queryset(self.fields["citizen"], citizens_visible_to(request.user))
 
     def get_scope_label(self, obj) -> str:
         return SCOPE_LABELS.get(obj.scope, obj.scope)
@@ -356,11 +374,6 @@ class AssignSerializer(serializers.Serializer):
     )
 
 
-class MeetingDateSerializer(serializers.Serializer):
-    meeting_date = serializers.DateField(error_messages=DATE_ERRORS)
-    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-
-
 class AgreeDeadlineSerializer(serializers.Serializer):
     """Another due date agreed in the concrete case, and the circumstances that call for it."""
 
@@ -374,14 +387,6 @@ class AgreeDeadlineSerializer(serializers.Serializer):
     )
 
 
-class AppointmentSerializer(serializers.Serializer):
-    appointment_date = serializers.DateField(error_messages=DATE_ERRORS)
-
-
-class ConsultationSerializer(serializers.Serializer):
-    consultation_date = serializers.DateField(required=False, error_messages=DATE_ERRORS)
-
-
 class GPContactRecordSerializer(serializers.Serializer):
     """The coordinator's contact with the citizen's GP (BEK § 5 stk. 2)."""
 
@@ -393,17 +398,6 @@ class GPContactRecordSerializer(serializers.Serializer):
             "blank": "Skriv kort, hvad kontakten drejede sig om.",
         },
     )
-
-
-class ScreeningSerializer(serializers.Serializer):
-    text = serializers.CharField(
-        max_length=20000,
-        error_messages={"required": "Skriv tilbagemeldingen.", "blank": "Skriv tilbagemeldingen."},
-    )
-    medically_clarified = serializers.BooleanField(
-        error_messages={"required": "Angiv, om sagen er lægefagligt tilstrækkeligt belyst."}
-    )
-    treatment_exhausted = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
 class WrittenAnswerSerializer(serializers.Serializer):

@@ -1,5 +1,7 @@
 """Cases over HTTP. Thin: fetch through visible_to(), validate the payload, call a service."""
 
+from typing import cast
+
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -9,15 +11,16 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from sagsbro.audit.api.mixins import AuditedReadMixin
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, case_subject, record
 from sagsbro.cases import registry, services
 from sagsbro.cases.api import serializers as s
-from sagsbro.cases.api.filters import CaseFilter
+from sagsbro.cases.filters import CaseListFilter
 from sagsbro.cases.models import Case, Consent, Deadline
 from sagsbro.cases.registry import RegisteredTransition
 from sagsbro.cases.rules.workflow import available_transitions
-from sagsbro.core.api import AccessRule, AuditedReadMixin
+from sagsbro.core.api import AccessRule
 from sagsbro.core.errors import ServiceError
 from sagsbro.organisations.api.serializers import PersonSerializer, TreatmentRelationSerializer
 from sagsbro.organisations.models import TreatmentRelation, User
@@ -34,7 +37,7 @@ class CaseViewSet(
     viewsets.GenericViewSet,
 ):
     access_rule = AccessRule.TENANT
-    filterset_class = CaseFilter
+    filterset_class = CaseListFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -189,8 +192,8 @@ class CaseViewSet(
         if request.method == "POST":
             payload = s.AnswerDraftSerializer(data=request.data)
             payload.is_valid(raise_exception=True)
-            draft = services.save_answer_draft(request.user, case, **payload.validated_data)
-            return Response(s.AnswerDraftSerializer(draft).data)
+            saved = services.save_answer_draft(request.user, case, **payload.validated_data)
+            return Response(s.AnswerDraftSerializer(saved).data)
         draft = services.answer_draft_for(request.user, case)
         if draft is None:
             raise NotFound()
@@ -292,7 +295,9 @@ class ConsentViewSet(
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = services.register_consent(self.request.user, **data)
+        # The API's default permission (IsAuthenticated) has refused anonymous requests.
+        user = cast(User, self.request.user)
+        serializer.instance = services.register_consent(user, **data)
 
     @extend_schema(request=s.EmptySerializer, responses=s.ConsentSerializer)
     @action(detail=True, methods=["post"])

@@ -68,6 +68,7 @@ __all__ = [
     "DeadlineState",
     "Direction",
     "RuleOverride",
+    "STATE_LABELS",
     "Unit",
     "agreement_subtypes",
     "case_agreement_source",
@@ -132,6 +133,15 @@ class DeadlineState(StrEnum):
     OPEN = "open"
     MET = "met"
     MISSED = "missed"
+
+
+STATE_LABELS: Mapping[DeadlineState, str] = MappingProxyType(
+    {
+        DeadlineState.OPEN: "Åben",
+        DeadlineState.MET: "Overholdt",
+        DeadlineState.MISSED: "Overskredet",
+    }
+)
 
 
 @dataclass(frozen=True)

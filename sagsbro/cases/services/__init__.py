@@ -13,12 +13,6 @@ from sagsbro.cases.services.assignment import (
     register_treatment_relation,
     treatment_relations,
 )
-from sagsbro.cases.services.clinical import (
-    deliver_certificate,
-    hold_consultation,
-    invite_citizen,
-    notify_late_appointment,
-)
 from sagsbro.cases.services.consents import (
     consent_records,
     gp_contact_status,
@@ -44,13 +38,6 @@ from sagsbro.cases.services.drafting import (
     discard_draft,
     missing_requirements,
     update_case,
-)
-from sagsbro.cases.services.meeting import (
-    hold_meeting,
-    postpone_meeting,
-    record_screening,
-    reopen_as_genforelaeggelse,
-    send_indstilling,
 )
 from sagsbro.cases.services.notes import add_note
 from sagsbro.cases.services.sending import (
@@ -83,30 +70,21 @@ __all__ = [
     "close_case",
     "consent_records",
     "create_case",
-    "deliver_certificate",
     "discard_draft",
     "gp_contact_status",
-    "hold_consultation",
-    "hold_meeting",
-    "invite_citizen",
     "late_for_meeting",
     "missing_requirements",
-    "notify_late_appointment",
-    "postpone_meeting",
     "reassign_coordinator",
     "recompute_deadlines",
     "record_contact_appointment",
     "record_gp_contact",
-    "record_screening",
     "register_consent",
     "register_treatment_relation",
-    "reopen_as_genforelaeggelse",
     "require_consent_for_action",
     "resend_case",
     "return_for_information",
     "save_answer_draft",
     "send_case",
-    "send_indstilling",
     "treatment_relations",
     "update_case",
     "wants_contact",

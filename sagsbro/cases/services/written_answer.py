@@ -11,11 +11,11 @@ from sagsbro.cases.models import Advice, AnswerDraft, Case
 from sagsbro.cases.rules import advice as advice_rules
 from sagsbro.cases.rules.advice import assert_no_benefit_advice
 from sagsbro.cases.rules.workflow import Transition
+from sagsbro.cases.services import written_answer_pdf
 from sagsbro.cases.services.assignment import assignee_act
 from sagsbro.cases.services.common import require_text
 from sagsbro.cases.services.transitions import begin, finish, target_of
 from sagsbro.core.errors import ConfirmationRequired, PermissionRefused, ServiceError
-from sagsbro.documents import generation
 from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import Role
 
@@ -92,7 +92,7 @@ def answer_in_writing(
     )
     AnswerDraft.objects.filter(case=case).delete()
     # The answer is filed on the case as a PDF by a task queued in this same transaction.
-    generation.enqueue_written_answer_pdf(advice)
+    written_answer_pdf.enqueue_written_answer_pdf(advice)
     return case
 
 

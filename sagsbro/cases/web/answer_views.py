@@ -7,19 +7,20 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import case_subject, record
 from sagsbro.cases import services
 from sagsbro.cases.models import Advice, Case
+from sagsbro.cases.pdf import written_answer
 from sagsbro.cases.rules.advice import find_benefit_wording
 from sagsbro.cases.rules.workflow import TRANSITIONS
+from sagsbro.cases.services import written_answer_pdf
 from sagsbro.cases.web import case_page
 from sagsbro.cases.web.confirmations import confirmation
 from sagsbro.cases.web.forms import WrittenAnswerForm
 from sagsbro.core.errors import ConfirmationRequired, ServiceError
-from sagsbro.documents import written_answer
 
 INTENTS = ("final", "draft", "preview", "from_draft")
 
@@ -143,3 +144,18 @@ def answer_preview(request, pk):
         **written_answer.context_for(advice),
     }
     return render(request, "cases/answer_preview.html", context)
+
+
+@never_cache
+@login_required
+@require_POST
+def retry_answer_pdf(request, pk, advice_pk):
+    """Start a written answer's PDF again after its task failed for good."""
+    case = case_page.case_or_404(request.user, pk)
+    try:
+        written_answer_pdf.retry_written_answer_pdf(request.user, case, advice_pk, channel="web")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "PDF'en af det skriftlige svar dannes igen.")
+    return redirect("cases:detail", pk=case.pk)

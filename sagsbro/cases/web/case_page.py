@@ -11,40 +11,25 @@ from sagsbro.cases import access, services
 from sagsbro.cases.models import Case, CaseEvent, Deadline
 from sagsbro.cases.rules.advice import RECOMMENDATION_LABELS
 from sagsbro.cases.rules.deadlines import CASE_AGREEMENT_SOURCES, DeadlineState, deadline_state
+from sagsbro.cases.rules.deadlines import STATE_LABELS as DEADLINE_STATE_LABELS
 from sagsbro.cases.rules.events import EventKind
 from sagsbro.cases.rules.workflow import (
     FINAL_STATES,
-    MEETING_SUBTYPES,
     State,
     Transition,
     available_transitions,
 )
+from sagsbro.cases.tabs import CaseTab, case_tabs, register_case_tab
 from sagsbro.cases.web.worklist import DeadlineBadge, deadline_badge
 from sagsbro.core.web import get_visible_or_404
 from sagsbro.documents.models import Document
-from sagsbro.documents.rules import Category
+from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import Role
 from sagsbro.organisations.rules import masked_cpr
 from sagsbro.workdays.rules import WorkingDayCalendar
 
-TABS = (
-    ("overblik", "Overblik"),
-    ("dokumenter", "Dokumenter"),
-    ("rehabiliteringsteam", "Rehabiliteringsteam"),
-    ("sundhedskoordinator", "Sundhedskoordinator"),
-    ("historik", "Historik"),
-    ("noter", "Noter"),
-)
-TAB_NAMES = frozenset(name for name, _ in TABS)
-
 # Actions that end a case without an answer: never the highlighted button.
 DESTRUCTIVE = frozenset({"withdraw", "discard_draft"})
-
-DEADLINE_STATE_LABELS = {
-    DeadlineState.OPEN: "Åben",
-    DeadlineState.MET: "Overholdt",
-    DeadlineState.MISSED: "Overskredet",
-}
 
 
 def cases_for_page(user) -> QuerySet[Case]:
@@ -104,41 +89,67 @@ def return_event(case) -> CaseEvent | None:
     )
 
 
-def tab_context(case, tab: str, user, today, calendar) -> dict[str, object]:
-    """The rows a tab shows."""
-    if tab == "overblik":
-        missing = []
-        if case.state in (State.DRAFT, State.RETURNED) and user.role == Role.CASEWORKER:
-            missing = services.missing_requirements(case)
-        return {
-            "deadlines": deadline_rows(case, today, calendar, user),
-            "missing": missing,
-            "returned": return_event(case),
-        }
-    if tab == "dokumenter":
-        documents = (
-            Document.objects.visible_to(user)
-            .filter(case=case)
-            .select_related("uploaded_by", "blob")
-            .prefetch_related(Prefetch("shares"))
-            .order_by("uploaded_at", "id")
-        )
-        return {"documents": documents}
-    if tab == "rehabiliteringsteam":
-        return team_context(case, user, today, calendar)
-    if tab == "sundhedskoordinator":
-        advice = list(case.advice.select_related("author").order_by("created_at", "id"))
-        for item in advice:
-            item.recommendation_labels = [
-                RECOMMENDATION_LABELS.get(r, r) for r in item.recommendations
-            ]
-        return {"advice": advice, **gp_contact_context(case, user)}
-    if tab == "historik":
-        return {"events": case.events.select_related("actor").order_by("at", "id")}
-    if tab == "noter":
-        notes = case.notes.select_related("author").order_by("created_at", "id")
-        return {"notes": notes, "can_add_note": case.state not in FINAL_STATES}
-    return {}
+def overview_context(case, user, today, calendar) -> dict[str, object]:
+    missing = []
+    if case.state in (State.DRAFT, State.RETURNED) and user.role == Role.CASEWORKER:
+        missing = services.missing_requirements(case)
+    return {
+        "deadlines": deadline_rows(case, today, calendar, user),
+        "missing": missing,
+        "returned": return_event(case),
+    }
+
+
+def documents_context(case, user, today, calendar) -> dict[str, object]:
+    documents = (
+        Document.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("uploaded_by", "blob")
+        .prefetch_related(Prefetch("shares"))
+        .order_by("uploaded_at", "id")
+    )
+    return {"documents": documents}
+
+
+def coordinator_context(case, user, today, calendar) -> dict[str, object]:
+    advice = list(case.advice.select_related("author").order_by("created_at", "id"))
+    for item in advice:
+        item.recommendation_labels = [RECOMMENDATION_LABELS.get(r, r) for r in item.recommendations]
+    return {"advice": advice, **gp_contact_context(case, user)}
+
+
+def history_context(case, user, today, calendar) -> dict[str, object]:
+    return {"events": case.events.select_related("actor").order_by("at", "id")}
+
+
+def notes_context(case, user, today, calendar) -> dict[str, object]:
+    notes = case.notes.select_related("author").order_by("created_at", "id")
+    return {"notes": notes, "can_add_note": case.state not in FINAL_STATES}
+
+
+def register_cases_tabs() -> None:
+    """The cases app's own tabs (once, from ``CasesConfig.ready``). The orders leave room
+    between them: the meetings app registers Rehabiliteringsteam at 30."""
+    register_case_tab(
+        "overblik", "Overblik", "cases/tabs/overblik.html", overview_context, order=10
+    )
+    register_case_tab(
+        "dokumenter", "Dokumenter", "cases/tabs/dokumenter.html", documents_context, order=20
+    )
+    register_case_tab(
+        "sundhedskoordinator",
+        "Sundhedskoordinator",
+        "cases/tabs/sundhedskoordinator.html",
+        coordinator_context,
+        order=40,
+    )
+    register_case_tab("historik", "Historik", "cases/tabs/historik.html", history_context, order=50)
+    register_case_tab("noter", "Noter", "cases/tabs/noter.html", notes_context, order=60)
+
+
+def tab_context(case, tab: CaseTab, user, today, calendar) -> dict[str, object]:
+    """The rows a tab shows, and the template that shows them."""
+    return {**tab.context(case, user, today, calendar), "tab_template": tab.template}
 
 
 def gp_contact_context(case, user, form=None) -> dict[str, object]:
@@ -162,42 +173,6 @@ def gp_contact_context(case, user, form=None) -> dict[str, object]:
             for e in case.events.filter(kind=EventKind.GP_CONTACT).select_related("actor")
         ],
         "gp_contact_form": (form or GPContactForm()) if may_record else None,
-    }
-
-
-def team_context(case, user, today, calendar) -> dict[str, object]:
-    """The team meeting, the indstilling and the plan; who the team must include (EVAL ~4150)."""
-    plan_documents = (
-        Document.objects.visible_to(user)
-        .filter(case=case, category__in=[Category.INDSTILLING, Category.INDSATSPLAN])
-        .select_related("uploaded_by")
-        .prefetch_related(Prefetch("shares"))
-        .order_by("uploaded_at", "id")
-    )
-    held = (
-        case.events.filter(kind=EventKind.HOLD_MEETING).order_by("-at").values_list("at", flat=True)
-    )
-    members = [
-        "Beskæftigelsesområdet",
-        "Sundhedsområdet",
-        "Socialområdet",
-        "Sundhedskoordinator fra regionen",
-    ]
-    if case.citizen.under_30_without_education:
-        members.append("Uddannelsesområdet (borgeren er under 30 år uden uddannelse)")
-    if case.citizen.has_children:
-        members.append("Familieområdet (borgeren har børn)")
-    conclusion = [
-        row
-        for row in deadline_rows(case, today, calendar)
-        if row.deadline.kind == "citizen_conclusion"
-    ]
-    return {
-        "team_case": case.subtype in MEETING_SUBTYPES,
-        "plan_documents": plan_documents,
-        "meeting_held_at": held.first(),
-        "team_members": members,
-        "conclusion": conclusion[0] if conclusion else None,
     }
 
 
@@ -235,17 +210,23 @@ def action_buttons(transitions: list[Transition]) -> list[ActionButton]:
     ]
 
 
-def page_context(case, user) -> dict[str, object]:
-    """What every tab shows around its content: the heading and the actions."""
+def offered_transitions(case: Case, user: User) -> list[Transition]:
+    """The actions the case page offers `user` now."""
     transitions = available_transitions(case.subtype_enum, case.state_enum, Role(user.role))
     names = {t.name for t in transitions}
     if "record_contact_time" in names and not services.wants_contact(case):
         # Offered only where the municipality asked for phone or virtual contact.
         transitions = [t for t in transitions if t.name != "record_contact_time"]
+    return transitions
+
+
+def page_context(case, user) -> dict[str, object]:
+    """What every tab shows around its content: the heading and the actions."""
+    transitions = offered_transitions(case, user)
     return {
         "case": case,
         "citizen_cpr": masked_cpr(case.citizen.cpr),
         "transitions": transitions,
         "actions": action_buttons(transitions),
-        "tabs": TABS,
+        "tabs": [(tab.name, tab.label) for tab in case_tabs.visible(case, user)],
     }

@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime
 import mimetypes
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 
 from sagsbro.cases import access
-from sagsbro.cases.models import Consent
+from sagsbro.cases.models import Case, Consent
 from sagsbro.cases.rules.consent import SCOPE_LABELS, ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.requirements import (
@@ -26,9 +28,10 @@ from sagsbro.cases.rules.requirements import (
 )
 from sagsbro.cases.rules.workflow import TEAM_SUBTYPES, State
 from sagsbro.cases.services import EDITABLE_FIELDS
-from sagsbro.cases.web.forms import DATE_INPUT_FORMATS
+from sagsbro.core.forms import DATE_INPUT_FORMATS
 from sagsbro.documents.access import may_add_category
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
+from sagsbro.documents.services import DocumentUpload
 from sagsbro.organisations.models import Citizen, User
 from sagsbro.organisations.roles import Role
 from sagsbro.organisations.rules import masked_cpr
@@ -192,8 +195,8 @@ def _edit_field(name: str, subtype: Subtype) -> forms.Field:
 # --- forms ----------------------------------------------------------------------------------
 
 
-class CitizenChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
+class CitizenChoiceField(forms.ModelChoiceField[Citizen]):
+    def label_from_instance(self, obj: Citizen) -> str:
         return f"{obj.name} (CPR {masked_cpr(obj.cpr)})"
 
 
@@ -220,7 +223,7 @@ class CreateCaseForm(forms.Form):
 
     def __init__(self, *args, citizens, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["citizen"].queryset = citizens
+        cast(CitizenChoiceField, self.fields["citizen"]).queryset = citizens
 
     def subtype_options(self) -> list[dict[str, object]]:
         """The subtypes with their explanation, for the radio list."""
@@ -235,6 +238,12 @@ class CreateCaseForm(forms.Form):
             }
             for index, s in enumerate(CREATABLE_SUBTYPES)
         ]
+
+
+class GPChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        name = obj.get_full_name() or obj.username
+        return f"{name} (ydernr. {obj.provider_number})" if obj.provider_number else name
 
 
 class CitizenForm(forms.Form):
@@ -255,7 +264,7 @@ class CitizenForm(forms.Form):
             "max_length": "Navnet må højst være 200 tegn.",
         },
     )
-    general_practitioner = forms.ModelChoiceField(
+    general_practitioner = GPChoiceField(
         label="Praktiserende læge",
         queryset=User.objects.none(),
         required=False,
@@ -274,27 +283,21 @@ class CitizenForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["general_practitioner"]
+        field = cast(GPChoiceField, self.fields["general_practitioner"])
         field.queryset = User.objects.filter(
             role=Role.GENERAL_PRACTITIONER, is_active=True
         ).order_by("last_name", "first_name", "pk")
-        field.label_from_instance = _gp_label
-
-
-def _gp_label(gp: User) -> str:
-    name = gp.get_full_name() or gp.username
-    return f"{name} (ydernr. {gp.provider_number})" if gp.provider_number else name
 
 
 class CaseEditForm(forms.Form):
     """The fields of one case; which ones depends on its subtype."""
 
-    def __init__(self, case, *args, comment: str = "", **kwargs):
+    def __init__(self, case: Case, data: QueryDict | None = None, *, comment: str = ""):
         self.case = case
         self.names = edit_field_names(case.subtype_enum)
         initial = {name: getattr(case, name) for name in self.names}
         initial["comment"] = comment
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial)
         for name in self.names:
             self.fields[name] = _edit_field(name, case.subtype_enum)
         if case.state == State.RETURNED:
@@ -309,8 +312,9 @@ class CaseEditForm(forms.Form):
     def case_fields(self):
         return [self[name] for name in self.names]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("contact_preference") == ContactPreference.CONTACT_FIRST
             and not data.get("contact_times")
@@ -408,10 +412,11 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args, role, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "Vælg dokumenttype")] + document_categories(role)
+        category = cast(forms.ChoiceField, self.fields["category"])
+        category.choices = [("", "Vælg dokumenttype")] + document_categories(role)
 
-    def upload(self) -> dict[str, object]:
-        """The arguments `add_document` takes for the uploaded file."""
+    def upload(self) -> DocumentUpload:
+        """The arguments `add_case_document` takes for the uploaded file."""
         upload = self.cleaned_data["file"]
         filename = (upload.name or "dokument")[-200:]
         content_type = (upload.content_type or "").split(";")[0].strip().lower()

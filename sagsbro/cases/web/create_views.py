@@ -18,6 +18,7 @@ from sagsbro.cases.models import Case, Consent
 from sagsbro.cases.rules.consent import ConsentScope
 from sagsbro.cases.rules.events import EventKind
 from sagsbro.cases.rules.workflow import State
+from sagsbro.cases.services import documents as document_services
 from sagsbro.cases.web import case_page
 from sagsbro.cases.web.confirmations import confirmation
 from sagsbro.cases.web.create_flow import (
@@ -35,7 +36,6 @@ from sagsbro.cases.web.views import render_case_page
 from sagsbro.core.errors import ConfirmationRequired, PermissionRefused, ServiceError
 from sagsbro.core.web import copy_field_errors, field_took_error, run_form_action
 from sagsbro.documents.models import Document
-from sagsbro.documents.services import add_document
 from sagsbro.organisations.roles import Role
 from sagsbro.organisations.services import citizens_visible_to, register_citizen
 
@@ -350,7 +350,9 @@ def add_case_document(request, pk):
         case,
         page,
         ("document_form", form),
-        lambda _data: add_document(user, case, channel="web", **form.upload()),
+        lambda _data: document_services.add_case_document(
+            user, case, channel="web", **form.upload()
+        ),
         lambda document: f"Dokumentet »{document.title}« er vedhæftet.",
         "dokumenter",
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -14,43 +14,14 @@ from sagsbro.cases.rules.advice import (
     assert_no_benefit_advice,
 )
 from sagsbro.cases.rules.requirements import CONTACT_PREFERENCE_LABELS
+from sagsbro.core.forms import ConfirmForm as ConfirmForm  # re-exported for the registry
+from sagsbro.core.forms import date_field, text_field
 from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import Role
 
-DATE_ERRORS = {"required": "Angiv en dato.", "invalid": "Angiv en gyldig dato som dd.mm.åååå."}
-DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
-YES_NO = [("ja", "Ja"), ("nej", "Nej")]
-YES_NO_UNKNOWN = [("ja", "Ja"), ("nej", "Nej"), ("", "Ikke vurderet")]
-
-
-def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        help_text=help_text or "Skriv datoen som dd.mm.åååå, fx 14.03.2027.",
-        error_messages=DATE_ERRORS,
-        widget=forms.DateInput(format="%d.%m.%Y"),
-    )
-
-
-def _text(label: str, required_message: str, *, required: bool = True, help_text: str = ""):
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=20000,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": required_message},
-    )
-
-
-def _yes_no(value: str) -> bool | None:
-    return {"ja": True, "nej": False}.get(value)
-
-
-class ConfirmForm(forms.Form):
-    """An action that needs nothing but the click."""
+# The shared fields under the short names this module has always used.
+_date = date_field
+_text = text_field
 
 
 class SendForm(forms.Form):
@@ -101,50 +72,6 @@ class CommentForm(forms.Form):
     )
 
 
-class MeetingDateForm(forms.Form):
-    meeting_date = _date("Ny mødedato")
-    reason = _text("Begrundelse", "", required=False)
-
-
-class ReopenForm(forms.Form):
-    meeting_date = _date("Dato for det nye møde i rehabiliteringsteamet")
-
-
-class AppointmentForm(forms.Form):
-    appointment_date = _date("Dato for konsultationen")
-
-
-class ConsultationForm(forms.Form):
-    consultation_date = _date(
-        "Konsultationen blev holdt den",
-        required=False,
-        help_text="Skriv datoen som dd.mm.åååå. Tomt felt betyder i dag.",
-    )
-
-
-class ScreeningForm(forms.Form):
-    text = _text("Screeningstilbagemelding", "Skriv tilbagemeldingen.")
-    medically_clarified = forms.ChoiceField(
-        label="Er sagen lægefagligt tilstrækkeligt belyst?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Angiv, om sagen er lægefagligt tilstrækkeligt belyst."},
-    )
-    treatment_exhausted = forms.ChoiceField(
-        label="Er behandlingsmulighederne udtømt?",
-        choices=YES_NO_UNKNOWN,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-
-    # Yes, no or not stated, as the API takes them (true, false, null).
-    def clean_medically_clarified(self) -> bool | None:
-        return _yes_no(self.cleaned_data["medically_clarified"])
-
-    def clean_treatment_exhausted(self) -> bool | None:
-        return _yes_no(self.cleaned_data.get("treatment_exhausted", ""))
-
-
 class WrittenAnswerForm(forms.Form):
     """The coordinator's written answer: the recommendations of BEK § 11, stk. 2, then the
     reasons in free text. No field for benefits (BEK § 11, stk. 4)."""
@@ -188,7 +115,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, people: list[tuple[User, bool]], **kwargs):
         super().__init__(*args, **kwargs)
-        choices = []
+        choices: list[tuple[int, str]] = []
         self.conflicted = {person.pk for person, conflicted in people if conflicted}
         for person, conflicted in people:
             label = person.get_full_name() or person.username
@@ -197,7 +124,7 @@ class AssignForm(forms.Form):
             if conflicted:
                 label += " – inhabil (BEK § 12, stk. 2)"
             choices.append((person.pk, label))
-        self.fields["assignee"].choices = choices
+        cast(forms.TypedChoiceField, self.fields["assignee"]).choices = choices
 
 
 class GPContactForm(forms.Form):

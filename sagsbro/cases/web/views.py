@@ -13,7 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import case_subject, record, record_many
 from sagsbro.cases import registry, services
+from sagsbro.cases.access import may_retry_pdf
 from sagsbro.cases.models import Case
+from sagsbro.cases.services.written_answer_pdf import failed_written_answer_pdfs
+from sagsbro.cases.tabs import case_tabs
 from sagsbro.cases.web import answer_views, case_page
 from sagsbro.cases.web.confirmations import confirmation
 from sagsbro.cases.web.create_flow import tab_extras
@@ -21,16 +24,13 @@ from sagsbro.cases.web.forms import GPContactForm, NoteForm, form_for
 from sagsbro.cases.web.worklist import (
     AWAITING_MUNICIPALITY,
     SORTS,
-    WorklistFilter,
     build_worklist,
-    default_sort_for,
+    case_filter_for,
     parse_filters,
 )
 from sagsbro.core.errors import ConfirmationRequired, ServiceError
 from sagsbro.core.web import copy_field_errors, is_htmx_fragment_request, run_form_action
-from sagsbro.documents import access as documents_access
-from sagsbro.documents import generation
-from sagsbro.documents.web.shared_page import shared_documents
+from sagsbro.core.worklist import worklist_sections
 from sagsbro.workdays.services import configured_calendar
 
 
@@ -39,7 +39,7 @@ from sagsbro.workdays.services import configured_calendar
 @require_GET
 def worklist(request):
     user = request.user
-    filters = parse_filters(request.GET, default_sort_for(user))
+    filters = parse_filters(request.GET, user)
     fragment = is_htmx_fragment_request(request)
     result = build_worklist(
         user, filters, timezone.localdate(), configured_calendar(), table_only=fragment
@@ -50,15 +50,18 @@ def worklist(request):
         [case_subject(case) for case in result.shown_cases()],
         channel="web",
     )
-    shared = shared_documents(user, request.GET.get("side"))
-    if shared is not None:
-        record_many(user, AuditEntry.Action.LIST, shared.audit_subjects(), channel="web")
+    # Sections other apps add (the GP's documents sent to them), each audited like the cases.
+    sections = worklist_sections(user, request.GET)
+    for section in sections:
+        record_many(user, AuditEntry.Action.LIST, section.audit_subjects(), channel="web")
     context = {
         "worklist": result,
-        "shared": shared,
+        "sections": sections,
         "table": result.table,
         "filters": filters,
-        "filter_form": WorklistFilter(),
+        # The case list's filter, shared with the API, renders the status and subtype fields.
+        "case_filter": (case_filter := case_filter_for(user, filters)),
+        "filter_form": case_filter.form,
         "sorts": [(key, label) for key, (label, _) in SORTS.items()],
         "awaiting_states": AWAITING_MUNICIPALITY,
     }
@@ -72,16 +75,21 @@ _case_or_404 = case_page.case_or_404
 
 
 def render_case_page(request, case, tab, *, status=200, **extra):
-    """The case page on `tab`, with `extra` context (forms with their errors after a refused
-    write); the read is audited."""
+    """The case page on `tab` (a registered tab's name), with `extra` context (forms with
+    their errors after a refused write); the read is audited."""
     user = request.user
+    registered = case_tabs.get(tab)
+    if registered is None or not registered.visible_for(case, user):
+        raise Http404
     record(user, AuditEntry.Action.READ, case_subject(case), detail=f"fane {tab}", channel="web")
     context = {
         **case_page.page_context(case, user),
-        **case_page.tab_context(case, tab, user, timezone.localdate(), configured_calendar()),
+        **case_page.tab_context(
+            case, registered, user, timezone.localdate(), configured_calendar()
+        ),
         "tab": tab,
-        "failed_pdfs": generation.failed_written_answer_pdfs(case),
-        "may_retry_pdf": documents_access.may_retry_pdf(user),
+        "failed_pdfs": failed_written_answer_pdfs(case),
+        "may_retry_pdf": may_retry_pdf(user),
         **extra,
     }
     if tab == "noter" and "note_form" not in context:
@@ -95,7 +103,7 @@ def render_case_page(request, case, tab, *, status=200, **extra):
 @login_required
 @require_GET
 def case_detail(request, pk, tab="overblik"):
-    if tab not in case_page.TAB_NAMES:
+    if case_tabs.get(tab) is None:
         raise Http404
     return render_case_page(request, _case_or_404(request.user, pk), tab)
 
@@ -117,7 +125,7 @@ def case_action(request, pk, name):
     action = registry.transitions.get(name)
     if action is None:
         raise Http404
-    allowed = {t.name for t in case_page.page_context(case, user)["transitions"]}
+    allowed = {t.name for t in case_page.offered_transitions(case, user)}
     transition = action.rule
     if name not in allowed:
         messages.warning(request, f"Handlingen »{transition.label}« kan ikke udføres på sagen nu.")
@@ -207,7 +215,7 @@ def record_gp_contact(request, pk):
         else:
             messages.success(request, "Kontakten med egen læge er registreret.")
             return redirect("cases:detail-tab", pk=case.pk, tab="sundhedskoordinator")
-    extra = {"gp_contact_error": service_error}
+    extra: dict[str, object] = {"gp_contact_error": service_error}
     if service_error is None or service_error.fields:
         extra.update(case_page.gp_contact_context(case, request.user, form))
     return render_case_page(request, case, "sundhedskoordinator", status=400, **extra)

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.expressions import Combinable
+from django.http import QueryDict
 from django.utils import timezone
 
+from sagsbro.cases.filters import ALL_OPEN, ALL_STATES, WorklistCaseFilter, ended_states
 from sagsbro.cases.models import Case, CaseEvent, CaseNote, Deadline
 from sagsbro.cases.rules.deadlines import working_days_left
 from sagsbro.cases.rules.events import EventKind
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.cases.rules.requirements import SUBTYPE_LABELS, ContactPreference
+from sagsbro.cases.rules.requirements import ContactPreference
 from sagsbro.cases.rules.workflow import FINAL_STATES, STATE_LABELS, State, available_transitions
 from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import Role
@@ -31,10 +35,7 @@ BOX_SIZE = 10
 # Deadlines within this many working days are flagged.
 DUE_SOON_WORKING_DAYS = 2
 
-ALL_OPEN = ""
-ALL_STATES = "alle"
-
-SORTS = {
+SORTS: dict[str, tuple[str, tuple[str | Combinable, ...]]] = {
     "frist": ("Næste frist", (F("next_due").asc(nulls_last=True), "meeting_date", "id")),
     "moede": (
         "Mødedato",
@@ -51,15 +52,6 @@ AWAITING_MUNICIPALITY = {
     State.MEETING_HELD: "Send indstillingen til borgeren og egen læge",
 }
 
-# A coordinator's work on a case ends with the written answer or the team meeting; the
-# case stays the municipality's to finish, so it leaves the coordinator's open list (the
-# status filter "Alle sager" or the state's own filter still finds it).
-ENDED_FOR_ROLE: dict[str, frozenset[State]] = {
-    Role.COORDINATOR: frozenset({State.ANSWERED, State.MEETING_HELD}),
-    # The specialist's part ends when the certificate is delivered.
-    Role.CLINICAL_SPECIALIST: frozenset({State.ANSWERED}),
-}
-
 # A delivered certificate waits in "Besvaret" for the caseworker to read it and close.
 CERTIFICATE_NEXT_STEP = "Læs speciallægeattesten, og afslut sagen"
 
@@ -69,13 +61,6 @@ MOVED_FROM_YOU_DAYS = 30
 REGIONAL_LIST_ROLES = frozenset({Role.SECRETARIAT, Role.COORDINATOR, Role.CLINICAL_SPECIALIST})
 MUNICIPAL_LIST_ROLES = frozenset({Role.CASEWORKER, Role.TEAM_MEMBER})
 ROLES_WITH_CASE_LIST = REGIONAL_LIST_ROLES | MUNICIPAL_LIST_ROLES
-
-
-def ended_states(role) -> list[str]:
-    """The states that are no longer open work for `role`: the final ones for everybody, and
-    the ones where the role's part is done (ENDED_FOR_ROLE)."""
-    ended = FINAL_STATES | ENDED_FOR_ROLE.get(str(role), frozenset())
-    return sorted(str(state) for state in ended)
 
 
 # --- deadline badges --------------------------------------------------------------------------
@@ -160,21 +145,10 @@ def cases_for(user):
 # --- filters ----------------------------------------------------------------------------------
 
 
-def _state_choices():
-    return [(ALL_OPEN, "Alle åbne sager"), (ALL_STATES, "Alle sager")] + [
-        (str(state), label) for state, label in STATE_LABELS.items()
-    ]
+class WorklistOrder(forms.Form):
+    """The worklist's own GET parameters beside the case list's filters (WorklistCaseFilter):
+    the order and the page."""
 
-
-def _subtype_choices():
-    return [("", "Alle undertyper")] + [(str(k), v) for k, v in SUBTYPE_LABELS.items()]
-
-
-class WorklistFilter(forms.Form):
-    """GET parameters of the worklist."""
-
-    status = forms.ChoiceField(label="Status", required=False, choices=_state_choices)
-    undertype = forms.ChoiceField(label="Undertype", required=False, choices=_subtype_choices)
     sortering = forms.ChoiceField(
         label="Sortér efter",
         required=False,
@@ -183,20 +157,27 @@ class WorklistFilter(forms.Form):
     side = forms.IntegerField(required=False, min_value=1)
 
 
-def parse_filters(params, default_sort: str) -> dict[str, object]:
+class WorklistFilters(TypedDict):
+    status: str
+    undertype: str
+    sortering: str
+    side: int
+
+
+def parse_filters(params: QueryDict, user) -> WorklistFilters:
     """The worklist's filters from GET parameters; an invalid value falls back to its default."""
-    values: dict[str, object] = {
-        "status": ALL_OPEN,
-        "undertype": "",
-        "sortering": default_sort,
-        "side": 1,
-    }
-    form = WorklistFilter(params)
-    form.is_valid()
-    for name, value in form.cleaned_data.items():
-        if value not in (None, ""):
-            values[name] = value
-    return values
+    chosen = {}
+    for form in (WorklistCaseFilter(params, role=user.role).form, WorklistOrder(params)):
+        form.is_valid()
+        chosen.update(
+            {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
+        )
+    return WorklistFilters(
+        status=chosen.get("status", ALL_OPEN),
+        undertype=chosen.get("undertype", ""),
+        sortering=chosen.get("sortering", default_sort_for(user)),
+        side=chosen.get("side", 1),
+    )
 
 
 def default_sort_for(user) -> str:
@@ -220,7 +201,7 @@ class CaseTable:
     total: int
     state_counts: list[StateCount]
     open_total: int
-    filters: dict[str, object]
+    filters: WorklistFilters
 
 
 @dataclass
@@ -255,16 +236,18 @@ class Worklist:
         return list(seen.values())
 
 
-def case_table(user, filters: dict[str, object], today, calendar) -> CaseTable:
-    visible = cases_for(user)
-    subtype = filters["undertype"]
-    if subtype:
-        visible = visible.filter(subtype=subtype)
+def case_filter_for(user, filters: WorklistFilters, *, queryset=None) -> WorklistCaseFilter:
+    """The case list's filter of the worklist, bound to the chosen status and subtype."""
+    data = {"status": filters["status"], "undertype": filters["undertype"]}
+    return WorklistCaseFilter(data, queryset, role=user.role)
 
+
+def case_table(user, filters: WorklistFilters, today, calendar) -> CaseTable:
+    # The counts per state cover every state of the chosen subtype.
+    every_state: WorklistFilters = {**filters, "status": ALL_STATES}
     counts = dict(
-        Case.objects.visible_to(user)
-        .filter(**({"subtype": subtype} if subtype else {}))
-        .values_list("state")
+        case_filter_for(user, every_state, queryset=Case.objects.visible_to(user))
+        .qs.values_list("state")
         .annotate(n=Count("id"))
         .values_list("state", "n")
     )
@@ -276,12 +259,8 @@ def case_table(user, filters: dict[str, object], today, calendar) -> CaseTable:
     ended = ended_states(user.role)
     open_total = sum(c.count for c in state_counts if c.state not in ended)
 
-    status = filters["status"]
-    if status == ALL_OPEN:
-        visible = visible.exclude(state__in=ended)
-    elif status != ALL_STATES:
-        visible = visible.filter(state=status)
-    visible = visible.order_by(*SORTS[str(filters["sortering"])][1])
+    visible = case_filter_for(user, filters, queryset=cases_for(user)).qs
+    visible = visible.order_by(*SORTS[filters["sortering"]][1])
 
     paginator = Paginator(visible, PAGE_SIZE)
     page = paginator.get_page(filters["side"])
@@ -421,7 +400,9 @@ def coordinator_workload(user) -> list[WorkloadRow]:
     return [WorkloadRow(person, counts.get(person.pk, 0)) for person in coordinators]
 
 
-def build_worklist(user, filters, today, calendar, *, table_only=False) -> Worklist:
+def build_worklist(
+    user, filters: WorklistFilters, today, calendar, *, table_only=False
+) -> Worklist:
     worklist = Worklist()
     if user.role not in ROLES_WITH_CASE_LIST:
         return worklist

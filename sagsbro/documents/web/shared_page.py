@@ -1,5 +1,5 @@
-"""What a general practitioner's start page shows: the documents sent to them (the team's
-indstilling, the specialist's certificate), newest first, one page at a time.
+"""What a general practitioner's start page (the worklist) shows: the documents sent to them
+(the team's indstilling, the specialist's certificate), newest first, one page at a time.
 
 Read-only. The rows come from `Document.objects.visible_to(user)`, so a GP sees exactly the
 documents shared with them and nothing else of the case; the page links to the document's
@@ -9,7 +9,9 @@ not grow with the number of rows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 from django.core.paginator import Page, Paginator
 
@@ -22,6 +24,10 @@ PAGE_SIZE = 25
 
 @dataclass
 class SharedDocuments:
+    """A section of the GP's worklist (`core.worklist`)."""
+
+    template_name: ClassVar[str] = "documents/_shared_documents.html"
+
     page: Page
     rows: list[DocumentShare]
 
@@ -47,3 +53,8 @@ def shared_documents(user, page_number) -> SharedDocuments | None:
     )
     page = Paginator(shares, PAGE_SIZE).get_page(page_number)
     return SharedDocuments(page=page, rows=list(page.object_list))
+
+
+def worklist_section(user, params: Mapping[str, str]) -> SharedDocuments | None:
+    """The worklist's section of shared documents, on the page the query asks for ("side")."""
+    return shared_documents(user, params.get("side"))

@@ -2,7 +2,6 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from sagsbro.organisations.api.views import (
-    AgreementViewSet,
     CitizenViewSet,
     MeView,
     MunicipalityViewSet,
@@ -14,7 +13,6 @@ router = SimpleRouter(trailing_slash=True)
 router.register("regions", RegionViewSet, basename="region")
 router.register("municipalities", MunicipalityViewSet, basename="municipality")
 router.register("citizens", CitizenViewSet, basename="citizen")
-router.register("agreements", AgreementViewSet, basename="agreement")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

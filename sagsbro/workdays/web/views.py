@@ -15,13 +15,10 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from sagsbro.core.web import is_htmx_fragment_request
-from sagsbro.organisations.roles import Role
 from sagsbro.workdays.calculator import CalculatorUnit, calculate
 from sagsbro.workdays.rules import KIND_PUBLIC_HOLIDAY
 from sagsbro.workdays.services import configured_calendar
 from sagsbro.workdays.web.forms import ClosedDaysForm, DeadlineForm, submitted
-
-STAFF_ROLES = frozenset(Role) - {Role.GENERAL_PRACTITIONER}
 
 # The HTMX target of each form, and the section it falls back to when the form has errors.
 CALCULATOR = ("calculator-result", "calculator")
@@ -84,7 +81,8 @@ def _fragment_target(request) -> str | None:
 @login_required
 @require_GET
 def calculator(request):
-    if request.user.role not in STAFF_ROLES:
+    # Compared through the user, so the calendar does not depend on the organisations app.
+    if not request.user.is_organisation_staff:
         messages.warning(request, "Fristberegneren er for medarbejdere i kommuner og regioner.")
         return redirect("cases:worklist")
 

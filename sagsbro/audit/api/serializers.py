@@ -1,0 +1,26 @@
+"""The audit log's representation in the API (who may read it is decided in organisations,
+which knows the roles and the organisations)."""
+
+from rest_framework import serializers
+
+from sagsbro.audit.models import AuditEntry
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "at",
+            "username",
+            "role",
+            "action",
+            "object_type",
+            "object_id",
+            "case_id",
+            "citizen_id",
+            "detail",
+            "channel",
+            "previous_hash",
+            "entry_hash",
+        ]

@@ -1,0 +1,1 @@
+"""Documents the cases app renders itself as PDF."""

@@ -1,0 +1,19 @@
+"""The clinical app's writes: klinisk funktion's late appointment notice, the invitation, the
+consultation and the specialist's certificate (BEK §§ 13-15). Each is one transaction through
+the cases app's transition plumbing. The names are re-exported here."""
+
+from sagsbro.clinical.services.clinical import (
+    LATE_APPOINTMENT_DAYS,
+    deliver_certificate,
+    hold_consultation,
+    invite_citizen,
+    notify_late_appointment,
+)
+
+__all__ = [
+    "LATE_APPOINTMENT_DAYS",
+    "deliver_certificate",
+    "hold_consultation",
+    "invite_citizen",
+    "notify_late_appointment",
+]

@@ -1,0 +1,63 @@
+"""The record follows reality for klinisk funktion: a consultation is not recorded before its
+appointment, nor in the future. Through the services, the API and the pages."""
+
+import datetime
+
+from django.utils import timezone
+
+from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.cases.tests.services.test_meeting_dates import client_for, post, snapshot
+from sagsbro.clinical import services as clinical_services
+from sagsbro.conftest import assigned_case
+
+# --- a consultation is held on or after its appointment, not in the future -----------------
+
+
+def _invited(side, appointment):
+    case = assigned_case(side, Subtype.KLINISK_FUNKTION)
+    return clinical_services.invite_citizen(side.secretariat, case, appointment)
+
+
+def test_consultation_is_not_recorded_before_its_appointment(side_a):
+    today = timezone.localdate()
+    appointment = today + datetime.timedelta(days=3)
+    case = _invited(side_a, appointment)
+    before = snapshot(case)
+
+    # Today (the default) is before the appointment.
+    response = post(side_a.specialist, case, "hold_consultation")
+    assert response.status_code == 400, response.json()
+    body = response.json()
+    assert body["code"] == "invalid_consultation_date"
+    assert body["detail"] == (
+        f"Konsultationen kan ikke være holdt den {today:%d.%m.%Y}, før den aftalte tid den "
+        f"{appointment:%d.%m.%Y}."
+    )
+    assert body["fields"] == {"consultation_date": [body["detail"]]}
+    # A date in the future is no record of a consultation either.
+    response = post(
+        side_a.specialist, case, "hold_consultation", {"consultation_date": appointment}
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        f"Konsultationen kan ikke være holdt den {appointment:%d.%m.%Y}, som er i fremtiden."
+    )
+    assert snapshot(case) == before
+
+    # The page shows the reason at the field.
+    response = client_for(side_a.specialist).post(
+        f"/sager/{case.pk}/handling/hold_consultation/",
+        {"consultation_date": f"{today:%d.%m.%Y}"},
+    )
+    assert response.status_code == 400
+    assert "før den aftalte tid den" in response.content.decode()
+    assert snapshot(case) == before
+
+
+def test_consultation_on_its_appointment_is_recorded(side_a):
+    today = timezone.localdate()
+    case = _invited(side_a, today)
+    response = post(side_a.specialist, case, "hold_consultation", {"consultation_date": today})
+    assert response.status_code == 200, response.json()
+    case.refresh_from_db()
+    assert (case.state, case.consultation_date) == ("consultation_held", today)

@@ -1,0 +1,43 @@
+"""Form fields every app's pages share: Danish dates, free text, yes/no/not stated."""
+
+from __future__ import annotations
+
+from django import forms
+
+DATE_ERRORS = {"required": "Angiv en dato.", "invalid": "Angiv en gyldig dato som dd.mm.åååå."}
+DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
+YES_NO = [("ja", "Ja"), ("nej", "Nej")]
+YES_NO_UNKNOWN = [("ja", "Ja"), ("nej", "Nej"), ("", "Ikke vurderet")]
+
+
+def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=help_text or "Skriv datoen som dd.mm.åååå, fx 14.03.2027.",
+        error_messages=DATE_ERRORS,
+        widget=forms.DateInput(format="%d.%m.%Y"),
+    )
+
+
+def text_field(
+    label: str, required_message: str, *, required: bool = True, help_text: str = ""
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=20000,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": required_message},
+    )
+
+
+def yes_no(value: str) -> bool | None:
+    """A yes/no/not stated choice as the API takes it (true, false, null)."""
+    return {"ja": True, "nej": False}.get(value)
+
+
+class ConfirmForm(forms.Form):
+    """An action that needs nothing but the click."""

@@ -1,0 +1,84 @@
+"""The case page's Rehabiliteringsteam tab: the team meeting, the indstilling and the plan, and
+who the team must include (EVAL ~4150). Registered in the cases tab registry from
+``MeetingsConfig.ready``."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch
+
+from sagsbro.cases.models import Case, Deadline
+from sagsbro.cases.rules.deadlines import STATE_LABELS, DeadlineKind, deadline_state
+from sagsbro.cases.rules.events import EventKind
+from sagsbro.cases.rules.workflow import MEETING_SUBTYPES
+from sagsbro.cases.tabs import register_case_tab
+from sagsbro.documents.models import Document
+from sagsbro.documents.rules import Category
+from sagsbro.organisations.models import User
+from sagsbro.workdays.rules import WorkingDayCalendar
+
+# Between Dokumenter (20) and Sundhedskoordinator (40).
+TAB_ORDER = 30
+
+
+@dataclass(frozen=True)
+class ConclusionRow:
+    """The written conclusion to the citizen after the meeting: its deadline and its state."""
+
+    deadline: Deadline
+    state_label: str
+
+
+def team_context(
+    case: Case, user: User, today: datetime.date, calendar: WorkingDayCalendar
+) -> dict[str, Any]:
+    plan_documents = (
+        Document.objects.visible_to(user)
+        .filter(case=case, category__in=[Category.INDSTILLING, Category.INDSATSPLAN])
+        .select_related("uploaded_by")
+        .prefetch_related(Prefetch("shares"))
+        .order_by("uploaded_at", "id")
+    )
+    held = (
+        case.events.filter(kind=EventKind.HOLD_MEETING).order_by("-at").values_list("at", flat=True)
+    )
+    members = [
+        "Beskæftigelsesområdet",
+        "Sundhedsområdet",
+        "Socialområdet",
+        "Sundhedskoordinator fra regionen",
+    ]
+    if case.citizen.under_30_without_education:
+        members.append("Uddannelsesområdet (borgeren er under 30 år uden uddannelse)")
+    if case.citizen.has_children:
+        members.append("Familieområdet (borgeren har børn)")
+    conclusion = (
+        case.deadlines.filter(kind=DeadlineKind.CITIZEN_CONCLUSION).order_by("due", "id").first()
+    )
+    return {
+        "team_case": case.subtype in MEETING_SUBTYPES,
+        "plan_documents": plan_documents,
+        "meeting_held_at": held.first(),
+        "team_members": members,
+        "conclusion": (
+            ConclusionRow(
+                conclusion,
+                STATE_LABELS[deadline_state(conclusion.due, conclusion.fulfilled_on, today)],
+            )
+            if conclusion is not None
+            else None
+        ),
+    }
+
+
+def register_team_tab() -> None:
+    register_case_tab(
+        "rehabiliteringsteam",
+        "Rehabiliteringsteam",
+        "meetings/tabs/rehabiliteringsteam.html",
+        team_context,
+        order=TAB_ORDER,
+    )
