@@ -8,9 +8,9 @@ from rest_framework.response import Response
 
 from sagsbro.cases.services.agreements import save_agreement
 from sagsbro.core.api import AccessRule
+from sagsbro.organisations.access import agreements_visible_to
 from sagsbro.organisations.api.serializers import AgreementSerializer, AgreementWriteSerializer
 from sagsbro.organisations.models import AgreementDeadlineRule, Municipality
-from sagsbro.organisations.services import agreements_visible_to
 
 
 class AgreementViewSet(

@@ -16,9 +16,9 @@ from sagsbro.cases.rules.requirements import (
     SUBTYPE_LABELS,
 )
 from sagsbro.cases.rules.workflow import STATE_LABELS
+from sagsbro.organisations.access import citizens_visible_to
 from sagsbro.organisations.api.serializers import PersonSerializer
 from sagsbro.organisations.models import Citizen
-from sagsbro.organisations.services import citizens_visible_to
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

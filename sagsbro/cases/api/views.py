@@ -22,10 +22,10 @@ from sagsbro.cases.registry import RegisteredTransition
 from sagsbro.cases.rules.workflow import available_transitions
 from sagsbro.core.api import AccessRule
 from sagsbro.core.errors import ServiceError
+from sagsbro.organisations.access import citizens_visible_to
 from sagsbro.organisations.api.serializers import PersonSerializer, TreatmentRelationSerializer
 from sagsbro.organisations.models import TreatmentRelation, User
 from sagsbro.organisations.roles import Role
-from sagsbro.organisations.services import citizens_visible_to
 
 
 class CaseViewSet(

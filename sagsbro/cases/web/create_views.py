@@ -36,8 +36,9 @@ from sagsbro.cases.web.views import render_case_page
 from sagsbro.core.errors import ConfirmationRequired, PermissionRefused, ServiceError
 from sagsbro.core.web import copy_field_errors, field_took_error, run_form_action
 from sagsbro.documents.models import Document
+from sagsbro.organisations.access import citizens_visible_to
 from sagsbro.organisations.roles import Role
-from sagsbro.organisations.services import citizens_visible_to, register_citizen
+from sagsbro.organisations.services import register_citizen
 
 # Where a form on several pages sends the user back to (never a free URL).
 RETURN_PAGES = ("rediger", "overblik", "dokumenter")

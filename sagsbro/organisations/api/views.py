@@ -5,6 +5,7 @@ from rest_framework.generics import RetrieveAPIView
 from sagsbro.audit.api.mixins import AuditedReadMixin
 from sagsbro.audit.services import Subject
 from sagsbro.core.api import AccessRule
+from sagsbro.organisations.access import citizens_visible_to
 from sagsbro.organisations.api.serializers import (
     CitizenSerializer,
     MeSerializer,
@@ -12,10 +13,7 @@ from sagsbro.organisations.api.serializers import (
     RegionSerializer,
 )
 from sagsbro.organisations.models import Municipality, Region, User
-from sagsbro.organisations.services import (
-    citizens_visible_to,
-    register_citizen,
-)
+from sagsbro.organisations.services import register_citizen
 
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
