@@ -155,6 +155,12 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [
+            # The events of one kind, newest first: "Flyttet fra dig" reads the recent
+            # reassignments, the contact box the latest agreed contact time of a case.
+            models.Index(fields=["kind", "-at"], name="caseevent_kind_at"),
+            models.Index(fields=["case", "kind", "-at"], name="caseevent_case_kind_at"),
+        ]
 
 
 class CaseNote(models.Model):

@@ -124,20 +124,41 @@ def _assignable(case: Case, person: User | None, role: Role) -> User:
     return person
 
 
-@transaction.atomic
-def assign_coordinator(
-    user: User, case: Case, coordinator: User | None, channel: str = "api"
-) -> Case:
-    case, transition = begin(user, case, "assign")
-    coordinator = _assignable(case, coordinator, Role.COORDINATOR)
+def _require_may_advise(case: Case, person: User, role: Role) -> None:
+    """The checks of assigning and reassigning alike: no conflict of interest (BEK § 12
+    stk. 2), and a specialist who was the earlier case's coordinator only with the citizen's
+    agreement (BEK § 13 stk. 3)."""
     try:
-        conflict_rules.require_no_conflict(
-            doctor_ref(coordinator), treatment_relations(case.citizen)
-        )
-    except conflict_rules.ConflictOfInterest as exc:
+        conflict_rules.require_no_conflict(doctor_ref(person), treatment_relations(case.citizen))
+        if role == Role.CLINICAL_SPECIALIST:
+            parent_coordinator = case.parent.coordinator if case.parent is not None else None
+            agreed = (
+                consent_rules.covering_consent(
+                    consent_records(case.citizen),
+                    consent_rules.ConsentScope.SAME_PERSON_ASSESSMENT,
+                    common.local_today(),
+                )
+                is not None
+            )
+            conflict_rules.require_assessor_allowed(
+                doctor_ref(person),
+                doctor_ref(parent_coordinator) if parent_coordinator else None,
+                agreed,
+            )
+    except (conflict_rules.ConflictOfInterest, conflict_rules.SamePersonWithoutConsent) as exc:
         raise ServiceError(exc.code, exc.message) from exc
+
+
+def _assign(
+    user: User, case: Case, person: User | None, name: str, role: Role, channel: str
+) -> Case:
+    """The secretariat gives a sent case to a coordinator or, in klinisk funktion, to a
+    specialist; the caller holds the transaction."""
+    case, transition = begin(user, case, name)
+    person = _assignable(case, person, role)
+    _require_may_advise(case, person, role)
     from_state = case.state
-    case.coordinator = coordinator
+    setattr(case, "specialist" if role == Role.CLINICAL_SPECIALIST else "coordinator", person)
     case.state = target_of(transition)
     return finish(
         user,
@@ -145,49 +166,23 @@ def assign_coordinator(
         transition,
         from_state,
         channel,
-        data={"assignee": coordinator.pk},
-        label=f"Tildelt sundhedskoordinator {coordinator.get_full_name()}",
+        data={"assignee": person.pk},
+        label=f"Tildelt {ROLE_TITLES[role]} {person.get_full_name()}",
     )
+
+
+@transaction.atomic
+def assign_coordinator(
+    user: User, case: Case, coordinator: User | None, channel: str = "api"
+) -> Case:
+    return _assign(user, case, coordinator, "assign", Role.COORDINATOR, channel)
 
 
 @transaction.atomic
 def assign_specialist(
     user: User, case: Case, specialist: User | None, channel: str = "api"
 ) -> Case:
-    case, transition = begin(user, case, "assign_specialist")
-    specialist = _assignable(case, specialist, Role.CLINICAL_SPECIALIST)
-    try:
-        conflict_rules.require_no_conflict(
-            doctor_ref(specialist), treatment_relations(case.citizen)
-        )
-        parent_coordinator = case.parent.coordinator if case.parent is not None else None
-        agreed = (
-            consent_rules.covering_consent(
-                consent_records(case.citizen),
-                consent_rules.ConsentScope.SAME_PERSON_ASSESSMENT,
-                common.local_today(),
-            )
-            is not None
-        )
-        conflict_rules.require_assessor_allowed(
-            doctor_ref(specialist),
-            doctor_ref(parent_coordinator) if parent_coordinator else None,
-            agreed,
-        )
-    except (conflict_rules.ConflictOfInterest, conflict_rules.SamePersonWithoutConsent) as exc:
-        raise ServiceError(exc.code, exc.message) from exc
-    from_state = case.state
-    case.specialist = specialist
-    case.state = target_of(transition)
-    return finish(
-        user,
-        case,
-        transition,
-        from_state,
-        channel,
-        data={"assignee": specialist.pk},
-        label=f"Tildelt speciallæge {specialist.get_full_name()}",
-    )
+    return _assign(user, case, specialist, "assign_specialist", Role.CLINICAL_SPECIALIST, channel)
 
 
 def assignee_role(case: Case) -> Role:
@@ -212,25 +207,7 @@ def reassign_coordinator(user: User, case: Case, person: User | None, channel: s
     if old is not None and old.pk == person.pk:
         message = f"Sagen er allerede tildelt {title} {person.get_full_name()}."
         raise ServiceError("same_assignee", message, fields={"assignee": [message]})
-    try:
-        conflict_rules.require_no_conflict(doctor_ref(person), treatment_relations(case.citizen))
-        if role == Role.CLINICAL_SPECIALIST:
-            parent_coordinator = case.parent.coordinator if case.parent is not None else None
-            agreed = (
-                consent_rules.covering_consent(
-                    consent_records(case.citizen),
-                    consent_rules.ConsentScope.SAME_PERSON_ASSESSMENT,
-                    common.local_today(),
-                )
-                is not None
-            )
-            conflict_rules.require_assessor_allowed(
-                doctor_ref(person),
-                doctor_ref(parent_coordinator) if parent_coordinator else None,
-                agreed,
-            )
-    except (conflict_rules.ConflictOfInterest, conflict_rules.SamePersonWithoutConsent) as exc:
-        raise ServiceError(exc.code, exc.message) from exc
+    _require_may_advise(case, person, role)
     setattr(case, field, person)
     old_name = old.get_full_name() if old is not None else "ingen"
     return finish(
