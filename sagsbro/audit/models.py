@@ -25,6 +25,14 @@ class AuditEntry(models.Model):
         UPDATE = "update", "Ændret"
         TRANSITION = "transition", "Sagsskridt"
         DOWNLOAD = "download", "Dokument hentet"
+        # Refused access: a case, document or citizen the user may not see or act on.
+        DENIED = "denied", "Adgang nægtet"
+        LOGIN = "login", "Logget ind"
+        LOGIN_FAILED = "login_failed", "Log-ind mislykkedes"
+        LOCKED_OUT = "locked_out", "Spærret efter for mange forsøg"
+        LOGOUT = "logout", "Logget ud"
+        TOKEN_ISSUED = "token_issued", "API-nøgle udstedt"
+        TOKEN_REVOKED = "token_revoked", "API-nøgle tilbagekaldt"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
