@@ -106,6 +106,32 @@ def make_side(prefix, municipality_code, cpr):
     )
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(settings, tmp_path):
+    """Each test its own checkpoint store: the checkpoints live outside the database, so they
+    are not rolled back with it."""
+    settings.SAGSBRO_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_guards_open_for_flush():
+    """The audit tables refuse deletion and TRUNCATE; the test runner empties its databases
+    between transactional tests with `flush`, so it opens the maintenance window for that."""
+    from django.core.management.commands import flush
+
+    from sagsbro.audit.guards import maintenance_window
+
+    original = flush.Command.handle
+
+    def handle(self, **options):
+        with maintenance_window(options.get("database") or "default"):
+            return original(self, **options)
+
+    flush.Command.handle = handle  # type: ignore[method-assign]
+    yield
+    flush.Command.handle = original  # type: ignore[method-assign]
+
+
 @pytest.fixture
 def reference_data(db):
     load_reference_data()
@@ -165,7 +191,6 @@ def attach(user, case, category, text="Testdokument"):
         title="",
         filename=f"{category}.pdf",
         content=pdf_bytes(f"{text} {category}"),
-        content_type="application/pdf",
     )
 
 
@@ -187,7 +212,11 @@ COMPLETE: dict[Subtype, tuple[dict[str, Any], list[Category], list[ConsentScope]
             "question": "Kan borgeren fortsætte i ressourceforløbet?",
             "contact_preference": "written_only",
         },
-        [Category.INDSATSPLAN, Category.COORDINATOR_ADVICE, Category.NEW_HEALTH_INFORMATION],
+        [
+            Category.INDSATSPLAN,
+            Category.FORWARDED_COORDINATOR_ADVICE,
+            Category.NEW_HEALTH_INFORMATION,
+        ],
         [ConsentScope.CONTACT_GP],
     ),
     Subtype.RET_TIL_SUNDHEDSKOORDINATOR: (
@@ -204,7 +233,7 @@ COMPLETE: dict[Subtype, tuple[dict[str, Any], list[Category], list[ConsentScope]
         {"meeting_date": MEETING, "purpose": "ressourceforloeb"},
         [
             Category.INDSTILLING,
-            Category.COORDINATOR_ADVICE,
+            Category.FORWARDED_COORDINATOR_ADVICE,
             Category.CASEWORKER_SUMMARY,
             Category.DOCUMENTATION,
         ],

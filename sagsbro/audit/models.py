@@ -1,4 +1,7 @@
-"""The audit log: who read or changed which citizen's data, when. Append-only, hash-chained."""
+"""The audit log: who read or changed which citizen's data, when. Append-only; each entry is
+MACed under a key outside the database and later sealed into a chain of blocks (rules.py)."""
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -49,27 +52,65 @@ class AuditEntry(models.Model):
     # What was done, never the health text itself.
     detail = models.CharField(max_length=200, blank=True)
     channel = models.CharField(max_length=10, default="api")
-    previous_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    # HMAC of the entry's content under the key named by key_id (rules.mac).
+    key_id = models.CharField(max_length=16)
+    mac = models.CharField(max_length=64)
+    # The block that sealed the entry; empty until the sealer has run.
+    block = models.ForeignKey(
+        "AuditBlock", null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
 
     objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # The sealer's queue: only the few unsealed entries are in this index.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(block__isnull=True),
+                name="audit_entry_unsealed",
+            ),
+        ]
         verbose_name = "revisionslogpost"
         verbose_name_plural = "revisionslog"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("Revisionsloggen kan ikke ændres.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Revisionsloggen kan ikke slettes.")
 
 
-class AuditChainHead(models.Model):
-    """One row holding the newest hash; locked while appending so the chain stays linear."""
+class AuditBlock(models.Model):
+    """A sealed run of entries: their Merkle root chained to the block before, under the key.
+    Only the sealer appends blocks; the database refuses changing or deleting them."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+    seq = models.PositiveBigIntegerField(unique=True)
+    sealed_at = models.DateTimeField()
+    key_id = models.CharField(max_length=16)
+    entry_count = models.PositiveIntegerField()
+    # Entries sealed by this block and all before it.
+    total_entries = models.PositiveBigIntegerField()
+    first_entry_id = models.BigIntegerField()
+    last_entry_id = models.BigIntegerField()
+    merkle_root = models.CharField(max_length=64)
+    previous_hash = models.CharField(max_length=64)
+    block_hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = "forseglet blok"
+        verbose_name_plural = "forseglede blokke"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Revisionsloggen kan ikke ændres.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Revisionsloggen kan ikke slettes.")

@@ -1,5 +1,7 @@
 """Settings shared by every environment. Environment files override only what differs."""
 
+import datetime
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -17,7 +19,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -43,9 +46,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses a request body over SAGSBRO_MAX_REQUEST_BYTES before anything reads it.
+    "sagsbro.core.request_limits.RequestBodyLimitMiddleware",
+    # Records a page's refusal of a citizen's object (404/403) in the audit log.
+    "sagsbro.audit.denied.DeniedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # API answers and document downloads are never kept by browsers or proxies.
+    "sagsbro.core.middleware.NoStoreMiddleware",
+    # Last, so it sees the finished response of a refused sign-in (see AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sagsbro.urls"
@@ -117,6 +128,20 @@ STATICFILES_DIRS = [
 ]
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
+# --- uploads ---------------------------------------------------------------------------------
+# A document may be 50 MB (documents.rules.MAX_DOCUMENT_BYTES); a request body 1 MB more, for
+# the form's other fields. A larger body is answered 413 from its Content-Length before it is
+# read (core.request_limits); in production the proxy refuses it first
+# (nginx: `client_max_body_size 51m;`).
+SAGSBRO_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+SAGSBRO_MAX_REQUEST_BYTES = SAGSBRO_MAX_UPLOAD_BYTES + 1024 * 1024
+# Files larger than this go to a temporary file while the request is read, never wholly into
+# memory (Django's default, spelt out); other bodies over DATA_UPLOAD_MAX_MEMORY_SIZE are
+# refused before they are read.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# --- end uploads -----------------------------------------------------------------------------
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -127,14 +152,21 @@ LOGIN_REDIRECT_URL = "/"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON with a nesting limit (a deep body is a 400, not a RecursionError), forms, uploads.
+    "DEFAULT_PARSER_CLASSES": [
+        "sagsbro.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # drf-spectacular's schema with the error answers of each operation.
+    "DEFAULT_SCHEMA_CLASS": "sagsbro.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "sagsbro.core.api.exception_handler",
     "DATE_INPUT_FORMATS": ["iso-8601"],
 }
@@ -186,9 +218,70 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Sign-in and API tokens ------------------------------------------------------------------
+# django-axes counts failed sign-ins (log-in page and API token endpoint alike) under two
+# keys, each with its own limit (organisations/signin.py): an account from one address, and
+# an address across accounts (a municipality's staff share an address, so that limit is
+# higher). Reaching either locks the key out for the cool-off, counted from the last failure
+# before the lock; attempts while locked out are refused without extending it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+SAGSBRO_SIGNIN_ACCOUNT_FAILURE_LIMIT = 5
+SAGSBRO_SIGNIN_ADDRESS_FAILURE_LIMIT = 50
+SAGSBRO_SIGNIN_COOLOFF = datetime.timedelta(minutes=15)
+AXES_HANDLER = "sagsbro.organisations.signin.SignInAttempts"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# Read through functions, so overriding the SAGSBRO_ settings (tests) takes effect.
+AXES_FAILURE_LIMIT = "sagsbro.organisations.signin.failure_limit"
+AXES_COOLOFF_TIME = "sagsbro.organisations.signin.cool_off"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "sagsbro.organisations.signin.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# The audit log records sign-ins (LOGIN, LOGIN_FAILED, LOCKED_OUT, LOGOUT); axes keeps only
+# the counts it needs.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, or behind SAGSBRO_PROXY_COUNT proxies (production) the
+# X-Forwarded-For entry the outermost proxy added.
+SAGSBRO_PROXY_COUNT = 0
+AXES_CLIENT_IP_CALLABLE = "sagsbro.organisations.signin.client_address"
+
+# API tokens (django-rest-knox): only a hash is stored; each sign-in at the token endpoint
+# issues a new token that lives SAGSBRO_API_TOKEN_LIFETIME; a password change or deactivation
+# revokes all of the user's tokens; a user sees and revokes their own under "Mine API-nøgler"
+# (and /api/v1/auth/tokens/). Sent as `Authorization: Token <token>`.
+SAGSBRO_API_TOKEN_LIFETIME = datetime.timedelta(hours=10)
+# At most this many live tokens per user: issuing one more revokes the oldest.
+SAGSBRO_API_TOKENS_PER_USER = 20
+REST_KNOX = {
+    "TOKEN_TTL": SAGSBRO_API_TOKEN_LIFETIME,
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+# ------------------------------------------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Audit log (README, "Audit log"): entries and blocks are MACed under keys kept outside the
+# database, and the sealer's signed checkpoints are written outside it too. Keys are given as
+# "id:hexsecret,id:hexsecret", the current key first; older keys stay listed to verify what
+# they sealed. The demo and the tests use a fixed development key; production requires one.
+from sagsbro.audit.rules import parse_keys  # noqa: E402
+
+SAGSBRO_AUDIT_KEYS = parse_keys(
+    "dev:5361677362726f2d646576656c6f706d656e742d61756469742d6b65792d3031"
+)
+SAGSBRO_AUDIT_CURRENT_KEY = "dev"
+SAGSBRO_AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("SAGSBRO_AUDIT_CHECKPOINT_DIR") or BASE_DIR / "var" / "audit-checkpoints"
+)
+# How often the sealer (`manage.py seal_audit_log --loop`) seals new entries, in seconds; an
+# entry can be removed without a trace only in this window before it is sealed.
+SAGSBRO_AUDIT_SEAL_INTERVAL = 5

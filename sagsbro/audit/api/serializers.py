@@ -7,6 +7,11 @@ from sagsbro.audit.models import AuditEntry
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
+    sealed = serializers.SerializerMethodField(help_text="Forseglet i en blok af sealeren.")
+
+    def get_sealed(self, entry: AuditEntry) -> bool:
+        return entry.block_id is not None
+
     class Meta:
         model = AuditEntry
         fields = [
@@ -21,6 +26,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "citizen_id",
             "detail",
             "channel",
-            "previous_hash",
-            "entry_hash",
+            "key_id",
+            "mac",
+            "sealed",
         ]

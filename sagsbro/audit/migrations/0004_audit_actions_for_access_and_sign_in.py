@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_append_only_triggers'),
+        ("audit", "0003_append_only_triggers"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('read', 'Læst'), ('list', 'Vist i liste'), ('create', 'Oprettet'), ('update', 'Ændret'), ('transition', 'Sagsskridt'), ('download', 'Dokument hentet'), ('denied', 'Adgang nægtet'), ('login', 'Logget ind'), ('login_failed', 'Log-ind mislykkedes'), ('locked_out', 'Spærret efter for mange forsøg'), ('logout', 'Logget ud'), ('token_issued', 'API-nøgle udstedt'), ('token_revoked', 'API-nøgle tilbagekaldt')], max_length=20),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("read", "Læst"),
+                    ("list", "Vist i liste"),
+                    ("create", "Oprettet"),
+                    ("update", "Ændret"),
+                    ("transition", "Sagsskridt"),
+                    ("download", "Dokument hentet"),
+                    ("denied", "Adgang nægtet"),
+                    ("login", "Logget ind"),
+                    ("login_failed", "Log-ind mislykkedes"),
+                    ("locked_out", "Spærret efter for mange forsøg"),
+                    ("logout", "Logget ud"),
+                    ("token_issued", "API-nøgle udstedt"),
+                    ("token_revoked", "API-nøgle tilbagekaldt"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
