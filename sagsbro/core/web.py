@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -21,12 +22,35 @@ def is_htmx_fragment_request(request: HttpRequest) -> bool:
     )
 
 
+class RefusedAccess(Exception):
+    """A page refused the user an object (`model` number `pk`, as asked for). The audit app's
+    middleware records it; Django answers 404 or 403 by the concrete class below."""
+
+    def __init__(self, model: type[Model], pk: object, *args: object) -> None:
+        super().__init__(*args)
+        self.model = model
+        self.pk = pk
+
+
+class ObjectNotVisible(RefusedAccess, Http404):
+    """404: the object is not among those the user may see (or does not exist)."""
+
+
+class ObjectRefused(RefusedAccess, PermissionDenied):
+    """403: the user sees the object but may not do this with it."""
+
+
+def refuse(obj: Model, message: str = "") -> ObjectRefused:
+    """The 403 for `obj`, to raise: ``raise refuse(case)``."""
+    return ObjectRefused(type(obj), obj.pk, *([message] if message else []))
+
+
 def get_visible_or_404[M: Model](visible: QuerySet[M], pk: object) -> M:
     """The object `pk` from `visible`, a queryset already restricted to what the user may
     see (`visible_to`); 404 otherwise, so another organisation's object looks like none."""
     obj = visible.filter(pk=pk).first()
     if obj is None:
-        raise Http404
+        raise ObjectNotVisible(visible.model, pk)
     return obj
 
 

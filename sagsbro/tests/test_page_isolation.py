@@ -88,14 +88,36 @@ def test_pages_are_restricted(side_a, side_b, client):
             if pattern in PUBLIC:
                 continue
             for url, method in [(u, m) for u in fill(pattern, values) for m in ("get", "post")]:
+                mark = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
                 response = getattr(client, method)(url)
                 checked += 1
                 who = getattr(user, "username", "anonym")
+                new = list(AuditEntry.objects.filter(id__gt=mark or 0))
                 if user is None:
                     assert response.status_code in (302, 403, 404, 405), (who, method, url)
                     if response.status_code == 302:
                         assert response["Location"].startswith("/login/"), (who, url)
+                    assert new == [], (method, url)
                     continue
+                if response.status_code in (403, 404) and pattern.startswith("sager/<int:pk>/"):
+                    # A refused probe of the case leaves exactly one entry: DENIED, by the
+                    # prober, naming the case asked for.
+                    assert [
+                        (e.action, e.user_id, e.object_type, e.object_id, e.case_id, e.channel)
+                        for e in new
+                    ] == [
+                        (AuditEntry.Action.DENIED, user.pk, "case", str(case.pk), case.pk, "web")
+                    ], (
+                        who,
+                        method,
+                        url,
+                    )
+                else:
+                    assert [e for e in new if e.action == AuditEntry.Action.DENIED] == [], (
+                        who,
+                        method,
+                        url,
+                    )
                 assert response.status_code in (200, 302, 400, 403, 404, 405), (
                     who,
                     method,

@@ -131,6 +131,16 @@ TARGETS = {
     "AgreementViewSet": "agreement",
 }
 
+# What a refused probe's DENIED entry names as the object asked for, by view.
+DENIED_OBJECT_TYPES = {
+    "CaseViewSet": "case",
+    "CitizenViewSet": "citizen",
+    "ConsentViewSet": "consent",
+    "DocumentViewSet": "document",
+    "AuditEntryViewSet": "audit_entry",
+    "AgreementViewSet": "agreement",
+}
+
 # Bodies for POSTs to list endpoints, pointing at side A's objects.
 CREATE_BODIES = {
     "CaseViewSet": lambda v: {"subtype": "loebende_sag", "citizen": v["citizen"].pk},
@@ -217,8 +227,10 @@ def test_other_organisations_get_nothing_from_any_endpoint(side_a, side_b, victi
                     body = CREATE_BODIES.get(cls.__name__, lambda v: {})(victim)
                 else:
                     body = {}
+                mark = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
                 response = getattr(client, method)(url, body)
                 who = getattr(user, "username", "anonym")
+                new = list(AuditEntry.objects.filter(id__gt=mark or 0))
                 checked += 1
                 assert response.status_code in (200, 201, 400, 401, 403, 404, 405), (
                     who,
@@ -236,6 +248,29 @@ def test_other_organisations_get_nothing_from_any_endpoint(side_a, side_b, victi
                     assert secret not in text, (who, method, url)
                 if response.status_code in (200, 201) and method == "get" and "(?P" in path:
                     pytest.fail(f"{who} read {url}")
+                refused = response.status_code in (403, 404) and "(?P" in path
+                if user is not None and refused:
+                    # Exactly one entry: DENIED, by the prober, naming the object asked for.
+                    assert [
+                        (e.action, e.user_id, e.object_type, e.object_id, e.channel) for e in new
+                    ] == [
+                        (
+                            AuditEntry.Action.DENIED,
+                            user.pk,
+                            DENIED_OBJECT_TYPES[cls.__name__],
+                            target_id,
+                            "api",
+                        )
+                    ], (who, method, url)
+                else:
+                    # Anonymous probes and lists filtered to nothing are no refusals.
+                    assert [e for e in new if e.action == AuditEntry.Action.DENIED] == [], (
+                        who,
+                        method,
+                        url,
+                    )
+                    if user is None:
+                        assert new == [], (method, url)
     assert checked > 200
     assert snapshot() == before
 

@@ -4,8 +4,9 @@ from typing import TYPE_CHECKING
 
 from rest_framework.response import Response
 
+from sagsbro.audit.denied import generic_subject, record_denied
 from sagsbro.audit.models import AuditEntry
-from sagsbro.audit.services import record, record_many
+from sagsbro.audit.services import Subject, record, record_many
 
 if TYPE_CHECKING:
     # The mixin is only ever combined with a DRF generic view.
@@ -16,7 +17,43 @@ else:
     _GenericView = object
 
 
-class AuditedReadMixin(_GenericView):
+class AuditedRefusalMixin(_GenericView):
+    """Writes one DENIED entry when a request for one object (a detail route, `{pk}` in the
+    URL) is answered 404 or 403, wherever in the view the refusal was raised: the lookup
+    through `visible_to`, a role check, or a service's PermissionRefused. A list filtered to
+    nothing is no refusal. `audit_object_type` names the object (default: the model's name)."""
+
+    audit_object_type: str | None = None
+
+    def audit_subject(self, obj) -> Subject:
+        raise NotImplementedError
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        if response.status_code in (403, 404) and lookup in self.kwargs:
+            # The authenticated user, without authenticating again (a failed authentication
+            # leaves the anonymous user here, and anonymous refusals are not recorded).
+            user = getattr(self.request, "_user", None)
+            if user is not None and user.is_authenticated:
+                record_denied(
+                    user,
+                    self.get_queryset().model,
+                    self.kwargs[lookup],
+                    object_type=self.audit_object_type,
+                    subject_of=self._refused_subject,
+                    channel="api",
+                )
+        return response
+
+    def _refused_subject(self, obj) -> Subject:
+        try:
+            return self.audit_subject(obj)
+        except NotImplementedError:
+            return generic_subject(obj)
+
+
+class AuditedReadMixin(AuditedRefusalMixin):
     """Writes one audit entry per object shown: READ for a detail, LIST for each list row.
     Viewsets over citizen data use it; `audit_subject` says what an object is about."""
 

@@ -173,7 +173,8 @@ def _state(case):
             .values_list("kind", "due", "source", "agreed_due", "agreed_reason", "agreed_by")
         ),
         CaseEvent.objects.filter(case=case).count(),
-        AuditEntry.objects.filter(case_id=case.pk).count(),
+        # A refusal leaves only its DENIED entry (sagsbro/tests/test_tenant_isolation.py).
+        AuditEntry.objects.filter(case_id=case.pk).exclude(action=AuditEntry.Action.DENIED).count(),
     )
 
 

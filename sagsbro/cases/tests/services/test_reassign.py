@@ -38,7 +38,9 @@ def writes(case):
         case.coordinator_id,
         case.specialist_id,
         CaseEvent.objects.filter(case=case).count(),
-        AuditEntry.objects.filter(case_id=case.pk).exclude(action=AuditEntry.Action.READ).count(),
+        AuditEntry.objects.filter(case_id=case.pk)
+        .exclude(action__in=[AuditEntry.Action.READ, AuditEntry.Action.DENIED])
+        .count(),
     )
 
 

@@ -411,6 +411,9 @@ def _sees(user, case):
     return Case.objects.visible_to(user).filter(pk=case.pk).exists()
 
 
+NOT_CHANGES = [AuditEntry.Action.READ, AuditEntry.Action.DENIED]
+
+
 def _snapshot(case):
     case = Case.objects.get(pk=case.pk)
     return (
@@ -422,8 +425,10 @@ def _snapshot(case):
         case.appointment_date,
         case.consultation_date,
         CaseEvent.objects.filter(case=case).count(),
-        AuditEntry.objects.filter(case_id=case.pk).count(),
-        AuditEntry.objects.count(),
+        # Only writes count: reading the offered steps is a READ, and a refusal leaves only
+        # its DENIED entry (sagsbro/tests/test_tenant_isolation.py).
+        AuditEntry.objects.filter(case_id=case.pk).exclude(action__in=NOT_CHANGES).count(),
+        AuditEntry.objects.exclude(action__in=NOT_CHANGES).count(),
         Case.objects.count(),
         Document.objects.count(),
         DocumentShare.objects.count(),

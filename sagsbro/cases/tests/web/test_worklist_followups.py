@@ -41,7 +41,10 @@ def writes(case):
     return (
         case.state,
         CaseEvent.objects.filter(case=case).count(),
-        AuditEntry.objects.filter(case_id=case.pk).exclude(action=AuditEntry.Action.READ).count(),
+        # Reads and refusals (DENIED) are no writes.
+        AuditEntry.objects.filter(case_id=case.pk)
+        .exclude(action__in=[AuditEntry.Action.READ, AuditEntry.Action.DENIED])
+        .count(),
     )
 
 
