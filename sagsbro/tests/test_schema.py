@@ -29,7 +29,7 @@ def test_schema_is_openapi_3_with_the_case_endpoints(schema):
         "/api/v1/consents/",
     ):
         assert path in paths, path
-    assert {"tokenAuth", "cookieAuth"} <= set(schema["components"]["securitySchemes"])
+    assert {"knoxApiToken", "cookieAuth"} <= set(schema["components"]["securitySchemes"])
 
 
 def test_no_schema_component_lets_the_coordinator_advise_on_benefits(schema):
