@@ -1,8 +1,6 @@
 """Background work on cases, run by `manage.py db_worker` (Django's tasks framework with
 the django-tasks-db backend)."""
 
-from django.db import transaction
-
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
 from sagsbro.cases.events import record_event
@@ -12,7 +10,7 @@ from sagsbro.cases.rules.events import EventKind
 from sagsbro.core.tasks import retrying_task
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import Category
-from sagsbro.documents.services import store_blob
+from sagsbro.documents.services import blob_files_block, store_blob
 
 PDF_EVENT_LABEL = "Skriftligt svar dannet som PDF"
 
@@ -25,7 +23,8 @@ def build_written_answer_pdf(advice_id: int) -> int:
     returns the same document. A transient database error queues the task again
     (`retrying_task`); one that failed for good is shown on the case page, to start again.
     """
-    with transaction.atomic():
+    # A transaction that removes the PDF's blob file again if it fails (and is retried).
+    with blob_files_block():
         # Lock the answer's row only. Locking the joined rows too (the author's user row)
         # deadlocks on PostgreSQL with any request that writes an audit entry for that user
         # while this task waits for the audit chain.
@@ -42,12 +41,13 @@ def build_written_answer_pdf(advice_id: int) -> int:
             return done.data["document_id"]
 
         content = written_answer.render_pdf(advice)
-        blob = store_blob(content, "application/pdf")
+        blob = store_blob(content)
         document = Document.objects.create(
             case=case,
             category=Category.WRITTEN_ANSWER,
             title=written_answer.TITLE,
             filename=written_answer.filename_for(advice),
+            content_type="application/pdf",
             blob=blob,
             uploaded_by=advice.author,
         )

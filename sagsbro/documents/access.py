@@ -1,18 +1,32 @@
-"""Which documents a role may add (each party adds what it is responsible for; the
-municipality never adds the region's documents). Whether the user may add documents to a
-case at all is ``cases.access.may_add_documents``."""
+"""Which documents a role may add (each party adds what it is responsible for: the
+municipality never adds the region's documents, the region never the municipality's; the rule
+is ``documents.rules.UPLOADING_SIDES``). Whether the user may add documents to a case at all
+is ``cases.access.may_add_documents``."""
 
 from __future__ import annotations
 
-from sagsbro.documents.rules import Category
-from sagsbro.organisations.roles import MUNICIPAL_ROLES
+from sagsbro.documents.rules import Category, Side, side_may_upload, upload_refusal
+from sagsbro.organisations.roles import MUNICIPAL_ROLES, REGIONAL_ROLES
 
-# The region's documents: the specialist's certificates and the coordinator's written answer.
-REGIONAL_CATEGORIES = frozenset(
-    {Category.LAE_275, Category.WRITTEN_ANSWER, Category.SPECIALIST_CERTIFICATE}
-)
+
+def side_of(role: str) -> Side | None:
+    """The party a role works for; None for the GP and the administrator."""
+    if role in MUNICIPAL_ROLES:
+        return Side.MUNICIPALITY
+    if role in REGIONAL_ROLES:
+        return Side.REGION
+    return None
 
 
 def may_add_category(role: str, category: str) -> bool:
     """The role may add a document of this category."""
-    return not (role in MUNICIPAL_ROLES and category in REGIONAL_CATEGORIES)
+    side = side_of(role)
+    return side is not None and side_may_upload(side, category)
+
+
+def category_refusal(role: str, category: str) -> str:
+    """The Danish reason the role may not add a document of this category."""
+    side = side_of(role)
+    if side is None or category not in set(Category):
+        return "Din rolle må ikke tilføje denne type dokument."
+    return upload_refusal(side, Category(category))

@@ -56,6 +56,7 @@ DOCUMENT_TITLES = {
     Category.INDSTILLING: "Rehabiliteringsteamets indstilling",
     Category.INDSATSPLAN: "Indsatsplan for ressourceforløbet",
     Category.COORDINATOR_ADVICE: "Sundhedskoordinators rådgivning fra sidste møde",
+    Category.FORWARDED_COORDINATOR_ADVICE: "Sundhedskoordinators rådgivning fra sidste møde",
     Category.NEW_HEALTH_INFORMATION: "Epikrise fra hospitalet",
     Category.CASEWORKER_SUMMARY: "Resumé siden sidste møde",
     Category.DOCUMENTATION: "Statusnotat fra mentor og praktiksted",
@@ -78,5 +79,4 @@ def demo_upload(user, case, category: Category) -> DocumentUpload:
         "title": title,
         "filename": f"{category}-{case.pk}.pdf",
         "content": demo_pdf(title, lines),
-        "content_type": "application/pdf",
     }

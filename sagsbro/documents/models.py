@@ -18,7 +18,8 @@ class Blob(models.Model):
 
     sha256 = models.CharField(max_length=64, primary_key=True)
     size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=100)
+    # No content type here: the same bytes may reach several organisations, and each
+    # document's type is decided from the content when it is attached (Document.content_type).
     file = models.FileField(upload_to="blobs/")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -47,6 +48,8 @@ class Document(models.Model):
     )
     title = models.CharField("titel", max_length=200)
     filename = models.CharField("filnavn", max_length=200)
+    # Decided from the bytes (documents.services.inspect_content), never the uploader's claim.
+    content_type = models.CharField("filtype", max_length=100)
     blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="documents")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -24,6 +25,9 @@ class Category(StrEnum):
     PSYCHOLOGICAL_ASSESSMENT = "psychological_assessment"
     WORK_TRIAL_REPORT = "work_trial_report"
     WRITTEN_ANSWER = "written_answer"
+    # The coordinator's earlier advice as the municipality forwards it with a new case (a copy
+    # it received): the municipality's document, so `coordinator_advice` stays the region's.
+    FORWARDED_COORDINATOR_ADVICE = "forwarded_coordinator_advice"
     OTHER = "other"
 
 
@@ -45,8 +49,314 @@ CATEGORY_LABELS: Mapping[Category, str] = {
     Category.PSYCHOLOGICAL_ASSESSMENT: "Psykologisk vurdering",
     Category.WORK_TRIAL_REPORT: "Rapport fra arbejdsprøvning",
     Category.WRITTEN_ANSWER: "Sundhedskoordinators skriftlige svar",
+    Category.FORWARDED_COORDINATOR_ADVICE: (
+        "Sundhedskoordinators tidligere resumé og rådgivning (videresendt af kommunen)"
+    ),
     Category.OTHER: "Andet",
 }
 
 # Categories that hold health information; never shown in logs or notifications.
 HEALTH_CATEGORIES = frozenset(Category) - {Category.OTHER}
+
+
+# --- who adds which category ----------------------------------------------------------------
+
+
+class Side(StrEnum):
+    """The two parties to a case: the municipality (caseworker, rehabiliteringsteam) and the
+    region's klinisk funktion (secretariat, coordinator, specialist)."""
+
+    MUNICIPALITY = "municipality"
+    REGION = "region"
+
+
+_MUNICIPALITY = frozenset({Side.MUNICIPALITY})
+_REGION = frozenset({Side.REGION})
+_BOTH = frozenset(Side)
+
+# Each party adds the documents it is responsible for, so a document's category says who made
+# it: the municipality's plans, certificates it requested, the team's indstilling and its own
+# summaries (BEK § 7; procedures Løbende sag and Genforelæggelse); the region's specialist
+# certificates and the coordinator's advice and written answers (BEK §§ 11, 13-15). Health
+# information either party holds may come from both.
+UPLOADING_SIDES: Mapping[Category, frozenset[Side]] = {
+    Category.FORBEREDENDE_DEL: _MUNICIPALITY,
+    Category.LAE_265: _MUNICIPALITY,
+    Category.LAE_271: _MUNICIPALITY,
+    Category.LAE_275: _REGION,
+    Category.INDSTILLING: _MUNICIPALITY,
+    Category.INDSATSPLAN: _MUNICIPALITY,
+    Category.COORDINATOR_ADVICE: _REGION,
+    Category.NEW_HEALTH_INFORMATION: _BOTH,
+    Category.OTHER_HEALTH_INFORMATION: _BOTH,
+    Category.EMPLOYMENT_OFFER: _MUNICIPALITY,
+    Category.CITIZEN_STATEMENT: _MUNICIPALITY,
+    Category.CASEWORKER_SUMMARY: _MUNICIPALITY,
+    Category.DOCUMENTATION: _MUNICIPALITY,
+    Category.SPECIALIST_CERTIFICATE: _REGION,
+    Category.PSYCHOLOGICAL_ASSESSMENT: _BOTH,
+    Category.WORK_TRIAL_REPORT: _MUNICIPALITY,
+    Category.WRITTEN_ANSWER: _REGION,
+    Category.FORWARDED_COORDINATOR_ADVICE: _MUNICIPALITY,
+    Category.OTHER: _BOTH,
+}
+
+SIDE_NAMES: Mapping[Side, str] = {Side.MUNICIPALITY: "kommunen", Side.REGION: "regionen"}
+
+
+def side_may_upload(side: Side, category: str) -> bool:
+    """A person on `side` may add a document of `category` (an unknown category: no one)."""
+    try:
+        return side in UPLOADING_SIDES[Category(category)]
+    except ValueError:
+        return False
+
+
+def upload_refusal(side: Side, category: Category) -> str:
+    """The Danish reason a person on `side` may not add a document of `category`."""
+    owner = "kommunens" if side == Side.REGION else "regionens"
+    return (
+        f"{SIDE_NAMES[side].capitalize()} kan ikke tilføje dokumenter af typen "
+        f"»{CATEGORY_LABELS[category]}«: det er {owner} dokument."
+    )
+
+
+# --- what a file is: decided from its bytes, never from its name or the browser's claim -----
+
+# One document; the request body may be a little larger for the form's other fields
+# (SAGSBRO_MAX_REQUEST_BYTES in the settings, checked before the body is read).
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+MAX_DOCUMENT_LABEL = "50 MB"
+# Longest file name and title a document row holds (`Document.filename`, `Document.title`).
+MAX_NAME_LENGTH = 200
+
+
+class FileKind(StrEnum):
+    """What the first bytes say a file is. Only the first five may be attached."""
+
+    PDF = "application/pdf"
+    DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    PNG = "image/png"
+    JPEG = "image/jpeg"
+    TEXT = "text/plain"
+    # Refused, each with its own message.
+    EXECUTABLE = "executable"
+    MARKUP = "markup"  # HTML, SVG, XML: can carry script
+    ZIP = "zip"  # a zip that is not (yet known to be) a Word document
+    OTHER = "other"
+
+
+ALLOWED_KINDS = frozenset({FileKind.PDF, FileKind.DOCX, FileKind.PNG, FileKind.JPEG, FileKind.TEXT})
+ALLOWED_CONTENT_TYPES = frozenset(str(kind) for kind in ALLOWED_KINDS)
+
+# How many leading bytes `kind_from_signature` needs.
+SIGNATURE_BYTES = 1024
+
+_BINARY_SIGNATURES: tuple[tuple[bytes, FileKind], ...] = (
+    (b"%PDF-", FileKind.PDF),
+    (b"\x89PNG\r\n\x1a\n", FileKind.PNG),
+    (b"\xff\xd8\xff", FileKind.JPEG),
+    (b"PK\x03\x04", FileKind.ZIP),
+    (b"MZ", FileKind.EXECUTABLE),  # Windows programs and libraries
+    (b"\x7fELF", FileKind.EXECUTABLE),
+    (b"\xca\xfe\xba\xbe", FileKind.EXECUTABLE),  # Mach-O universal, Java class
+    (b"\xcf\xfa\xed\xfe", FileKind.EXECUTABLE),  # Mach-O 64-bit
+    (b"\xce\xfa\xed\xfe", FileKind.EXECUTABLE),  # Mach-O 32-bit
+    (b"#!", FileKind.EXECUTABLE),  # a script for an interpreter
+)
+# Text that a browser would run or render as a page if it ever took it for one.
+_MARKUP_STARTS = (b"<!doctype", b"<html", b"<svg", b"<?xml", b"<script", b"<head", b"<body")
+_MARKUP_ANYWHERE = (b"<script", b"<svg", b"<html", b"<iframe", b"javascript:")
+# Control characters plain text does not hold (tab, line feed, form feed and carriage
+# return are text).
+_CONTROL_BYTES = bytes(sorted(set(range(0x00, 0x20)) - {0x09, 0x0A, 0x0C, 0x0D}))
+
+
+def kind_from_signature(head: bytes) -> FileKind:
+    """What the first bytes (`SIGNATURE_BYTES` of them, or the whole file if shorter) say the
+    file is. Text is only a candidate: `text_is_plain` must still read all of it."""
+    for signature, kind in _BINARY_SIGNATURES:
+        if head.startswith(signature):
+            return kind
+    stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if stripped.startswith(_MARKUP_STARTS) or any(tag in head.lower() for tag in _MARKUP_ANYWHERE):
+        return FileKind.MARKUP
+    if looks_like_text(head):
+        return FileKind.TEXT
+    return FileKind.OTHER
+
+
+def looks_like_text(chunk: bytes) -> bool:
+    """No control characters: UTF-8 or Windows-1252 text, as a caseworker's notes are."""
+    # Deleting the control bytes leaves the chunk as long as it was: done in C, so a 50 MB
+    # text file is read in well under a second.
+    return len(chunk.translate(None, _CONTROL_BYTES)) == len(chunk)
+
+
+# --- PDF: what a parser found, and whether it may be stored ---------------------------------
+
+# Keys in any dictionary of the PDF that run something or carry other files.
+# (/XFA forms carry scripts of their own.)
+PDF_SCRIPT_KEYS = frozenset({"/JS", "/JavaScript", "/AA", "/XFA"})
+PDF_EMBEDDED_KEYS = frozenset({"/EmbeddedFiles", "/EmbeddedFile"})
+# Action types (/S) that run code, start programs or open embedded content.
+PDF_DANGEROUS_ACTIONS = frozenset(
+    {"/JavaScript", "/Launch", "/ImportData", "/RichMediaExecute", "/GoToE"}
+)
+# Annotation and object types that carry a file or active content.
+PDF_DANGEROUS_TYPES = frozenset({"/FileAttachment", "/EmbeddedFile", "/RichMedia", "/Movie"})
+
+
+@dataclass(frozen=True)
+class PdfFacts:
+    """What parsing a PDF found. `keys`, `action_types` and `types` are collected from every
+    dictionary reachable from the document's trailer."""
+
+    readable: bool
+    needs_password: bool = False
+    keys: frozenset[str] = frozenset()
+    action_types: frozenset[str] = frozenset()
+    types: frozenset[str] = frozenset()
+    # "/OpenAction" is allowed as a destination (show page 1 at this zoom), not as an action.
+    open_action_is_action: bool = False
+
+
+PDF_UNREADABLE = "PDF-filen kan ikke læses. Gem den som PDF igen, og prøv på ny."
+PDF_PASSWORD = "PDF-filen er beskyttet med adgangskode. Fjern beskyttelsen, og prøv igen."
+PDF_SCRIPT = (
+    "PDF-filen indeholder JavaScript eller handlinger, der starter af sig selv, "
+    "og kan ikke vedhæftes. Udskriv den som PDF, og prøv igen."
+)
+PDF_EMBEDDED = (
+    "PDF-filen indeholder andre filer og kan ikke vedhæftes. Vedhæft filerne hver for sig."
+)
+
+
+def pdf_refusal(facts: PdfFacts) -> str | None:
+    """Why the PDF may not be stored, or None if it may."""
+    if facts.needs_password:
+        return PDF_PASSWORD
+    if not facts.readable:
+        return PDF_UNREADABLE
+    if (
+        facts.keys & PDF_SCRIPT_KEYS
+        or facts.action_types & PDF_DANGEROUS_ACTIONS
+        or facts.open_action_is_action
+    ):
+        return PDF_SCRIPT
+    if facts.keys & PDF_EMBEDDED_KEYS or facts.types & PDF_DANGEROUS_TYPES:
+        return PDF_EMBEDDED
+    return None
+
+
+# --- Word (docx): a zip whose directory must describe a Word document, not a bomb -----------
+
+
+@dataclass(frozen=True)
+class ZipMember:
+    name: str
+    compressed: int
+    uncompressed: int
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    # A Word document with pictures rarely unpacks to more than a few times its size; text
+    # compresses about 10:1. A bomb unpacks to thousands of times its size.
+    max_uncompressed: int = 250 * 1024 * 1024
+    max_ratio: int = 100
+    max_members: int = 5000
+    # Members smaller than this are not judged by their ratio (tiny XML parts compress well).
+    ratio_floor: int = 1024 * 1024
+
+
+DOCX_NOT_WORD = (
+    "Filtypen er ikke tilladt: filen er ikke et Word-dokument (docx). "
+    "Brug PDF, Word (docx), tekst, PNG eller JPEG."
+)
+DOCX_TOO_LARGE = (
+    "Word-filen fylder for meget, når den pakkes ud, og kan ikke vedhæftes. "
+    "Gem den som PDF, og prøv igen."
+)
+DOCX_MACROS = "Word-filer med makroer kan ikke vedhæftes. Gem filen som docx uden makroer."
+
+
+def zip_refusal(members: Sequence[ZipMember], limits: ZipLimits | None = None) -> str | None:
+    """Why a zip declared by its bytes may not be stored as a Word document, judged from its
+    central directory before anything is unpacked; None if it may."""
+    limits = limits or ZipLimits()
+    if len(members) > limits.max_members:
+        return DOCX_TOO_LARGE
+    total = sum(member.uncompressed for member in members)
+    packed = sum(member.compressed for member in members)
+    if total > limits.max_uncompressed:
+        return DOCX_TOO_LARGE
+    if total > limits.ratio_floor and total > limits.max_ratio * max(packed, 1):
+        return DOCX_TOO_LARGE
+    for member in members:
+        if (
+            member.uncompressed > limits.ratio_floor
+            and member.uncompressed > limits.max_ratio * max(member.compressed, 1)
+        ):
+            return DOCX_TOO_LARGE
+    names = {member.name for member in members}
+    if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+        return DOCX_NOT_WORD
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return DOCX_MACROS
+    return None
+
+
+DOCX_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+DOCX_MACRO_MAIN_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
+
+
+def content_types_refusal(content_types_xml: bytes) -> str | None:
+    """`[Content_Types].xml` must name a Word document's main part, and not a macro one."""
+    if DOCX_MACRO_MAIN_TYPE.encode() in content_types_xml:
+        return DOCX_MACROS
+    if DOCX_MAIN_TYPE.encode() not in content_types_xml:
+        return DOCX_NOT_WORD
+    return None
+
+
+# --- the whole decision -----------------------------------------------------------------------
+
+EXECUTABLE_REFUSED = "Filen er et program og kan ikke vedhæftes."
+MARKUP_REFUSED = (
+    "HTML-, SVG- og XML-filer kan ikke vedhæftes, fordi de kan indeholde scripts. "
+    "Gem filen som PDF, og prøv igen."
+)
+TYPE_REFUSED = "Filtypen er ikke tilladt. Brug PDF, Word (docx), tekst, PNG eller JPEG."
+TEXT_REFUSED = "Filen er ikke ren tekst. Brug PDF, Word (docx), tekst, PNG eller JPEG."
+EMPTY_REFUSED = "Filen er tom."
+TOO_LARGE_REFUSED = f"Filen er større end {MAX_DOCUMENT_LABEL}."
+
+
+def kind_refusal(kind: FileKind) -> str | None:
+    """The message for a kind that is refused from its first bytes alone."""
+    if kind == FileKind.EXECUTABLE:
+        return EXECUTABLE_REFUSED
+    if kind == FileKind.MARKUP:
+        return MARKUP_REFUSED
+    if kind in ALLOWED_KINDS or kind == FileKind.ZIP:
+        return None
+    return TYPE_REFUSED
+
+
+def size_refusal(size: int) -> str | None:
+    if size <= 0:
+        return EMPTY_REFUSED
+    if size > MAX_DOCUMENT_BYTES:
+        return TOO_LARGE_REFUSED
+    return None
+
+
+def name_refusal(name: str, label: str) -> str | None:
+    """A file name or title the document row can hold: at most 200 characters, and no control
+    characters (PostgreSQL refuses NUL in text)."""
+    if len(name) > MAX_NAME_LENGTH:
+        return f"{label} må højst være {MAX_NAME_LENGTH} tegn."
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in name):
+        return f"{label} indeholder tegn, der ikke kan gemmes."
+    return None

@@ -1,16 +1,65 @@
-"""Storing and attaching documents. Bytes are stored once, named by their SHA-256."""
+"""Storing and attaching documents. Bytes are stored once, named by their SHA-256.
+
+An upload is judged from its bytes before anything is written (`inspect_content`): what it is
+comes from its signature and, for PDF and Word, from parsing it; the name and the browser's
+claim are never trusted. The bytes are read in chunks from the upload's temporary file, never
+whole into memory. A blob file written in a transaction that then fails is removed again
+(`blob_files_atomic`), so a refused upload leaves no row and no file.
+"""
 
 import hashlib
-from typing import Protocol, TypedDict
+import zipfile
+import zlib
+from collections.abc import Iterator
+from typing import Any, Protocol, TypedDict
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
 from sagsbro.core.errors import ServiceError
+from sagsbro.core.files import files_atomic, files_atomic_service, note_written_file
 from sagsbro.documents.models import Blob, Document
-from sagsbro.documents.rules import CATEGORY_LABELS, Category
+from sagsbro.documents.rules import (
+    ALLOWED_CONTENT_TYPES,
+    CATEGORY_LABELS,
+    MAX_DOCUMENT_BYTES,
+    SIGNATURE_BYTES,
+    TEXT_REFUSED,
+    Category,
+    FileKind,
+    PdfFacts,
+    ZipLimits,
+    ZipMember,
+    content_types_refusal,
+    kind_from_signature,
+    kind_refusal,
+    looks_like_text,
+    name_refusal,
+    pdf_refusal,
+    size_refusal,
+    zip_refusal,
+)
 from sagsbro.organisations.models import User
+
+__all__ = [
+    "ALLOWED_CONTENT_TYPES",
+    "MAX_DOCUMENT_BYTES",
+    "DocumentUpload",
+    "attach_document",
+    "blob_files_atomic",
+    "blob_files_block",
+    "inspect_content",
+    "store_blob",
+]
+
+CHUNK_BYTES = 1024 * 1024
+# A PDF with more objects than this is not a letter or a certificate; walking it would take
+# the server's time for nothing.
+MAX_PDF_OBJECTS = 200_000
 
 
 class CaseLike(Protocol):
@@ -24,35 +73,230 @@ class CaseLike(Protocol):
 
 
 class DocumentUpload(TypedDict):
-    """A file to attach, as the services that attach documents take it (keyword arguments)."""
+    """A file to attach, as the services that attach documents take it (keyword arguments).
+    `content` is the upload itself (streamed from its temporary file) or bytes; the type is
+    decided from the content (`inspect_content`), so the browser's claim is not taken."""
 
     category: str
     title: str
     filename: str
-    content: bytes
-    content_type: str
+    content: bytes | File[bytes]
 
 
-MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
-ALLOWED_CONTENT_TYPES = {
-    "application/pdf",
-    "text/plain",
-    "image/png",
-    "image/jpeg",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
+# --- reading an upload in chunks ----------------------------------------------------------
 
 
-def store_blob(content: bytes, content_type: str) -> Blob:
-    digest = hashlib.sha256(content).hexdigest()
+def as_file(content: bytes | File[bytes]) -> File[bytes]:
+    return ContentFile(content) if isinstance(content, bytes) else content
+
+
+def _chunks(content: File[bytes]) -> Iterator[bytes]:
+    content.seek(0)
+    yield from content.chunks(CHUNK_BYTES)
+
+
+def _head(content: File[bytes], size: int) -> bytes:
+    content.seek(0)
+    head: bytes = content.read(size)
+    content.seek(0)
+    return head
+
+
+def _size(content: File[bytes]) -> int:
+    # An UploadedFile knows its size; a file opened from storage asks the file system.
+    return int(content.size)
+
+
+# --- what the bytes are ---------------------------------------------------------------------
+
+
+def inspect_content(content: File[bytes]) -> str:
+    """The content type the bytes really have, or a ServiceError (field `file`) saying why they
+    may not be stored."""
+    refusal = size_refusal(_size(content))
+    if refusal is None:
+        kind = kind_from_signature(_head(content, SIGNATURE_BYTES))
+        refusal = kind_refusal(kind)
+        if refusal is None:
+            if kind == FileKind.PDF:
+                refusal = pdf_refusal(pdf_facts(content))
+            elif kind == FileKind.ZIP:
+                refusal = docx_refusal(content)
+                kind = FileKind.DOCX
+            elif kind == FileKind.TEXT and not all(looks_like_text(c) for c in _chunks(content)):
+                refusal = TEXT_REFUSED
+    content.seek(0)
+    if refusal is not None:
+        raise ServiceError(
+            "invalid_document", "Dokumentet kunne ikke gemmes.", fields={"file": [refusal]}
+        )
+    return str(kind)
+
+
+def pdf_facts(content: File[bytes]) -> PdfFacts:
+    """Parse the PDF with pypdf and collect every dictionary key, action type and object type
+    reachable from its trailer (the parser normalises escaped names such as /J#53)."""
+    content.seek(0)
+    stream: Any = content.file if content.file is not None else content
+    try:
+        reader = PdfReader(stream, strict=False)
+        if reader.is_encrypted:
+            # Protected PDFs are read only if they open without a password (and with the
+            # ciphers pypdf has without extra packages); others cannot be checked.
+            try:
+                opened = bool(reader.decrypt(""))
+                reader.trailer["/Root"].get_object()
+            except Exception:  # noqa: BLE001 - any failure means it cannot be opened here
+                opened = False
+            if not opened:
+                return PdfFacts(readable=False, needs_password=True)
+        if len(reader.pages) == 0:
+            return PdfFacts(readable=False)
+        return _walk_pdf(reader)
+    except Exception:  # noqa: BLE001 - a hostile file may break the parser in any way
+        return PdfFacts(readable=False)
+
+
+def _walk_pdf(reader: PdfReader) -> PdfFacts:
+    keys: set[str] = set()
+    actions: set[str] = set()
+    types: set[str] = set()
+    seen: set[tuple[int, int]] = set()
+    stack: list[Any] = [reader.trailer]
+    visited = 0
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            ref = (obj.idnum, obj.generation)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            obj = obj.get_object()
+        visited += 1
+        if visited > MAX_PDF_OBJECTS:
+            return PdfFacts(readable=False)
+        if isinstance(obj, DictionaryObject):
+            for key, value in obj.items():
+                keys.add(str(key))
+                if isinstance(value, NameObject):
+                    if key == "/S":
+                        actions.add(str(value))
+                    elif key in ("/Type", "/Subtype"):
+                        types.add(str(value))
+                else:
+                    stack.append(value)
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    catalog: Any = reader.trailer["/Root"].get_object()
+    open_action: Any = catalog.get("/OpenAction")
+    open_action = open_action.get_object() if open_action is not None else None
+    return PdfFacts(
+        readable=True,
+        keys=frozenset(keys),
+        action_types=frozenset(actions),
+        types=frozenset(types),
+        # An array is a destination (page and zoom); a dictionary is an action to run.
+        open_action_is_action=isinstance(open_action, DictionaryObject)
+        and open_action.get("/S") != "/GoTo",
+    )
+
+
+def docx_refusal(content: File[bytes], limits: ZipLimits | None = None) -> str | None:
+    """Judge a zip as a Word document: its central directory first (sizes, ratio, parts), then
+    unpack every member in chunks (discarding the bytes) so a directory that lies about the
+    sizes, or a damaged member, is caught by zipfile's size and CRC checks."""
+    content.seek(0)
+    stream: Any = content.file if content.file is not None else content
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            infos = archive.infolist()
+            members = [ZipMember(i.filename, i.compress_size, i.file_size) for i in infos]
+            refusal = zip_refusal(members, limits)
+            if refusal is not None:
+                return refusal
+            with archive.open("[Content_Types].xml") as part:
+                refusal = content_types_refusal(part.read(1024 * 1024))
+            if refusal is not None:
+                return refusal
+            for info in infos:
+                with archive.open(info) as member:
+                    while member.read(CHUNK_BYTES):
+                        pass
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+        OSError,
+    ):
+        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression
+        # method; the others: a damaged or truncated archive.
+        return zip_refusal([])
+    return None
+
+
+# --- storing the bytes, and removing them again if the transaction fails --------------------
+
+# A blob file written in a transaction that then fails is removed again (core/files.py).
+blob_files_block = files_atomic
+blob_files_atomic = files_atomic_service
+
+
+def _sha256(content: File[bytes]) -> str:
+    digest = hashlib.sha256()
+    for chunk in _chunks(content):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _file_matches(name: str, digest: str) -> bool:
+    hasher = hashlib.sha256()
+    with default_storage.open(name, "rb") as stored:
+        for chunk in stored.chunks(CHUNK_BYTES):
+            hasher.update(chunk)
+    return hasher.hexdigest() == digest
+
+
+def store_blob(content: bytes | File[bytes]) -> Blob:
+    """The blob holding these bytes, stored once: hashed and copied in chunks.
+
+    The row is inserted before the file is written, so a concurrent upload of the same bytes
+    waits on it (PostgreSQL) or on the write lock (SQLite) rather than racing for the file.
+    """
+    upload = as_file(content)
+    digest = _sha256(upload)
     blob = Blob.objects.filter(sha256=digest).first()
-    if blob is None:
-        blob = Blob(sha256=digest, size=len(content), content_type=content_type)
-        blob.file.save(f"{digest[:2]}/{digest}", ContentFile(content), save=False)
-        blob.save()
+    if blob is not None:
+        return blob
+    name = f"blobs/{digest[:2]}/{digest}"
+    blob, created = Blob.objects.get_or_create(
+        sha256=digest, defaults={"size": _size(upload), "file": name}
+    )
+    if not created:
+        return blob
+    storage = default_storage
+    if storage.exists(name):
+        # Left by an earlier failure outside `blob_files_atomic`: reuse it if whole.
+        if _file_matches(name, digest):
+            return blob
+        storage.delete(name)
+    upload.seek(0)
+    saved = storage.save(name, upload)
+    note_written_file(saved)
+    if saved != name:  # pragma: no cover - the storage renamed it: keep the name it chose
+        blob.file.name = saved
+        blob.save(update_fields=["file"])
     return blob
 
 
+# --- attaching a document -----------------------------------------------------------------
+
+
+@blob_files_atomic
 def attach_document(
     user: User,
     case: CaseLike,
@@ -60,8 +304,7 @@ def attach_document(
     category: str,
     title: str,
     filename: str,
-    content: bytes,
-    content_type: str,
+    content: bytes | File[bytes],
     channel: str = "api",
 ) -> Document:
     """Check the upload, store its bytes and attach it to the case, with the audit entry.
@@ -70,23 +313,24 @@ def attach_document(
     transaction: ``cases.services.documents.add_case_document``, which also records the case
     event. Documents know the case only by its foreign key.
     """
+    upload = as_file(content)
     errors: dict[str, list[str]] = {}
     if category not in CATEGORY_LABELS:
         errors["category"] = ["Ukendt dokumentkategori."]
-    if not content:
-        errors["file"] = ["Filen er tom."]
-    elif len(content) > MAX_DOCUMENT_BYTES:
-        errors["file"] = ["Filen er større end 50 MB."]
-    if content_type not in ALLOWED_CONTENT_TYPES:
-        errors["file"] = ["Filtypen er ikke tilladt. Brug PDF, Word, tekst, PNG eller JPEG."]
+    for field, value, label in (("title", title, "Titlen"), ("file", filename, "Filnavnet")):
+        refusal = name_refusal(value, label)
+        if refusal is not None:
+            errors[field] = [refusal]
     if errors:
         raise ServiceError("invalid_document", "Dokumentet kunne ikke gemmes.", fields=errors)
-    blob = store_blob(content, content_type)
+    content_type = inspect_content(upload)
+    blob = store_blob(upload)
     document = Document.objects.create(
         case_id=case.pk,
         category=Category(category),
         title=title or CATEGORY_LABELS[Category(category)],
         filename=filename,
+        content_type=content_type,
         blob=blob,
         uploaded_by=user,
     )

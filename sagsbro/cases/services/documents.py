@@ -1,21 +1,22 @@
 """Attaching a document to a case: who may, on which case, and the case event. Storing the
 bytes and the audit entry are the documents app's (``documents.services.attach_document``)."""
 
-from django.db import transaction
+from django.core.files.base import File
 
 from sagsbro.cases import access
 from sagsbro.cases.events import record_event
 from sagsbro.cases.models import Case
 from sagsbro.cases.rules.events import EventKind
 from sagsbro.core.errors import PermissionRefused, ServiceError
-from sagsbro.documents.access import may_add_category
+from sagsbro.documents.access import category_refusal, may_add_category
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
-from sagsbro.documents.services import attach_document
+from sagsbro.documents.services import attach_document, blob_files_atomic
 from sagsbro.organisations.models import User
 
 
-@transaction.atomic
+# One transaction; a blob file written in it is removed again if it fails.
+@blob_files_atomic
 def add_case_document(
     user: User,
     case: Case,
@@ -23,18 +24,17 @@ def add_case_document(
     category: str,
     title: str,
     filename: str,
-    content: bytes,
-    content_type: str,
+    content: bytes | File[bytes],
     channel: str = "api",
 ) -> Document:
     if not access.may_see(user, case):
         raise ServiceError("not_found", "Sagen findes ikke.", status=404)
     if user.role not in access.DOCUMENT_ROLES:
         raise PermissionRefused("role_not_allowed", "Din rolle må ikke tilføje dokumenter.")
-    if not may_add_category(user.role, category):
-        raise PermissionRefused(
-            "role_not_allowed", "Kommunen kan ikke tilføje denne type dokument."
-        )
+    # An unknown category is refused below, with the list of categories (attach_document).
+    if category in CATEGORY_LABELS and not may_add_category(user.role, category):
+        message = category_refusal(user.role, category)
+        raise PermissionRefused("category_not_allowed", message, fields={"category": [message]})
     if not access.may_add_documents(user, case):  # the role may: the case is closed
         raise ServiceError(
             "invalid_state", "Der kan ikke tilføjes dokumenter til en afsluttet sag."
@@ -46,7 +46,6 @@ def add_case_document(
         title=title,
         filename=filename,
         content=content,
-        content_type=content_type,
         channel=channel,
     )
     record_event(

@@ -11,7 +11,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     category_label = serializers.SerializerMethodField()
     sha256 = serializers.CharField(source="blob.sha256", read_only=True)
     size = serializers.IntegerField(source="blob.size", read_only=True)
-    content_type = serializers.CharField(source="blob.content_type", read_only=True)
+    content_type = serializers.CharField(read_only=True)
 
     class Meta:
         model = Document

@@ -158,9 +158,7 @@ def test_upload_of_forbidden_file_type(side_a):
         },
     )
     assert response.status_code == 400
-    assert response.json()["fields"] == {
-        "file": ["Filtypen er ikke tilladt. Brug PDF, Word, tekst, PNG eller JPEG."]
-    }
+    assert response.json()["fields"] == {"file": ["Filen er et program og kan ikke vedhæftes."]}
     assert counts() == before
 
 

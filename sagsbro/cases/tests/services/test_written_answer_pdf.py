@@ -169,7 +169,7 @@ def test_the_worker_files_the_pdf_on_the_case(side_a, worker_in_test_transaction
     assert document.title == "Sundhedskoordinators skriftlige svar"
     assert document.filename == f"skriftligt-svar-{case.reference}-{case.advice.get().pk}.pdf"
     assert document.uploaded_by == side_a.coordinator
-    assert document.blob.content_type == "application/pdf"
+    assert document.content_type == "application/pdf"
     event = CaseEvent.objects.get(case=case, kind="written_answer_pdf")
     assert event.label == "Skriftligt svar dannet som PDF"
     assert event.actor == side_a.coordinator
