@@ -125,6 +125,16 @@ class Case(models.Model):
             models.Index(fields=["coordinator", "state"]),
             models.Index(fields=["meeting_date"]),
         ]
+        constraints = [
+            # A repeated or simultaneous "reopen" makes one genforelæggelse per earlier case
+            # (a withdrawn or discarded one does not count).
+            models.UniqueConstraint(
+                fields=["parent"],
+                condition=models.Q(subtype=Subtype.GENFORELAEGGELSE)
+                & ~models.Q(state=State.WITHDRAWN),
+                name="case_one_genforelaeggelse_per_parent",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference

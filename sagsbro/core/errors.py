@@ -51,3 +51,19 @@ class ConfirmationRequired(ServiceError):
         body["warning"] = self.warning
         body["confirm_field"] = self.confirm_field
         return body
+
+
+class AlreadyDone(ServiceError):
+    """The change was made before (a repeated request): 409, and the body names what the first
+    request made (`existing`, e.g. its id and reference), so the caller can go on with it."""
+
+    status = 409
+
+    def __init__(self, code: str, message: str, *, existing: dict[str, object]) -> None:
+        super().__init__(code, message)
+        self.existing = existing
+
+    def as_dict(self) -> dict[str, object]:
+        body = super().as_dict()
+        body["existing"] = self.existing
+        return body

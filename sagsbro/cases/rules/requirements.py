@@ -88,6 +88,9 @@ def _att(label: str, *categories: Category) -> AttachmentRequirement:
 
 
 _PLAN = _att("Indstilling eller indsatsplan", Category.INDSTILLING, Category.INDSATSPLAN)
+# The coordinator's earlier advice: carried over from the earlier case (the region's
+# document) or forwarded by the municipality as the copy it received.
+_EARLIER_ADVICE = (Category.COORDINATOR_ADVICE, Category.FORWARDED_COORDINATOR_ADVICE)
 _MEETING = FieldRequirement("meeting_date", "Dato for rehabiliteringsteammødet")
 _QUESTION = FieldRequirement("question", "Sagsresumé med det konkrete spørgsmål")
 
@@ -108,7 +111,10 @@ REQUIREMENTS: Mapping[Subtype, SubtypeRequirements] = {
         ),
         attachments=(
             _PLAN,
-            _att("Sundhedskoordinators tidligere resumé/rådgivning", Category.COORDINATOR_ADVICE),
+            _att(
+                "Sundhedskoordinators tidligere resumé/rådgivning",
+                *_EARLIER_ADVICE,
+            ),
             _att("Nye helbredsoplysninger", Category.NEW_HEALTH_INFORMATION),
         ),
         consents=(),
@@ -143,7 +149,7 @@ REQUIREMENTS: Mapping[Subtype, SubtypeRequirements] = {
         fields=(_MEETING, FieldRequirement("parent", "Den tidligere sag")),
         attachments=(
             _PLAN,
-            _att("Sundhedskoordinators tidligere resumé", Category.COORDINATOR_ADVICE),
+            _att("Sundhedskoordinators tidligere resumé", *_EARLIER_ADVICE),
             _att(
                 "Koordinerende sagsbehandlers resumé siden sidste møde",
                 Category.CASEWORKER_SUMMARY,

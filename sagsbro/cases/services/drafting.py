@@ -5,7 +5,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.cases import access
@@ -26,7 +26,7 @@ from sagsbro.cases.services.common import audit_case_write, locked, require_meet
 from sagsbro.cases.services.consents import consent_records
 from sagsbro.cases.services.deadlines import agreement_overrides, recompute_deadlines
 from sagsbro.cases.services.transitions import move
-from sagsbro.core.errors import PermissionRefused, ServiceError
+from sagsbro.core.errors import AlreadyDone, PermissionRefused, ServiceError
 from sagsbro.documents.rules import Category
 from sagsbro.organisations.models import Citizen, User
 from sagsbro.organisations.roles import Role
@@ -71,6 +71,10 @@ def create_case(
         raise ServiceError("parent_not_found", "Den tidligere sag findes ikke.")
     if Subtype(subtype) == Subtype.GENFORELAEGGELSE and parent is not None:
         # One place for both ways a genforelæggelse is made (reopening and POST /cases/).
+        # The lock on the earlier case makes a second, simultaneous request wait and then
+        # find the first one's case.
+        parent = locked(parent)
+        refuse_second_genforelaeggelse(parent)
         require_genforelaeggelse_allowed(parent, fields.get("meeting_date"))
     case = Case(
         reference=uuid.uuid4().hex[:20],
@@ -87,7 +91,15 @@ def create_case(
             raise ServiceError("unknown_field", f"Feltet »{name}« findes ikke på en sag.")
         setattr(case, name, value)
     require_meeting_day(case.meeting_date)
-    case.save()
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        # The database's own guard (one live genforelæggelse per earlier case) caught a
+        # request the lock did not serialise: answer as if it had.
+        if parent is not None:
+            refuse_second_genforelaeggelse(parent)
+        raise
     case.reference = f"SB-{case.created_at:%Y}-{case.pk:06d}"
     case.save(update_fields=["reference"])
     record_event(case, user, EventKind.CREATED, "Sagen er oprettet som kladde")
@@ -140,6 +152,23 @@ def missing_requirements(case: Case) -> list[Missing]:
     consents = {scope for scope, s in status.items() if s == consent_rules.ConsentStatus.GIVEN}
     refusals = {scope for scope, s in status.items() if s == consent_rules.ConsentStatus.REFUSED}
     return missing_for_sending(case.subtype_enum, filled, categories, consents, refusals)
+
+
+def refuse_second_genforelaeggelse(parent: Case) -> None:
+    """An earlier case goes back to the team once at a time: while a genforelæggelse made
+    from it is not withdrawn, a second request gets the first one's case (409)."""
+    existing = (
+        parent.children.filter(subtype=Subtype.GENFORELAEGGELSE)
+        .exclude(state=State.WITHDRAWN)
+        .order_by("id")
+        .first()
+    )
+    if existing is not None:
+        raise AlreadyDone(
+            "already_reopened",
+            f"Sagen er allerede genoptaget som genforelæggelse {existing.reference}.",
+            existing={"id": existing.pk, "reference": existing.reference},
+        )
 
 
 def require_genforelaeggelse_allowed(parent: Case, meeting_date: date | None) -> None:

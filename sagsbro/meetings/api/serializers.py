@@ -3,10 +3,11 @@
 from rest_framework import serializers
 
 from sagsbro.cases.api.serializers import DATE_ERRORS
+from sagsbro.core.api import BoundedDateField
 
 
 class MeetingDateSerializer(serializers.Serializer):
-    meeting_date = serializers.DateField(error_messages=DATE_ERRORS)
+    meeting_date = BoundedDateField(error_messages=DATE_ERRORS)
     reason = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 

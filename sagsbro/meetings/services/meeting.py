@@ -22,6 +22,7 @@ from sagsbro.cases.services.transitions import begin, finish, move, target_of
 from sagsbro.core.errors import ServiceError
 from sagsbro.documents.models import Blob, Document
 from sagsbro.documents.rules import Category
+from sagsbro.documents.services import blob_files_atomic
 from sagsbro.organisations.models import User
 
 
@@ -116,7 +117,16 @@ def send_indstilling(user: User, case: Case, channel: str = "api") -> Case:
         .first()
     )
     indstilling = (
-        case.documents.filter(category=Category.INDSTILLING, uploaded_at__gte=sent_at).last()
+        # The team's indstilling is the municipality's document: one a region user (or anyone
+        # outside the case's municipality) attached, or one carried over, is not sent.
+        case.documents.filter(
+            category=Category.INDSTILLING,
+            uploaded_at__gte=sent_at,
+            uploaded_by__municipality_id=case.municipality_id,
+            carried_over_from__isnull=True,
+        )
+        .order_by("uploaded_at", "id")
+        .last()
         if sent_at
         else None
     )
@@ -133,7 +143,8 @@ def send_indstilling(user: User, case: Case, channel: str = "api") -> Case:
     return case
 
 
-@transaction.atomic
+# Removes the advice's text blobs again if the reopening fails.
+@blob_files_atomic
 def reopen_as_genforelaeggelse(
     user: User, case: Case, meeting_date: date | None, channel: str = "api"
 ) -> Case:
@@ -156,6 +167,7 @@ def reopen_as_genforelaeggelse(
             category=document.category,
             title=document.title,
             filename=document.filename,
+            content_type=document.content_type,
             blob=document.blob,
             uploaded_by=document.uploaded_by,
             carried_over_from=document,
@@ -167,6 +179,7 @@ def reopen_as_genforelaeggelse(
             title=f"Sundhedskoordinators {advice.get_kind_display().lower()} "
             f"({advice.created_at:%d.%m.%Y})",
             filename=f"raadgivning-{advice.pk}.txt",
+            content_type="text/plain",
             blob=_text_blob(advice.text),
             uploaded_by=advice.author,
         )
@@ -191,4 +204,4 @@ def reopen_as_genforelaeggelse(
 def _text_blob(text: str) -> Blob:
     from sagsbro.documents.services import store_blob
 
-    return store_blob(text.encode(), "text/plain")
+    return store_blob(text.encode())
