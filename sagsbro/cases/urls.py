@@ -24,6 +24,7 @@ urlpatterns = [
         name="agree-deadline",
     ),
     path("sager/ny/", create_views.create_case, name="create"),
+    path("sager/ny/borgersoegning/", create_views.citizen_search, name="citizen-search"),
     path("borgere/ny/", create_views.create_citizen, name="create-citizen"),
     path("sager/<int:pk>/rediger/", create_views.edit_case, name="edit"),
     path("sager/<int:pk>/dokumenter/ny/", create_views.add_case_document, name="add-document"),

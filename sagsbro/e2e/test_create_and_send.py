@@ -3,6 +3,7 @@ documents, registers consent where the subtype needs it, and sends it to the reg
 genforelæggelse is created from a closed ressourceforløb case with the reopen action."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -15,7 +16,14 @@ from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.requirements import SUBTYPE_LABELS
 from sagsbro.conftest import COMPLETE, attach, make_case, on_meeting_day
 from sagsbro.documents.rules import Category
-from sagsbro.e2e.conftest import attach_on_page, check_page, follow, login, screenshot
+from sagsbro.e2e.conftest import (
+    PASSWORD,
+    attach_on_page,
+    check_page,
+    follow,
+    login,
+    screenshot,
+)
 from sagsbro.meetings import services as meeting_services
 from sagsbro.workdays.services import configured_calendar
 
@@ -100,8 +108,29 @@ def complete_and_send(page: Page, subtype: Subtype, *, attachments=None) -> None
     expect(page.locator(".case-status")).to_contain_text("Sendt til regionen")
 
 
+def find_citizen(page: Page, typed: str, label: str) -> None:
+    """Opret sag: search (HTMX, no new page) and choose the citizen among the matches."""
+    page.get_by_label("Borger", exact=True).fill(typed)
+    with page.expect_response(
+        lambda r: r.url.endswith("/sager/ny/borgersoegning/") and r.request.method == "POST"
+    ):
+        page.get_by_role("button", name="Søg", exact=True).click()
+    results = page.get_by_role("group", name="Vælg borger")
+    results.get_by_role("radio", name=label, exact=True).check()
+    expect(page.locator("#citizen-search-announcement")).not_to_be_empty()
+    check_page(page)
+
+
+def urls_requested(page: Page) -> list[str]:
+    """Every URL the page asks for from now on (pages, HTMX requests, static files)."""
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
 @pytest.mark.parametrize("subtype", CREATED_ON_THE_CREATE_PAGE, ids=str)
 def test_caseworker_creates_and_sends_a_case(page, live_server, side_a, subtype):
+    requested = urls_requested(page)
     login(page, live_server, side_a.caseworker.username)
     follow(page.get_by_role("link", name="Opret sag"))
     citizen_label = "Borger Anna (CPR 010180-XXXX)"
@@ -116,13 +145,17 @@ def test_caseworker_creates_and_sends_a_case(page, live_server, side_a, subtype)
         follow(page.get_by_role("button", name="Opret borger"))
         expect(page.get_by_role("status")).to_contain_text("Borgeren Karin Holm er oprettet.")
         citizen_label = "Karin Holm (CPR 120390-XXXX)"
-        expect(page.get_by_label("Borger", exact=True).locator("option:checked")).to_have_text(
-            citizen_label
-        )
+        # Back on Opret sag with the new citizen chosen, and no one else on the page.
+        expect(page.get_by_role("radio", name=citizen_label, exact=True)).to_be_checked()
+        expect(page.get_by_role("radio", name=re.compile(r"\(CPR "))).to_have_count(1)
     page.get_by_role("radio", name=SUBTYPE_LABELS[subtype], exact=True).check()
-    page.get_by_label("Borger", exact=True).select_option(label=citizen_label)
     if subtype == Subtype.LOEBENDE_SAG:
+        find_citizen(page, "borger an", citizen_label)
         screenshot(page, "sagsbehandler-opret-sag")
+    elif subtype != Subtype.REHABILITERINGSTEAM:
+        # The whole CPR number finds the one citizen and chooses them.
+        find_citizen(page, "010180-1234", citizen_label)
+        expect(page.get_by_role("radio", name=citizen_label, exact=True)).to_be_checked()
     follow(page.get_by_role("button", name="Opret sag"))
     expect(page.get_by_role("heading", level=1, name="Redigér kladde")).to_be_visible()
     case = Case.objects.select_related("citizen").get(caseworker=side_a.caseworker)
@@ -150,6 +183,40 @@ def test_caseworker_creates_and_sends_a_case(page, live_server, side_a, subtype)
         assert case.meeting_date == meeting_date()
     if "question" in expected:
         assert case.question == expected["question"]
+    # The CPR numbers typed never went into a URL: they travel in POST bodies.
+    assert any("/sager/ny/" in url for url in requested)
+    for url in requested:
+        assert not re.search(r"010180-?1234|120390-?1234", url), url
+
+
+def test_without_script_the_citizen_search_reloads_the_page(e2e_browser, live_server, side_a):
+    """Progressive enhancement: with JavaScript off the search posts to Opret sag itself."""
+    context = e2e_browser.new_context(locale="da-DK", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        requested = urls_requested(page)
+        page.goto(live_server.url + "/login/")
+        page.get_by_label("Brugernavn").fill(side_a.caseworker.username)
+        page.get_by_label("Adgangskode").fill(PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log ind").click()
+        page.goto(live_server.url + "/sager/ny/")
+        page.get_by_role("radio", name=SUBTYPE_LABELS[Subtype.SENIORPENSION], exact=True).check()
+        page.get_by_label("Borger", exact=True).fill("0101801234")
+        with page.expect_navigation():
+            page.get_by_label("Borger", exact=True).press("Enter")
+        label = "Borger Anna (CPR 010180-XXXX)"
+        expect(page.get_by_role("radio", name=label, exact=True)).to_be_checked()
+        subtype = page.get_by_role("radio", name=SUBTYPE_LABELS[Subtype.SENIORPENSION])
+        expect(subtype).to_be_checked()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Opret sag").click()
+        expect(page.get_by_role("heading", level=1, name="Redigér kladde")).to_be_visible()
+    finally:
+        context.close()
+    case = Case.objects.get(caseworker=side_a.caseworker)
+    assert (case.subtype, case.citizen) == (Subtype.SENIORPENSION, side_a.citizen)
+    assert not any("borgersoegning" in url or "0101801234" in url for url in requested)
 
 
 def closed_ressourceforloeb_case(side) -> Case:

@@ -32,7 +32,11 @@ pytestmark = pytest.mark.e2e
 
 QUESTION = "Borgeren har fået nye helbredsoplysninger. Kan borgeren fortsætte i ressourceforløbet?"
 CONTACT_TIMES = "man–ons kl. 9–12"
-ATTACHMENTS = [Category.INDSATSPLAN, Category.COORDINATOR_ADVICE, Category.NEW_HEALTH_INFORMATION]
+ATTACHMENTS = [
+    Category.INDSATSPLAN,
+    Category.FORWARDED_COORDINATOR_ADVICE,
+    Category.NEW_HEALTH_INFORMATION,
+]
 RECOMMENDATION = "Borgeren kan fortsætte i ressourceforløb, fleksjob eller jobafklaringsforløb"
 ANSWER = "Borgeren kan fortsætte i ressourceforløbet med den aftalte gradvise optrapning."
 
@@ -147,8 +151,13 @@ def test_loebende_sag_from_creating_to_closing_with_the_keyboard_only(page, live
     page.keyboard.press("ArrowDown")
     assert focused_element(page)["name"] == loebende_sag
     expect(page.get_by_role("radio", name=loebende_sag, exact=True)).to_be_checked()
+    # The citizen: the CPR number in the search field and Enter; the one match is chosen.
     tab_to(page, "Borger")
-    choose_option(page, f"{side_a.citizen.name} (CPR {masked_cpr(side_a.citizen.cpr)})")
+    page.keyboard.type("010180-1234")
+    page.keyboard.press("Enter")
+    citizen = f"{side_a.citizen.name} (CPR {masked_cpr(side_a.citizen.cpr)})"
+    expect(page.get_by_role("radio", name=citizen, exact=True)).to_be_checked()
+    assert tab_to(page, citizen)["type"] == "radio"
     tab_to(page, "Opret sag")
     press_and_follow(page, "Enter")
     expect(page.get_by_role("heading", level=1, name="Redigér kladde")).to_be_visible()

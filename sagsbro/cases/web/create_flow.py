@@ -5,11 +5,12 @@ that create and edit drafts. The forms only collect input; the services decide."
 from __future__ import annotations
 
 import datetime
-import mimetypes
+import re
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -200,6 +201,88 @@ class CitizenChoiceField(forms.ModelChoiceField[Citizen]):
         return f"{obj.name} (CPR {masked_cpr(obj.cpr)})"
 
 
+# --- finding the citizen --------------------------------------------------------------------
+
+# At most this many citizens on the page per search: the page shows (and the audit log
+# records) only matches, never the municipality's whole register.
+CITIZEN_SEARCH_LIMIT = 20
+# A shorter name would list the register alphabetically rather than find someone.
+CITIZEN_SEARCH_MIN_NAME = 2
+
+_CPR_TYPED = re.compile(r"[0-9][0-9 -]*")
+
+
+@dataclass(frozen=True)
+class CitizenOption:
+    pk: int
+    name: str
+    masked_cpr: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class CitizenSearch:
+    """What a search found: the citizens to show (at most the limit) and a line about them."""
+
+    citizens: list[Citizen]
+    message: str
+    # The typed text to put back in the field: never a CPR number (not shown on a page).
+    shown_text: str
+    # Searched by a whole CPR number.
+    exact: bool = False
+
+    def options(self, chosen: object = None) -> list[CitizenOption]:
+        """The matches as radio buttons; a whole CPR number's one match is chosen at once."""
+        if self.exact and self.citizens:
+            chosen = self.citizens[0].pk
+        return citizen_options(self.citizens, chosen)
+
+
+def citizen_options(citizens: list[Citizen], chosen: object = None) -> list[CitizenOption]:
+    """The radio buttons: name and masked CPR, the chosen one checked."""
+    chosen_pk = str(chosen or "")
+    return [
+        CitizenOption(c.pk, c.name, masked_cpr(c.cpr), str(c.pk) == chosen_pk) for c in citizens
+    ]
+
+
+def search_citizens(visible: QuerySet[Citizen], text: str) -> CitizenSearch:
+    """Find citizens in `visible` (the user's `citizens_visible_to`) by a whole CPR number,
+    with or without the hyphen, or by the start of the name. One query either way, served by
+    the (municipality, cpr) and (municipality, UPPER(name)) indexes."""
+    text = " ".join((text or "").split())[:200]
+    if not text:
+        return CitizenSearch([], "Skriv borgerens CPR-nummer eller navn.", "")
+    if _CPR_TYPED.fullmatch(text):
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if len(digits) != 10:
+            return CitizenSearch([], "Skriv alle 10 cifre i CPR-nummeret, fx 010180-1234.", "")
+        found = list(visible.filter(cpr=digits)[:1])
+        message = "1 borger fundet." if found else "Ingen borger i din kommune har det CPR-nummer."
+        return CitizenSearch(found, message, "", exact=True)
+    if len(text) < CITIZEN_SEARCH_MIN_NAME:
+        return CitizenSearch(
+            [],
+            f"Skriv mindst {CITIZEN_SEARCH_MIN_NAME} bogstaver af navnet eller hele CPR-nummeret.",
+            text,
+        )
+    # One more than shown tells whether the search must be narrowed.
+    found = list(
+        visible.filter(name__istartswith=text).order_by("name", "pk")[: CITIZEN_SEARCH_LIMIT + 1]
+    )
+    if len(found) > CITIZEN_SEARCH_LIMIT:
+        message = (
+            f"Viser de første {CITIZEN_SEARCH_LIMIT} borgere, hvis navn begynder med "
+            "det søgte. Skriv mere af navnet, eller søg på CPR-nummeret."
+        )
+    elif found:
+        count = len(found)
+        message = f"{count} {'borger' if count == 1 else 'borgere'} fundet."
+    else:
+        message = "Ingen borgere i din kommune har et navn, der begynder med det søgte."
+    return CitizenSearch(found[:CITIZEN_SEARCH_LIMIT], message, text)
+
+
 class CreateCaseForm(forms.Form):
     subtype = forms.ChoiceField(
         label="Hvilken type sag vil du oprette?",
@@ -214,7 +297,9 @@ class CreateCaseForm(forms.Form):
         label="Borger",
         queryset=Citizen.objects.none(),
         empty_label="Vælg borger",
-        help_text="Borgere i din kommune. Findes borgeren ikke, så opret borgeren først.",
+        help_text="Søg på borgerens CPR-nummer (10 cifre, med eller uden bindestreg) eller "
+        "begyndelsen af navnet, og vælg borgeren. Findes borgeren ikke i din kommune, så opret "
+        "borgeren først.",
         error_messages={
             "required": "Vælg en borger.",
             "invalid_choice": "Vælg en borger fra listen.",
@@ -419,15 +504,12 @@ class DocumentForm(forms.Form):
         """The arguments `add_case_document` takes for the uploaded file."""
         upload = self.cleaned_data["file"]
         filename = (upload.name or "dokument")[-200:]
-        content_type = (upload.content_type or "").split(";")[0].strip().lower()
-        if content_type in ("", "application/octet-stream"):
-            content_type = mimetypes.guess_type(filename)[0] or content_type
+        # The upload itself, streamed from its temporary file; its type comes from its bytes.
         return {
             "category": self.cleaned_data["category"],
             "title": self.cleaned_data.get("title", ""),
             "filename": filename,
-            "content": upload.read(),
-            "content_type": content_type,
+            "content": upload,
         }
 
 

@@ -5,7 +5,6 @@ services; the pages read through `visible_to` and audit what they show."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -28,17 +27,31 @@ from sagsbro.cases.web.create_flow import (
     CreateCaseForm,
     DocumentForm,
     checklist,
+    citizen_options,
     consent_context,
     missing_anchor,
     needed_consents,
+    search_citizens,
 )
 from sagsbro.cases.web.views import render_case_page
 from sagsbro.core.errors import ConfirmationRequired, PermissionRefused, ServiceError
-from sagsbro.core.web import copy_field_errors, field_took_error, run_form_action
+from sagsbro.core.web import (
+    ObjectNotVisible,
+    copy_field_errors,
+    field_took_error,
+    refuse,
+    run_form_action,
+)
 from sagsbro.documents.models import Document
 from sagsbro.organisations.access import citizens_visible_to
+from sagsbro.organisations.models import Citizen
 from sagsbro.organisations.roles import Role
 from sagsbro.organisations.services import register_citizen
+
+# The audit detail of the citizens a search on Opret sag shows.
+CITIZEN_SEARCH_DETAIL = "opret sag – søgning"
+# The value of the search button ("handling") when the search posts to the page itself.
+SEARCH_ACTION = "soeg"
 
 # Where a form on several pages sends the user back to (never a free URL).
 RETURN_PAGES = ("rediger", "overblik", "dokumenter")
@@ -59,18 +72,71 @@ def _unless_beside_fields(form, error: ServiceError | None) -> ServiceError | No
 # --- creating -------------------------------------------------------------------------------
 
 
+def _visible_citizen(citizens, value) -> Citizen | None:
+    """The citizen `value` names if the user may see them; None for anything else (another
+    municipality's citizen is never looked at further, nor audited)."""
+    value = str(value or "")
+    return citizens.filter(pk=value).first() if value.isdigit() else None
+
+
+def _audit_shown(user, shown, detail: str) -> None:
+    """One LIST entry per citizen on the page: only those shown, never the register."""
+    record_many(
+        user,
+        AuditEntry.Action.LIST,
+        [Subject("citizen", c.pk, None, c.pk) for c in shown],
+        detail=detail,
+        channel="web",
+    )
+
+
+def _render_create(request, form, *, search=None, error=None, status=200):
+    """Opret sag with the search's matches, or else the one citizen already chosen."""
+    user = request.user
+    chosen = form["citizen"].value()
+    if search is not None:
+        shown = search.citizens
+        _audit_shown(user, shown, CITIZEN_SEARCH_DETAIL)
+        options = search.options(chosen)
+    else:
+        citizen = _visible_citizen(citizens_visible_to(user), chosen)
+        shown = [citizen] if citizen is not None else []
+        _audit_shown(user, shown, "opret sag")
+        options = citizen_options(shown, chosen)
+    context = {
+        "form": form,
+        "service_error": _unless_beside_fields(form, error),
+        "citizen_options": options,
+        "search_message": search.message if search is not None else "",
+        "search_text": search.shown_text if search is not None else "",
+    }
+    return render(request, "cases/case_create.html", context, status=status)
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def create_case(request):
-    """Opret sag: the subtype and the citizen; the rest is filled in on the draft."""
+    """Opret sag: the subtype and the citizen; the rest is filled in on the draft. The
+    citizen is found by a search (CPR number or name) that posts here when the browser runs
+    no script; with HTMX the search button posts to `citizen_search` instead."""
     user = request.user
     _require_caseworker(user)
-    citizens = citizens_visible_to(user).order_by("name", "pk")
+    citizens = citizens_visible_to(user)
+    if request.method == "POST" and request.POST.get("handling") == SEARCH_ACTION:
+        # Keep what was chosen so far; the page is shown again with the matches.
+        initial = {"subtype": request.POST.get("subtype", ""), "citizen": None}
+        chosen = _visible_citizen(citizens, request.POST.get("citizen"))
+        if chosen is not None:
+            initial["citizen"] = chosen.pk
+        form = CreateCaseForm(citizens=citizens, initial=initial)
+        search = search_citizens(citizens, request.POST.get("q", ""))
+        return _render_create(request, form, search=search)
+
     initial = {}
-    chosen = request.GET.get("borger", "")
-    if chosen.isdigit() and citizens.filter(pk=chosen).exists():
-        initial["citizen"] = int(chosen)
+    chosen = _visible_citizen(citizens, request.GET.get("borger"))
+    if chosen is not None:
+        initial["citizen"] = chosen.pk
     form = CreateCaseForm(
         request.POST if request.method == "POST" else None, citizens=citizens, initial=initial
     )
@@ -84,21 +150,8 @@ def create_case(request):
         return redirect("cases:edit", pk=case.pk)
 
     def render_form(error):
-        shown = list(citizens.values_list("pk", flat=True))
-        record_many(
-            user,
-            AuditEntry.Action.LIST,
-            [Subject("citizen", pk, None, pk) for pk in shown],
-            detail="opret sag",
-            channel="web",
-        )
-        context = {
-            "form": form,
-            "service_error": _unless_beside_fields(form, error),
-            "has_citizens": bool(shown),
-        }
         status = 400 if request.method == "POST" else 200
-        return render(request, "cases/case_create.html", context, status=status)
+        return _render_create(request, form, error=error, status=status)
 
     return run_form_action(
         request,
@@ -109,6 +162,23 @@ def create_case(request):
         created,
         render_form,
     )
+
+
+@never_cache
+@login_required
+@require_POST
+def citizen_search(request):
+    """The search on Opret sag as an HTMX fragment: the matches as radio buttons. A POST, so
+    the CPR number travels in the body and never in a URL or an access log."""
+    user = request.user
+    _require_caseworker(user)
+    search = search_citizens(citizens_visible_to(user), request.POST.get("q", ""))
+    _audit_shown(user, search.citizens, CITIZEN_SEARCH_DETAIL)
+    context = {
+        "citizen_options": search.options(request.POST.get("citizen")),
+        "search_message": search.message,
+    }
+    return render(request, "cases/case_create.html#citizen-results", context)
 
 
 @never_cache
@@ -151,7 +221,7 @@ def _editable_case(request, pk) -> Case | None:
     user = request.user
     case = case_page.case_or_404(user, pk)
     if not access.owns_case(user, case):
-        raise PermissionDenied
+        raise refuse(case)
     if not access.may_edit(user, case):
         messages.warning(
             request,
@@ -324,7 +394,7 @@ def _case_form_action(request, case, page: str, named_form, call, success_messag
 
     def again(error):
         if isinstance(error, PermissionRefused):
-            raise PermissionDenied(error.message) from error
+            raise refuse(case, error.message) from error
         if error is not None and not field_took_error(form, error):
             form.add_error(None, error.message)
         return _rerender(request, case, page, **{name: form})
@@ -400,11 +470,11 @@ def withdraw_consent(request, pk, consent_pk):
     page = _return_page(request, "overblik")
     consent = Consent.objects.filter(pk=consent_pk, citizen_id=case.citizen_id).first()
     if consent is None:
-        raise Http404
+        raise ObjectNotVisible(Consent, consent_pk)
     try:
         services.withdraw_consent(user, consent, channel="web")
     except PermissionRefused as exc:
-        raise PermissionDenied(exc.message) from exc
+        raise refuse(consent, exc.message) from exc
     except ServiceError as exc:
         messages.warning(request, exc.message)
     else:

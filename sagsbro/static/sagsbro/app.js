@@ -26,10 +26,14 @@
     });
   }
 
-  // Tell screen reader users how many cases the filtered list shows.
+  // Tell screen reader users what a swapped-in result list shows (its [data-announce] line).
+  var ANNOUNCERS = {
+    "case-results": "case-count-announcement",
+    "citizen-results": "citizen-search-announcement",
+  };
   function announceResults(target) {
-    var live = document.getElementById("case-count-announcement");
-    var source = target && target.querySelector("[data-announce]");
+    var live = document.getElementById(ANNOUNCERS[target.id]);
+    var source = target.querySelector("[data-announce]");
     if (live && source) {
       live.textContent = source.textContent.replace(/\s+/g, " ").trim();
     }
@@ -56,6 +60,8 @@
     var target = event.detail && event.detail.target;
     if (target && target.id === "case-results") {
       initResponsiveTables(target);
+    }
+    if (target && ANNOUNCERS[target.id]) {
       announceResults(target);
     }
   });

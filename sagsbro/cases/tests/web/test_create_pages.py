@@ -40,6 +40,11 @@ def client_for(user):
     return client
 
 
+def search(client, text, **extra):
+    """The citizen search on Opret sag as HTMX sends it: a POST with the typed text."""
+    return client.post("/sager/ny/borgersoegning/", {"q": text, **extra}, HTTP_HX_REQUEST="true")
+
+
 def pdf(name="dokument.pdf", text="Testdokument"):
     return SimpleUploadedFile(name, pdf_bytes(text), content_type="application/pdf")
 
@@ -155,9 +160,12 @@ def test_caseworker_creates_fills_in_and_sends_every_subtype(side_a, subtype):
     page = client.get("/sager/ny/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert "010180-XXXX" in html
-    assert side_a.citizen.cpr not in html
+    assert 'hx-post="/sager/ny/borgersoegning/"' in html
     assert 'href="/borgere/ny/"' in html
+    found = search(client, "010180-1234").content.decode()
+    assert f'value="{side_a.citizen.pk}" checked' in found
+    assert "Borger Anna (CPR 010180-XXXX)" in found
+    assert side_a.citizen.cpr not in found and "1234" not in found
 
     response = client.post("/sager/ny/", {"subtype": str(subtype), "citizen": side_a.citizen.pk})
     assert response.status_code == 302
@@ -343,12 +351,6 @@ def test_edit_page_is_audited_once_and_shows_no_full_cpr(side_a):
     assert len(ids) == len(set(ids))
 
 
-def test_create_page_audits_the_citizens_it_lists(side_a, side_b):
-    client_for(side_a.caseworker).get("/sager/ny/")
-    listed = AuditEntry.objects.filter(user=side_a.caseworker, action="list")
-    assert list(listed.values_list("citizen_id", flat=True)) == [side_a.citizen.pk]
-
-
 def test_create_page_refuses_other_municipalities_citizens_and_genforelaeggelse(side_a, side_b):
     client = client_for(side_a.caseworker)
     html = client.get("/sager/ny/").content.decode()
@@ -356,7 +358,11 @@ def test_create_page_refuses_other_municipalities_citizens_and_genforelaeggelse(
     assert "Genforelæggelsessag</label>" not in html
     response = client.post("/sager/ny/", {"subtype": "loebende_sag", "citizen": side_b.citizen.pk})
     assert response.status_code == 400
-    assert "Vælg en borger fra listen." in response.content.decode()
+    html = response.content.decode()
+    assert "Vælg en borger fra listen." in html
+    assert 'id="id_citizen-error"' in html and 'href="#id_citizen"' in html
+    assert side_b.citizen.name not in html
+    assert not AuditEntry.objects.filter(citizen_id=side_b.citizen.pk).exists()
     response = client.post(
         "/sager/ny/", {"subtype": "genforelaeggelse", "citizen": side_a.citizen.pk}
     )
@@ -552,7 +558,14 @@ def test_citizen_is_created_and_preselected_for_the_new_case(side_a):
     )
     assert citizen.municipality == side_a.municipality
     html = client.get(response["Location"]).content.decode()
-    assert f'<option value="{citizen.pk}" selected>Ny Borger (CPR 150392-XXXX)</option>' in html
+    assert re.search(
+        rf'<input type="radio" class="form-radio" id="(id_citizen_0)" name="citizen" '
+        rf'value="{citizen.pk}" checked>\s*<label class="form-label" for="\1">'
+        r"Ny Borger \(CPR 150392-XXXX\)</label>",
+        html,
+    )
+    assert html.count('name="citizen"') == 1
+    assert "4321" not in html
 
 
 # --- access ---------------------------------------------------------------------------------
@@ -578,7 +591,10 @@ def test_other_municipality_gets_404_on_every_case_page_and_form(side_a, side_b)
     foreign = Consent.objects.get(citizen=side_b.citizen)
     own = client_for(side_a.caseworker)
     assert own.post(f"{base}/samtykke/{foreign.pk}/tilbagekald/").status_code == 404
-    assert not AuditEntry.objects.filter(user=side_b.caseworker, case_id=case.pk).exists()
+    # The other municipality's probes are recorded as refused, and as nothing else.
+    probes = AuditEntry.objects.filter(user=side_b.caseworker, case_id=case.pk)
+    assert probes.exists()
+    assert set(probes.values_list("action", flat=True)) == {AuditEntry.Action.DENIED}
     assert other.pk != case.pk
 
 
