@@ -17,3 +17,8 @@ urlpatterns = [
     path("", include("sagsbro.documents.urls")),
     path("", include("sagsbro.workdays.urls")),
 ]
+
+# Under /api/ an unknown URL or a refused request answers in the API's error body (JSON).
+handler400 = "sagsbro.core.api.bad_request"
+handler404 = "sagsbro.core.api.page_not_found"
+handler500 = "sagsbro.core.api.server_error"

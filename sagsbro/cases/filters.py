@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from sagsbro.cases.models import Case
 from sagsbro.cases.rules.requirements import SUBTYPE_LABELS
 from sagsbro.cases.rules.workflow import FINAL_STATES, STATE_LABELS, State
+from sagsbro.core.filters import IdFilter
 from sagsbro.organisations.roles import Role
 
 SUBTYPE_CHOICES = [(str(subtype), label) for subtype, label in SUBTYPE_LABELS.items()]
@@ -46,7 +47,7 @@ class CaseListFilter(django_filters.FilterSet):
 
     subtype = django_filters.MultipleChoiceFilter(choices=SUBTYPE_CHOICES)
     state = django_filters.MultipleChoiceFilter(choices=STATE_CHOICES)
-    municipality = django_filters.NumberFilter(field_name="municipality_id")
+    municipality = IdFilter(field_name="municipality_id")
     due_before = django_filters.DateFilter(method="filter_due_before", label="Frist før")
     meeting_from = django_filters.DateFilter(field_name="meeting_date", lookup_expr="gte")
     meeting_to = django_filters.DateFilter(field_name="meeting_date", lookup_expr="lte")

@@ -2,6 +2,8 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 
 from sagsbro.organisations.roles import (
     MUNICIPAL_ROLES,
@@ -129,6 +131,12 @@ class Citizen(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["municipality", "cpr"], name="citizen_unique_cpr"),
         ]
+        indexes = [
+            # The name search on Opret sag (name__istartswith, i.e. UPPER(name) LIKE 'X%')
+            # within the municipality; on PostgreSQL created with text_pattern_ops (see
+            # migration 0002), which LIKE needs under any collation other than C.
+            models.Index(F("municipality"), Upper("name"), name="citizen_name_search"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -196,4 +204,27 @@ class AgreementDeadlineRule(models.Model):
             models.UniqueConstraint(
                 fields=["agreement", "subtype", "kind"], name="agreement_rule_unique"
             ),
+        ]
+
+
+class IdempotencyRecord(models.Model):
+    """The answer to an API create request sent with an ``Idempotency-Key`` header, so that a
+    retry of it gets the same answer and creates nothing new
+    (``organisations.api.idempotency``). Saved in the transaction that made the object, so a
+    crash leaves neither. The key is kept only as its SHA-256; the body is what the user
+    already received, and records are deleted after ``IDEMPOTENCY_KEY_TTL``
+    (``manage.py purge_idempotency_records``)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key_hash = models.CharField(max_length=64)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key_hash"], name="idempotency_key_per_user"),
         ]

@@ -1,9 +1,13 @@
-"""Citizens: registration; collaboration agreements. Who may see them: `access.py`."""
+"""Citizens: registration; collaboration agreements; API tokens. Who may see them:
+`access.py`."""
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from knox.models import AuthToken
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
@@ -139,4 +143,64 @@ def pending_agreement(
         )
         .order_by("-valid_from", "-id")
         .first()
+    )
+
+
+# API tokens (django-rest-knox) ---------------------------------------------------------------
+# Only a hash of a token is stored. A token is named by the start of that hash (never by the
+# token itself): `api_token_id`.
+
+API_TOKEN_ID_LENGTH = 16
+
+
+def api_token_id(token: AuthToken) -> str:
+    return str(token.digest[:API_TOKEN_ID_LENGTH])
+
+
+def live_api_tokens(user: User) -> QuerySet[AuthToken]:
+    tokens: QuerySet[AuthToken] = AuthToken.objects.filter(user=user, expiry__gt=timezone.now())
+    return tokens.order_by("-created")
+
+
+@transaction.atomic
+def issue_api_token(user: User) -> tuple[AuthToken, str]:
+    """A new token for each sign-in at the token endpoint; earlier ones stay valid until they
+    expire or are revoked, except that the oldest give way beyond SAGSBRO_API_TOKENS_PER_USER.
+    Returns the stored token and the token's value, which is shown only this once."""
+    AuthToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
+    instance, value = AuthToken.objects.create(
+        user=user, expiry=settings.SAGSBRO_API_TOKEN_LIFETIME
+    )
+    record(user, AuditEntry.Action.TOKEN_ISSUED, Subject("api_token", api_token_id(instance)))
+    for old in live_api_tokens(user)[settings.SAGSBRO_API_TOKENS_PER_USER :]:
+        _revoke(user, old, detail="afløst af en nyere nøgle", channel="api")
+    return instance, value
+
+
+@transaction.atomic
+def revoke_api_token(user: User, token: AuthToken, *, channel: str = "api") -> None:
+    """A user revokes one of their own tokens."""
+    if token.user_id != user.pk:
+        raise PermissionRefused("not_your_token", "Du kan kun tilbagekalde dine egne API-nøgler.")
+    _revoke(user, token, detail="tilbagekaldt af brugeren", channel=channel)
+
+
+@transaction.atomic
+def revoke_all_api_tokens(user: User, *, reason: str, channel: str = "web") -> int:
+    """Every token of the user, when their password changes or the account is deactivated."""
+    tokens = list(AuthToken.objects.filter(user=user))
+    for token in tokens:
+        _revoke(user, token, detail=reason, channel=channel)
+    return len(tokens)
+
+
+def _revoke(user: User, token: AuthToken, *, detail: str, channel: str) -> None:
+    token_id = api_token_id(token)
+    AuthToken.objects.filter(digest=token.digest).delete()
+    record(
+        user,
+        AuditEntry.Action.TOKEN_REVOKED,
+        Subject("api_token", token_id),
+        detail=detail,
+        channel=channel,
     )

@@ -1,19 +1,36 @@
 """The collaboration agreements in the API. Writing one checks the deadline rules, which are
 the cases domain's (`cases.services.agreements`), so the endpoint lives here."""
 
+import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
+from sagsbro.audit.api.mixins import AuditedRefusalMixin
 from sagsbro.cases.services.agreements import save_agreement
 from sagsbro.core.api import AccessRule
+from sagsbro.core.filters import IdFilter
 from sagsbro.organisations.access import agreements_visible_to
+from sagsbro.organisations.api.idempotency import idempotent
 from sagsbro.organisations.api.serializers import AgreementSerializer, AgreementWriteSerializer
-from sagsbro.organisations.models import AgreementDeadlineRule, Municipality
+from sagsbro.organisations.models import (
+    AgreementDeadlineRule,
+    CollaborationAgreement,
+    Municipality,
+)
+
+
+class AgreementFilter(django_filters.FilterSet):
+    municipality = IdFilter(field_name="municipality_id")
+
+    class Meta:
+        model = CollaborationAgreement
+        fields = ["municipality"]
 
 
 class AgreementViewSet(
+    AuditedRefusalMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -26,8 +43,9 @@ class AgreementViewSet(
     """
 
     access_rule = AccessRule.TENANT
+    audit_object_type = "agreement"
     serializer_class = AgreementSerializer
-    filterset_fields = ["municipality"]
+    filterset_class = AgreementFilter
 
     def get_queryset(self):
         return (
@@ -42,6 +60,7 @@ class AgreementViewSet(
             .order_by("municipality__name", "-valid_from", "-id")
         )
 
+    @idempotent
     @extend_schema(request=AgreementWriteSerializer, responses={201: AgreementSerializer})
     def create(self, request, *args, **kwargs):
         payload = AgreementWriteSerializer(data=request.data)

@@ -1,6 +1,7 @@
 """The documents on cases in the API (/api/v1/documents/): the case decides who sees and who
 adds them."""
 
+import django_filters
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -15,8 +16,18 @@ from sagsbro.audit.services import Subject, record
 from sagsbro.cases.models import Case
 from sagsbro.cases.services.documents import add_case_document
 from sagsbro.core.api import AccessRule
+from sagsbro.core.filters import IdFilter
 from sagsbro.documents.api.serializers import DocumentSerializer, DocumentUploadSerializer
 from sagsbro.documents.models import Document
+from sagsbro.organisations.api.idempotency import idempotent
+
+
+class DocumentFilter(django_filters.FilterSet):
+    case = IdFilter(field_name="case_id")
+
+    class Meta:
+        model = Document
+        fields = ["case", "category"]
 
 
 class DocumentViewSet(
@@ -28,7 +39,7 @@ class DocumentViewSet(
 ):
     access_rule = AccessRule.TENANT
     serializer_class = DocumentSerializer
-    filterset_fields = ["case", "category"]
+    filterset_class = DocumentFilter
     parser_classes = [MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -37,6 +48,7 @@ class DocumentViewSet(
     def audit_subject(self, obj):
         return Subject("document", obj.pk, obj.case_id, obj.case.citizen_id)
 
+    @idempotent
     @extend_schema(request=DocumentUploadSerializer, responses={201: DocumentSerializer})
     def create(self, request, *args, **kwargs):
         payload = DocumentUploadSerializer(data=request.data)
@@ -52,18 +64,17 @@ class DocumentViewSet(
             category=data["category"],
             title=data.get("title", ""),
             filename=upload.name,
-            content=upload.read(),
-            content_type=upload.content_type,
+            # Streamed from the upload's temporary file; the type comes from the bytes.
+            content=upload,
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    # The stored file's own type (PDF, Word, an image, ...).
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def content(self, request, pk=None):
         document = self.get_object()
         record(request.user, AuditEntry.Action.DOWNLOAD, self.audit_subject(document))
-        response = FileResponse(
-            document.blob.file.open("rb"), content_type=document.blob.content_type
-        )
+        response = FileResponse(document.blob.file.open("rb"), content_type=document.content_type)
         response["Content-Disposition"] = f'attachment; filename="document-{document.pk}"'
         return response

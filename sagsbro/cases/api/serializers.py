@@ -16,6 +16,7 @@ from sagsbro.cases.rules.requirements import (
     SUBTYPE_LABELS,
 )
 from sagsbro.cases.rules.workflow import STATE_LABELS
+from sagsbro.core.api import BoundedDateField, BoundedDateTimeField
 from sagsbro.organisations.access import citizens_visible_to
 from sagsbro.organisations.api.serializers import PersonSerializer
 from sagsbro.organisations.models import Citizen
@@ -54,7 +55,7 @@ class CitizenBriefSerializer(serializers.ModelSerializer):
 
 class DeadlineSerializer(serializers.ModelSerializer):
     state = serializers.SerializerMethodField()
-    agreed_by = PersonSerializer(read_only=True)
+    agreed_by = PersonSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Deadline
@@ -106,8 +107,9 @@ class CaseSerializer(serializers.ModelSerializer):
     purpose_label = serializers.SerializerMethodField()
     citizen = CitizenBriefSerializer(read_only=True)
     caseworker = PersonSerializer(read_only=True)
-    coordinator = PersonSerializer(read_only=True)
-    specialist = PersonSerializer(read_only=True)
+    # Unset until the secretariat assigns the case.
+    coordinator = PersonSerializer(read_only=True, allow_null=True)
+    specialist = PersonSerializer(read_only=True, allow_null=True)
     municipality = serializers.CharField(source="municipality.name", read_only=True)
     region = serializers.CharField(source="region.name", read_only=True)
     deadlines = DeadlineSerializer(many=True, read_only=True)
@@ -191,18 +193,16 @@ class CaseFieldsSerializer(serializers.Serializer):
     """The fields a caseworker fills in; used for creating and for editing a draft."""
 
     purpose = serializers.ChoiceField(
-        choices=[str(p) for p in PURPOSE_LABELS],
+        choices=[(str(p), label) for p, label in PURPOSE_LABELS.items()],
         required=False,
         allow_blank=True,
         error_messages=_choice_errors("formål"),
     )
     question = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    meeting_date = serializers.DateField(
-        required=False, allow_null=True, error_messages=DATE_ERRORS
-    )
+    meeting_date = BoundedDateField(required=False, allow_null=True, error_messages=DATE_ERRORS)
     urgent = serializers.BooleanField(required=False)
     contact_preference = serializers.ChoiceField(
-        choices=[str(p) for p in CONTACT_PREFERENCE_LABELS],
+        choices=[(str(p), label) for p, label in CONTACT_PREFERENCE_LABELS.items()],
         required=False,
         allow_blank=True,
         error_messages=_choice_errors("ønske om svar"),
@@ -243,7 +243,7 @@ class CaseCreateSerializer(CaseFieldsSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = PersonSerializer(read_only=True)
+    actor = PersonSerializer(read_only=True, allow_null=True)  # none for the system's own
 
     class Meta:
         model = CaseEvent
@@ -256,7 +256,7 @@ class NoteSerializer(serializers.ModelSerializer):
         max_length=20000, error_messages={"blank": "Skriv en note.", "required": "Skriv en note."}
     )
     contact_preference = serializers.ChoiceField(
-        choices=[str(p) for p in CONTACT_PREFERENCE_LABELS],
+        choices=[(str(p), label) for p, label in CONTACT_PREFERENCE_LABELS.items()],
         required=False,
         allow_blank=True,
         error_messages=_choice_errors("ønske om svar"),
@@ -289,8 +289,8 @@ class ConsentSerializer(serializers.ModelSerializer):
         choices=[str(s) for s in SCOPE_LABELS], error_messages=_choice_errors("samtykketype")
     )
     scope_label = serializers.SerializerMethodField()
-    given_on = serializers.DateField(error_messages=DATE_ERRORS)
-    valid_until = serializers.DateField(required=False, allow_null=True, error_messages=DATE_ERRORS)
+    given_on = BoundedDateField(error_messages=DATE_ERRORS)
+    valid_until = BoundedDateField(required=False, allow_null=True, error_messages=DATE_ERRORS)
     citizen = serializers.PrimaryKeyRelatedField(
         queryset=Citizen.objects.none(),
         error_messages={"does_not_exist": "Borgeren findes ikke.", "required": "Angiv borgeren."},
@@ -322,6 +322,31 @@ class ConsentSerializer(serializers.ModelSerializer):
         return SCOPE_LABELS.get(obj.scope, obj.scope)
 
 
+class TransitionOptionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    # DRF moves declared fields off the class, so this does not shadow Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class MissingRequirementSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class TransitionsSerializer(serializers.Serializer):
+    """What the caller may do with a case now, and what it still lacks for sending."""
+
+    transitions = TransitionOptionSerializer(many=True)
+    missing = MissingRequirementSerializer(many=True)
+
+
+class AssignablePersonSerializer(PersonSerializer):
+    conflict_of_interest = serializers.BooleanField()
+
+    class Meta(PersonSerializer.Meta):
+        fields = [*PersonSerializer.Meta.fields, "conflict_of_interest"]
+
+
 # --- payloads of the case's transitions ---------------------------------------------------
 
 
@@ -339,7 +364,7 @@ class SendSerializer(serializers.Serializer):
 
 
 class ContactAppointmentSerializer(serializers.Serializer):
-    at = serializers.DateTimeField(
+    at = BoundedDateTimeField(
         error_messages={
             "required": "Angiv dato og klokkeslæt for kontakten.",
             "invalid": "Tidspunktet skal skrives som ÅÅÅÅ-MM-DDTtt:mm.",
@@ -377,7 +402,7 @@ class AssignSerializer(serializers.Serializer):
 class AgreeDeadlineSerializer(serializers.Serializer):
     """Another due date agreed in the concrete case, and the circumstances that call for it."""
 
-    agreed_due = serializers.DateField(error_messages=DATE_ERRORS)
+    agreed_due = BoundedDateField(error_messages=DATE_ERRORS)
     reason = serializers.CharField(
         max_length=2000,
         error_messages={
@@ -390,7 +415,7 @@ class AgreeDeadlineSerializer(serializers.Serializer):
 class GPContactRecordSerializer(serializers.Serializer):
     """The coordinator's contact with the citizen's GP (BEK § 5 stk. 2)."""
 
-    contacted_on = serializers.DateField(error_messages=DATE_ERRORS)
+    contacted_on = BoundedDateField(error_messages=DATE_ERRORS)
     summary = serializers.CharField(
         max_length=5000,
         error_messages={

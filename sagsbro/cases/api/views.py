@@ -1,7 +1,8 @@
 """Cases over HTTP. Thin: fetch through visible_to(), validate the payload, call a service."""
 
-from typing import cast
+from typing import Any, cast
 
+import django_filters
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -10,6 +11,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from sagsbro.audit.api.mixins import AuditedReadMixin
 from sagsbro.audit.models import AuditEntry
@@ -21,11 +23,17 @@ from sagsbro.cases.models import Case, Consent, Deadline
 from sagsbro.cases.registry import RegisteredTransition
 from sagsbro.cases.rules.workflow import available_transitions
 from sagsbro.core.api import AccessRule
-from sagsbro.core.errors import ServiceError
+from sagsbro.core.errors import AlreadyDone, ServiceError
+from sagsbro.core.filters import IdFilter
 from sagsbro.organisations.access import citizens_visible_to
+from sagsbro.organisations.api.idempotency import idempotent
 from sagsbro.organisations.api.serializers import PersonSerializer, TreatmentRelationSerializer
 from sagsbro.organisations.models import TreatmentRelation, User
 from sagsbro.organisations.roles import Role
+
+# A case's sub-lists (events, notes, ...) are whole lists of the one case: no paging and
+# none of the case list's filters, in the answer or in the schema.
+PLAIN_LIST: dict[str, Any] = {"pagination_class": None, "filter_backends": []}
 
 
 class CaseViewSet(
@@ -54,6 +62,14 @@ class CaseViewSet(
                 "citizen__consents",
             )
         )
+
+    def handle_exception(self, exc):
+        if isinstance(exc, AlreadyDone) and "id" in exc.existing:
+            # A repeated genforelæggelse: 409 with the link to the case the first call made.
+            exc.existing["url"] = reverse(
+                "case-detail", args=[exc.existing["id"]], request=self.request
+            )
+        return super().handle_exception(exc)
 
     def _is_gp(self):
         return getattr(self.request.user, "role", None) == Role.GENERAL_PRACTITIONER
@@ -90,6 +106,7 @@ class CaseViewSet(
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
 
+    @idempotent
     @extend_schema(request=s.CaseCreateSerializer, responses={201: s.CaseSerializer})
     def create(self, request, *args, **kwargs):
         payload = s.CaseCreateSerializer(data=request.data, context=self.get_serializer_context())
@@ -109,7 +126,7 @@ class CaseViewSet(
         return self.partial_update(request, *args, **kwargs)
 
     @extend_schema(responses=s.EventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **PLAIN_LIST)
     def events(self, request, pk=None):
         case = self._case_for_parties()
         self._read(case, "historik")
@@ -117,14 +134,16 @@ class CaseViewSet(
         return Response(s.EventSerializer(events, many=True).data)
 
     @extend_schema(responses=s.AdviceSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **PLAIN_LIST)
     def advice(self, request, pk=None):
         case = self._case_for_parties()
         self._read(case, "rådgivning")
         return Response(s.AdviceSerializer(case.advice.select_related("author"), many=True).data)
 
-    @extend_schema(request=s.NoteSerializer, responses=s.NoteSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @idempotent
+    @extend_schema(methods=["GET"], request=None, responses=s.NoteSerializer(many=True))
+    @extend_schema(methods=["POST"], request=s.NoteSerializer, responses={201: s.NoteSerializer})
+    @action(detail=True, methods=["get", "post"], **PLAIN_LIST)
     def notes(self, request, pk=None):
         case = self._case_for_parties()
         if request.method == "POST":
@@ -136,7 +155,7 @@ class CaseViewSet(
         return Response(s.NoteSerializer(case.notes.select_related("author"), many=True).data)
 
     @extend_schema(responses=s.DeadlineSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **PLAIN_LIST)
     def deadlines(self, request, pk=None):
         case = self._case_for_parties()
         self._read(case, "frister")
@@ -170,10 +189,12 @@ class CaseViewSet(
         )
         return Response(s.DeadlineSerializer(deadline, context=self.get_serializer_context()).data)
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=s.TransitionsSerializer)
+    @action(detail=True, methods=["get"], **PLAIN_LIST)
     def transitions(self, request, pk=None):
         """What the caller may do with the case now, and what it still lacks for sending."""
         case = self._case_for_parties()
+        self._read(case, "mulige sagsskridt")
         allowed = available_transitions(case.subtype_enum, case.state_enum, Role(request.user.role))
         missing = services.missing_requirements(case) if case.state in ("draft", "returned") else []
         return Response(
@@ -184,7 +205,7 @@ class CaseViewSet(
         )
 
     @extend_schema(request=s.AnswerDraftSerializer, responses=s.AnswerDraftSerializer)
-    @action(detail=True, methods=["get", "post"], url_path="answer-draft")
+    @action(detail=True, methods=["get", "post"], url_path="answer-draft", **PLAIN_LIST)
     def answer_draft(self, request, pk=None):
         """The assigned coordinator's draft of the written answer (404 for everyone else).
         POST saves it; `POST answer` gives the answer."""
@@ -200,6 +221,7 @@ class CaseViewSet(
         self._read(case, "udkast til svar")
         return Response(s.AnswerDraftSerializer(draft).data)
 
+    @idempotent
     @extend_schema(request=s.GPContactRecordSerializer, responses={201: s.EventSerializer})
     @action(detail=True, methods=["post"], url_path="gp-contact")
     def gp_contact(self, request, pk=None):
@@ -210,14 +232,15 @@ class CaseViewSet(
         event = services.record_gp_contact(request.user, case, **payload.validated_data)
         return Response(s.EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=PersonSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=s.AssignablePersonSerializer(many=True))
+    @action(detail=True, methods=["get"], **PLAIN_LIST)
     def assignable(self, request, pk=None):
         """Coordinators (or specialists) the secretariat may assign, with conflicts marked."""
         case = self._case_for_parties()
         if request.user.role != Role.SECRETARIAT:
             raise NotFound()
         role = Role.CLINICAL_SPECIALIST if case.subtype == "klinisk_funktion" else Role.COORDINATOR
+        self._read(case, "mulige rådgivere")
         rows = []
         for person, conflicted in services.assignable_people(case, role):
             row = dict(PersonSerializer(person).data)
@@ -241,7 +264,9 @@ def _transition_action(entry: RegisteredTransition):
     # The router maps the HTTP method to the action by the function's name.
     handler.__name__ = name
     handler.__doc__ = f"{entry.rule.label} ({entry.rule.source_ref})."
-    routed = action(detail=True, methods=["post"], url_path=entry.url_path)(handler)
+    # A retried transition (same Idempotency-Key) gets the first answer: reopening makes
+    # one case, sending sends once.
+    routed = idempotent(action(detail=True, methods=["post"], url_path=entry.url_path)(handler))
     return extend_schema(
         request=payload_class, responses=s.CaseSerializer, operation_id=f"cases_{name}"
     )(routed)
@@ -272,6 +297,14 @@ def install_transition_endpoints() -> None:
 install_transition_endpoints()
 
 
+class ConsentFilter(django_filters.FilterSet):
+    citizen = IdFilter(field_name="citizen_id")
+
+    class Meta:
+        model = Consent
+        fields = ["citizen", "scope"]
+
+
 class ConsentViewSet(
     AuditedReadMixin,
     mixins.ListModelMixin,
@@ -283,7 +316,7 @@ class ConsentViewSet(
 
     access_rule = AccessRule.TENANT
     serializer_class = s.ConsentSerializer
-    filterset_fields = ["citizen", "scope"]
+    filterset_class = ConsentFilter
 
     def get_queryset(self):
         if getattr(self.request.user, "role", None) == Role.GENERAL_PRACTITIONER:
@@ -292,6 +325,10 @@ class ConsentViewSet(
 
     def audit_subject(self, obj):
         return Subject("consent", obj.pk, None, obj.citizen_id)
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -316,6 +353,7 @@ class TreatmentRelationViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet)
         # Create-only: relations are never listed back through the API.
         return TreatmentRelation.objects.none()
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)

@@ -28,7 +28,7 @@ from sagsbro.cases.web.worklist import (
     case_filter_for,
     parse_filters,
 )
-from sagsbro.core.errors import ConfirmationRequired, ServiceError
+from sagsbro.core.errors import AlreadyDone, ConfirmationRequired, ServiceError
 from sagsbro.core.web import copy_field_errors, is_htmx_fragment_request, run_form_action
 from sagsbro.core.worklist import worklist_sections
 from sagsbro.workdays.services import configured_calendar
@@ -143,6 +143,10 @@ def case_action(request, pk, name):
         except ConfirmationRequired as exc:
             # Nothing is wrong yet: the user sees what the warning is about and chooses.
             warning = exc
+        except AlreadyDone as exc:
+            # A second submit (or a second tab): show what the first one made.
+            messages.info(request, exc.message)
+            return redirect("cases:detail", pk=exc.existing["id"])
         except ServiceError as exc:
             if not Case.objects.visible_to(user).filter(pk=case.pk).exists():
                 # The refusal took the case from the user (BEK § 12 stk. 2: a disqualified

@@ -3,11 +3,12 @@
 from rest_framework import serializers
 
 from sagsbro.cases.api.serializers import DATE_ERRORS
+from sagsbro.core.api import BoundedDateField
 
 
 class AppointmentSerializer(serializers.Serializer):
-    appointment_date = serializers.DateField(error_messages=DATE_ERRORS)
+    appointment_date = BoundedDateField(error_messages=DATE_ERRORS)
 
 
 class ConsultationSerializer(serializers.Serializer):
-    consultation_date = serializers.DateField(required=False, error_messages=DATE_ERRORS)
+    consultation_date = BoundedDateField(required=False, error_messages=DATE_ERRORS)

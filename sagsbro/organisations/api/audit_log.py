@@ -1,22 +1,35 @@
 """The audit log in the API. Who may read it is an organisations concern: an administrator
 reads what the people of their own organisation did."""
 
+import django_filters
 from rest_framework import viewsets
 
+from sagsbro.audit.api.mixins import AuditedRefusalMixin
 from sagsbro.audit.api.serializers import AuditEntrySerializer
 from sagsbro.audit.models import AuditEntry
 from sagsbro.core.api import AccessRule
+from sagsbro.core.filters import IdFilter
 from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import Role
 
 
-class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
+class AuditEntryFilter(django_filters.FilterSet):
+    case_id = IdFilter()
+    citizen_id = IdFilter()
+
+    class Meta:
+        model = AuditEntry
+        fields = ["case_id", "citizen_id", "action", "username"]
+
+
+class AuditEntryViewSet(AuditedRefusalMixin, viewsets.ReadOnlyModelViewSet):
     """The audit log, read-only: an administrator sees what the people of their own
     organisation did. Nobody can change it through the application."""
 
     access_rule = AccessRule.TENANT
+    audit_object_type = "audit_entry"
     serializer_class = AuditEntrySerializer
-    filterset_fields = ["case_id", "citizen_id", "action", "username"]
+    filterset_class = AuditEntryFilter
 
     def get_queryset(self):
         user = self.request.user

@@ -1,11 +1,13 @@
+import django_filters
 from rest_framework import mixins, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.generics import RetrieveAPIView
 
 from sagsbro.audit.api.mixins import AuditedReadMixin
 from sagsbro.audit.services import Subject
 from sagsbro.core.api import AccessRule
+from sagsbro.core.filters import IdFilter
 from sagsbro.organisations.access import citizens_visible_to
+from sagsbro.organisations.api.idempotency import idempotent
 from sagsbro.organisations.api.serializers import (
     CitizenSerializer,
     MeSerializer,
@@ -22,11 +24,19 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RegionSerializer
 
 
+class MunicipalityFilter(django_filters.FilterSet):
+    region = IdFilter(field_name="region_id")
+
+    class Meta:
+        model = Municipality
+        fields = ["region"]
+
+
 class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     access_rule = AccessRule.REFERENCE
     queryset = Municipality.objects.select_related("region")
     serializer_class = MunicipalitySerializer
-    filterset_fields = ["region"]
+    filterset_class = MunicipalityFilter
 
 
 class MeView(RetrieveAPIView):
@@ -35,12 +45,6 @@ class MeView(RetrieveAPIView):
 
     def get_object(self):
         return self.request.user
-
-
-class TokenView(ObtainAuthToken):
-    """Exchange username and password for an API token (for systems, not browsers)."""
-
-    access_rule = AccessRule.SELF
 
 
 class CitizenViewSet(
@@ -58,6 +62,10 @@ class CitizenViewSet(
 
     def audit_subject(self, obj):
         return Subject("citizen", obj.pk, None, obj.pk)
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         data = serializer.validated_data

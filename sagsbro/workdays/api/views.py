@@ -8,12 +8,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sagsbro.core.api import AccessRule
+from sagsbro.core.api import AccessRule, BoundedDateField
 from sagsbro.workdays.services import configured_calendar
 
 
 class WorkingDaysQuery(serializers.Serializer):
-    start = serializers.DateField(
+    start = BoundedDateField(
         error_messages={
             "invalid": "Datoen skal skrives som ÅÅÅÅ-MM-DD.",
             "required": "Angiv en startdato (start=ÅÅÅÅ-MM-DD).",
