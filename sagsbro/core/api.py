@@ -12,6 +12,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from sagsbro.core.dates import DATE_RANGE_MESSAGE, in_range
 from sagsbro.core.errors import ServiceError
 
 
@@ -36,15 +37,11 @@ class AccessRule:
 
 # --- dates ----------------------------------------------------------------------------------
 
-# Dates the API accepts: the working-day calendar is defined for these years, and a
-# deadline computed from a date near the end of the calendar (9999-12-31) would overflow.
-FIRST_YEAR = 1900
-LAST_YEAR = 2200
-DATE_RANGE_MESSAGE = f"Datoen skal ligge mellem år {FIRST_YEAR} og {LAST_YEAR}."
+# Dates the API accepts: the years of core/dates.py.
 
 
 def validate_date_range(value: datetime.date) -> None:
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+    if not in_range(value):
         raise serializers.ValidationError(DATE_RANGE_MESSAGE, code="date_out_of_range")
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+
+from sagsbro.core.dates import DATE_RANGE_MESSAGE, in_range
 
 DATE_ERRORS = {"required": "Angiv en dato.", "invalid": "Angiv en gyldig dato som dd.mm.åååå."}
 DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
@@ -10,8 +14,17 @@ YES_NO = [("ja", "Ja"), ("nej", "Nej")]
 YES_NO_UNKNOWN = [("ja", "Ja"), ("nej", "Nej"), ("", "Ikke vurderet")]
 
 
+class BoundedDateField(forms.DateField):
+    """A date within the years the calendar and the deadlines handle (core/dates.py)."""
+
+    def validate(self, value: datetime.date | None) -> None:
+        super().validate(value)
+        if value is not None and not in_range(value):
+            raise forms.ValidationError(DATE_RANGE_MESSAGE, code="date_out_of_range")
+
+
 def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
+    return BoundedDateField(
         label=label,
         required=required,
         input_formats=DATE_INPUT_FORMATS,

@@ -29,7 +29,7 @@ from sagsbro.cases.rules.requirements import (
 )
 from sagsbro.cases.rules.workflow import TEAM_SUBTYPES, State
 from sagsbro.cases.services import EDITABLE_FIELDS
-from sagsbro.core.forms import DATE_INPUT_FORMATS
+from sagsbro.core.forms import DATE_INPUT_FORMATS, BoundedDateField
 from sagsbro.documents.access import may_add_category
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
 from sagsbro.documents.services import DocumentUpload
@@ -67,7 +67,7 @@ DATE_ERRORS = {"invalid": "Skriv en gyldig dato som dd.mm.åååå, fx 10.03.202
 
 
 def _date_field(label: str, help_text: str, *, required: bool = False) -> forms.DateField:
-    return forms.DateField(
+    return BoundedDateField(
         label=label,
         required=required,
         input_formats=DATE_INPUT_FORMATS,

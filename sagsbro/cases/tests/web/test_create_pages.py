@@ -303,6 +303,13 @@ def test_field_errors_are_danish_and_linked(side_a):
         f"/sager/{team.pk}/rediger/", {"felter": "1", "meeting_date": "2020-01-02"}
     )
     assert "Mødedatoen ligger før i dag." in response.content.decode()
+    # A date at the end of the calendar is refused, not an overflow in the deadlines.
+    for far in ("31.12.9999", "01.01.2201"):
+        response = client.post(f"/sager/{team.pk}/rediger/", {"felter": "1", "meeting_date": far})
+        assert response.status_code == 400
+        assert "Datoen skal ligge mellem år 1900 og 2200." in response.content.decode()
+    team.refresh_from_db()
+    assert team.meeting_date is None
     # Both date formats are accepted.
     response = client.post(
         f"/sager/{team.pk}/rediger/", {"felter": "1", "meeting_date": "2027-03-10"}
