@@ -5,20 +5,29 @@ contract, and the dates the API accepts. (The JSON parser and the schema class a
 import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from sagsbro.core.dates import DATE_RANGE_MESSAGE, in_range
 from sagsbro.core.errors import ServiceError
 
+NOT_FOUND_MESSAGE = "Findes ikke, eller du har ikke adgang til den."
+
 
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
         return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, Http404 | NotFound):
+        # One answer for an object that does not exist and one the caller may not see, and
+        # no model name in it.
+        return Response(
+            {"detail": NOT_FOUND_MESSAGE, "code": "not_found"}, status=status.HTTP_404_NOT_FOUND
+        )
     if isinstance(exc, DjangoValidationError):
         body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
@@ -99,7 +108,7 @@ def _is_api(request: HttpRequest) -> bool:
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """A URL no route matches: under /api/ the API's error body, else the Danish page."""
     if _is_api(request):
-        return JsonResponse({"detail": "Ikke fundet.", "code": "not_found"}, status=404)
+        return JsonResponse({"detail": NOT_FOUND_MESSAGE, "code": "not_found"}, status=404)
     return defaults.page_not_found(request, exception)
 
 

@@ -5,7 +5,8 @@ import pytest
 import yaml
 from rest_framework.test import APIClient
 
-from sagsbro.conftest import api_client
+from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.conftest import api_client, make_case
 
 DEEP = '{"username": ' + "[" * 100_000 + "]" * 100_000 + ', "password": "x"}'
 
@@ -16,11 +17,23 @@ def test_deep_json_to_the_anonymous_token_endpoint_is_a_400(db):
     assert "for dybt" in response.json()["detail"]
 
 
+NOT_FOUND = "Findes ikke, eller du har ikke adgang til den."
+
+
+def test_an_unknown_and_a_foreign_case_answer_alike_without_a_model_name(side_a, side_b):
+    foreign = make_case(side_b, Subtype.LOEBENDE_SAG)
+    client = api_client(side_a.caseworker)
+    for url in (f"/api/v1/cases/{foreign.pk}/", "/api/v1/cases/999999999/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response.json() == {"detail": NOT_FOUND, "code": "not_found"}
+
+
 def test_an_unknown_url_under_api_answers_json(side_a):
     response = api_client(side_a.caseworker).get("/api/v1/agreements/1.5e-264/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": "Ikke fundet.", "code": "not_found"}
+    assert response.json() == {"detail": NOT_FOUND, "code": "not_found"}
     page = api_client(side_a.caseworker).get("/findes-ikke/")
     assert page.status_code == 404
     assert page["Content-Type"].startswith("text/html")
