@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("sagsbro.organisations.urls")),
     path("", include("sagsbro.cases.web.agreement_urls")),
     path("", include("sagsbro.cases.urls")),
+    path("", include("sagsbro.meetings.urls")),
     path("", include("sagsbro.documents.urls")),
     path("", include("sagsbro.workdays.urls")),
 ]

@@ -2,6 +2,7 @@
 before it can be sent."""
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -46,6 +47,16 @@ EDITABLE_FIELDS = (
     "citizen_informed_of_right",
     "latest_job",
 )
+
+# Called as hook(user, case) after a case's meeting date is set on creation or changed on
+# edit. The meetings app (a layer above) registers the one that books the case onto the
+# municipality's meeting day on that date, so the booking and the date stay one.
+MEETING_DATE_HOOKS: list[Callable[[User, Case], None]] = []
+
+
+def _run_meeting_date_hooks(user: User, case: Case) -> None:
+    for hook in MEETING_DATE_HOOKS:
+        hook(user, case)
 
 
 @transaction.atomic
@@ -104,6 +115,8 @@ def create_case(
     case.save(update_fields=["reference"])
     record_event(case, user, EventKind.CREATED, "Sagen er oprettet som kladde")
     audit_case_write(user, case, AuditEntry.Action.CREATE, f"opret {case.subtype}", channel)
+    if case.meeting_date is not None:
+        _run_meeting_date_hooks(user, case)
     recompute_deadlines(case)
     return case
 
@@ -128,6 +141,8 @@ def update_case(user: User, case: Case, *, channel: str = "api", **fields: Any) 
         require_meeting_day(case.meeting_date)
     if changed:
         case.save()
+        if "meeting_date" in changed:
+            _run_meeting_date_hooks(user, case)
         record_event(
             case, user, EventKind.UPDATED, "Sagens oplysninger er ændret", data={"fields": changed}
         )

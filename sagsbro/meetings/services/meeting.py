@@ -4,6 +4,7 @@ meeting, sending the indstilling, and reopening a case as a genforelæggelse."""
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from sagsbro.cases.events import record_event
 from sagsbro.cases.models import Advice, Case
@@ -23,6 +24,8 @@ from sagsbro.core.errors import ServiceError
 from sagsbro.documents.models import Blob, Document
 from sagsbro.documents.rules import Category
 from sagsbro.documents.services import blob_files_atomic
+from sagsbro.meetings.models import Booking
+from sagsbro.meetings.services.booking import sync_booking_to_date
 from sagsbro.organisations.models import User
 
 
@@ -48,6 +51,9 @@ def postpone_meeting(
             fields={"meeting_date": ["Vælg en anden dato end den nuværende."]},
         )
     old = case.meeting_date
+    # With a meeting day on the new date the case's booking moves onto it (every booking
+    # rule checked); a municipality without meeting days in the system keeps the date only.
+    sync_booking_to_date(user, case, new_date)
     case.meeting_date = new_date
     return finish(
         user,
@@ -82,7 +88,25 @@ def record_screening(
         medically_clarified=medically_clarified,
         treatment_exhausted=treatment_exhausted,
     )
+    # The same act gives the screening of the case's booking on the agenda.
+    mark_booking_screened(case, medically_clarified, text)
     return case
+
+
+def mark_booking_screened(case: Case, clarified: bool | None, text: str) -> Booking | None:
+    """Record the screening on the case's active booking, in the caller's transaction:
+    "tilstrækkeligt belyst" when clarified, "anbefaler udsættelse" with the reason when not
+    (None: no verdict, the booking is left as it is). None when the case is not booked."""
+    if clarified is None:
+        return None
+    booking = Booking.objects.filter(case=case, state=Booking.State.BOOKED).first()
+    if booking is None:
+        return None
+    booking.screening = Booking.Screening.CLARIFIED if clarified else Booking.Screening.POSTPONE
+    booking.screening_reason = "" if clarified else text.strip()
+    booking.screened_at = timezone.now()
+    booking.save(update_fields=["screening", "screening_reason", "screened_at"])
+    return booking
 
 
 @transaction.atomic

@@ -17,6 +17,10 @@ from sagsbro.cases.rules.workflow import MEETING_SUBTYPES
 from sagsbro.cases.tabs import register_case_tab
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import Category
+from sagsbro.meetings.access import may_book
+from sagsbro.meetings.rules.followup import due_for_genforelaeggelse
+from sagsbro.meetings.services.booking import active_booking
+from sagsbro.meetings.services.followup import follow_up_of, is_forloeb_case, may_record_forloeb
 from sagsbro.organisations.models import User
 from sagsbro.workdays.rules import WorkingDayCalendar
 
@@ -58,8 +62,17 @@ def team_context(
     conclusion = (
         case.deadlines.filter(kind=DeadlineKind.CITIZEN_CONCLUSION).order_by("due", "id").first()
     )
+    # The ressourceforløb's follow-up (procedure 002): its dates and whether it is due.
+    forloeb = follow_up_of(case) if is_forloeb_case(case) else None
     return {
+        "forloeb": forloeb,
+        "forloeb_due": forloeb is not None
+        and due_for_genforelaeggelse(forloeb.started_on, forloeb.first_effort_started_on, today),
+        "may_record_forloeb": may_record_forloeb(user, case),
         "team_case": case.subtype in MEETING_SUBTYPES,
+        # The booking (meeting day) and whether the user may book or move it (slice A).
+        "booking": active_booking(case) if case.subtype in MEETING_SUBTYPES else None,
+        "may_book": case.subtype in MEETING_SUBTYPES and may_book(user, case),
         "plan_documents": plan_documents,
         "meeting_held_at": held.first(),
         "team_members": members,
