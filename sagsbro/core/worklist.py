@@ -35,3 +35,36 @@ def register_worklist_section(builder: SectionBuilder) -> SectionBuilder:
 def worklist_sections(user: Any, params: Mapping[str, str]) -> list[WorklistSection]:
     """The sections the user's worklist shows."""
     return [section for build in _builders if (section := build(user, params)) is not None]
+
+
+# --- cases other apps add to the municipality's "Afventer dig" ----------------------------
+
+
+class AwaitingSource(Protocol):
+    """Cases another app puts in the caseworker's "Afventer dig" box beside the workflow's
+    own (e.g. a booked case whose screening recommends postponement): the annotations the
+    condition and the next step read, the condition (a ``Q`` over the case list), and the
+    next step shown for a case it selected (None: not one of its cases)."""
+
+    def annotations(self) -> Mapping[str, Any]: ...
+
+    def condition(self) -> Any: ...
+
+    def next_step(self, case: Any) -> str | None: ...
+
+
+# (user) -> the source for that user, or None when it adds nothing for them.
+AwaitingBuilder = Callable[[Any], AwaitingSource | None]
+
+_awaiting_builders: list[AwaitingBuilder] = []
+
+
+def register_awaiting_source(builder: AwaitingBuilder) -> AwaitingBuilder:
+    """Add a source of waiting cases to "Afventer dig" (once, however often ``ready`` runs)."""
+    if builder not in _awaiting_builders:
+        _awaiting_builders.append(builder)
+    return builder
+
+
+def awaiting_sources(user: Any) -> list[AwaitingSource]:
+    return [source for build in _awaiting_builders if (source := build(user)) is not None]

@@ -24,6 +24,7 @@ from sagsbro.cases.rules.events import EventKind
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.requirements import ContactPreference
 from sagsbro.cases.rules.workflow import FINAL_STATES, STATE_LABELS, State, available_transitions
+from sagsbro.core.worklist import awaiting_sources
 from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import Role
 from sagsbro.organisations.rules import masked_cpr
@@ -298,15 +299,25 @@ def actionable_for(role) -> Q:
 
 
 def awaiting_municipality(user, today, calendar) -> Box:
-    queryset = cases_for(user).filter(state__in=[str(s) for s in AWAITING_MUNICIPALITY])
+    condition = Q(state__in=[str(s) for s in AWAITING_MUNICIPALITY])
     if user.role == Role.TEAM_MEMBER:
-        queryset = queryset.filter(actionable_for(user.role))
+        condition &= actionable_for(user.role)
+    queryset = cases_for(user)
+    # Other apps' waiting cases (core.worklist.register_awaiting_source), in the same query.
+    sources = awaiting_sources(user)
+    for source in sources:
+        queryset = queryset.annotate(**source.annotations())
+        condition |= source.condition()
+    queryset = queryset.filter(condition)
     queryset = queryset.order_by(F("next_due").asc(nulls_last=True), "updated_at", "id")
     box = _box(queryset, today, calendar)
     for case in box.rows:
-        case.next_step = AWAITING_MUNICIPALITY[State(case.state)]
-        if case.state == State.ANSWERED and case.subtype == Subtype.KLINISK_FUNKTION:
-            case.next_step = CERTIFICATE_NEXT_STEP
+        steps = (source.next_step(case) for source in sources)
+        case.next_step = next((step for step in steps if step), "")
+        if not case.next_step and State(case.state) in AWAITING_MUNICIPALITY:
+            case.next_step = AWAITING_MUNICIPALITY[State(case.state)]
+            if case.state == State.ANSWERED and case.subtype == Subtype.KLINISK_FUNKTION:
+                case.next_step = CERTIFICATE_NEXT_STEP
     return box
 
 
