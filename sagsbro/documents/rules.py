@@ -28,6 +28,8 @@ class Category(StrEnum):
     # The coordinator's earlier advice as the municipality forwards it with a new case (a copy
     # it received): the municipality's document, so `coordinator_advice` stays the region's.
     FORWARDED_COORDINATOR_ADVICE = "forwarded_coordinator_advice"
+    # The municipality's written conclusion to the citizen after the team meeting.
+    CITIZEN_CONCLUSION = "citizen_conclusion"
     OTHER = "other"
 
 
@@ -52,6 +54,7 @@ CATEGORY_LABELS: Mapping[Category, str] = {
     Category.FORWARDED_COORDINATOR_ADVICE: (
         "Sundhedskoordinators tidligere resumé og rådgivning (videresendt af kommunen)"
     ),
+    Category.CITIZEN_CONCLUSION: "Skriftlig konklusion til borgeren",
     Category.OTHER: "Andet",
 }
 
@@ -98,6 +101,7 @@ UPLOADING_SIDES: Mapping[Category, frozenset[Side]] = {
     Category.WORK_TRIAL_REPORT: _MUNICIPALITY,
     Category.WRITTEN_ANSWER: _REGION,
     Category.FORWARDED_COORDINATOR_ADVICE: _MUNICIPALITY,
+    Category.CITIZEN_CONCLUSION: _MUNICIPALITY,
     Category.OTHER: _BOTH,
 }
 

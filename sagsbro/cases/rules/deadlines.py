@@ -127,6 +127,8 @@ class DeadlineKind(StrEnum):
     CERTIFICATE_AFTER_REQUEST = "certificate_after_request"
     #: Written conclusion to the citizen after the meeting.
     CITIZEN_CONCLUSION = "citizen_conclusion"
+    #: The team's indstilling sent to the citizen's own GP after the meeting.
+    GP_INDSTILLING_COPY = "gp_indstilling_copy"
 
 
 class DeadlineState(StrEnum):
@@ -259,6 +261,12 @@ _KIND_SPECS: Mapping[DeadlineKind, _KindSpec] = MappingProxyType(
             "Skriftlig konklusion til borgeren efter mødet",
             statutory=False,
         ),
+        DeadlineKind.GP_INDSTILLING_COPY: _KindSpec(
+            Anchor.MEETING,
+            Direction.AFTER,
+            "Indstillingen sendt til borgerens egen læge efter mødet",
+            statutory=False,
+        ),
     }
 )
 
@@ -324,6 +332,8 @@ FALLBACK_RULES: Mapping[Subtype, tuple[DeadlineRule, ...]] = MappingProxyType(
             _rule(_K.SCREENING_FEEDBACK, 5, _U.WORKING_DAYS, SOURCE_AGREEMENT_ALL_REGIONS),
             _rule(_K.COORDINATOR_AVAILABLE, 14, _U.CALENDAR_DAYS, SOURCE_BEK_21_1),
             _rule(_K.CITIZEN_CONCLUSION, 1, _U.WEEKS, SOURCE_EVALUATION),
+            # The GP's copy follows with the conclusion (evaluation table 8, step 4).
+            _rule(_K.GP_INDSTILLING_COPY, 1, _U.WEEKS, SOURCE_EVALUATION),
         ),
         Subtype.GENFORELAEGGELSE: (
             _rule(_K.CREATED_BEFORE_MEETING, 5, _U.WORKING_DAYS, SOURCE_PROCEDURE_GENFORELAEGGELSE),
@@ -332,6 +342,8 @@ FALLBACK_RULES: Mapping[Subtype, tuple[DeadlineRule, ...]] = MappingProxyType(
             # The procedure: deadline and price follow the reform cases.
             _rule(_K.COORDINATOR_AVAILABLE, 14, _U.CALENDAR_DAYS, SOURCE_BEK_21_1),
             _rule(_K.CITIZEN_CONCLUSION, 1, _U.WEEKS, SOURCE_EVALUATION),
+            # The GP's copy follows with the conclusion (evaluation table 8, step 4).
+            _rule(_K.GP_INDSTILLING_COPY, 1, _U.WEEKS, SOURCE_EVALUATION),
         ),
         Subtype.RET_TIL_SUNDHEDSKOORDINATOR: (
             _rule(

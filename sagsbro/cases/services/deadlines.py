@@ -36,7 +36,10 @@ FULFILLED_BY = {
     deadline_rules.DeadlineKind.WRITTEN_ANSWER: (EventKind.ANSWER,),
     deadline_rules.DeadlineKind.CERTIFICATE_AFTER_CONSULTATION: (EventKind.DELIVER_CERTIFICATE,),
     deadline_rules.DeadlineKind.CERTIFICATE_AFTER_REQUEST: (EventKind.DELIVER_CERTIFICATE,),
-    deadline_rules.DeadlineKind.CITIZEN_CONCLUSION: (EventKind.SEND_INDSTILLING,),
+    # Met only when the letter (the GP's copy) was recorded as sent through the outgoing
+    # messages, never by holding the meeting or by the indstilling's transition.
+    deadline_rules.DeadlineKind.CITIZEN_CONCLUSION: (EventKind.CONCLUSION_SENT,),
+    deadline_rules.DeadlineKind.GP_INDSTILLING_COPY: (EventKind.GP_COPY_SENT,),
 }
 
 

@@ -116,6 +116,15 @@ EXPECTED_FALLBACK: dict[Subtype, list[Row]] = {
             "Evaluering af samarbejdsmodellen",
             False,
         ),
+        (
+            K.GP_INDSTILLING_COPY,
+            1,
+            U.WEEKS,
+            A.MEETING,
+            D.AFTER,
+            "Evaluering af samarbejdsmodellen",
+            False,
+        ),
     ],
     Subtype.GENFORELAEGGELSE: [
         (
@@ -156,6 +165,15 @@ EXPECTED_FALLBACK: dict[Subtype, list[Row]] = {
         ),
         (
             K.CITIZEN_CONCLUSION,
+            1,
+            U.WEEKS,
+            A.MEETING,
+            D.AFTER,
+            "Evaluering af samarbejdsmodellen",
+            False,
+        ),
+        (
+            K.GP_INDSTILLING_COPY,
             1,
             U.WEEKS,
             A.MEETING,
@@ -246,7 +264,7 @@ def test_plain_string_subtype_is_accepted() -> None:
 def test_rules_for_returns_a_fresh_list() -> None:
     rules = rules_for(Subtype.REHABILITERINGSTEAM)
     rules.clear()
-    assert len(rules_for(Subtype.REHABILITERINGSTEAM)) == 5
+    assert len(rules_for(Subtype.REHABILITERINGSTEAM)) == 6
 
 
 # ------------------------------------------------------------------ overrides
@@ -561,6 +579,7 @@ def test_compute_deadlines_for_a_team_case() -> None:
         (K.SCREENING_FEEDBACK, date(2025, 4, 7)),  # Tue 1 - Mon 7 Apr: 5 working days
         (K.COORDINATOR_AVAILABLE, date(2025, 4, 14)),
         (K.CITIZEN_CONCLUSION, date(2025, 5, 1)),
+        (K.GP_INDSTILLING_COPY, date(2025, 5, 1)),
     ]
     assert all(isinstance(c, ComputedDeadline) for c in computed)
     assert [c.rule for c in computed] == rules
@@ -576,6 +595,7 @@ def test_compute_deadlines_without_meeting_date() -> None:
         (K.SCREENING_FEEDBACK, date(2026, 12, 28)),
         (K.COORDINATOR_AVAILABLE, date(2027, 1, 4)),
         (K.CITIZEN_CONCLUSION, None),
+        (K.GP_INDSTILLING_COPY, None),
     ]
 
 

@@ -24,6 +24,8 @@ MUNICIPALITY_ONLY = {
     Category.DOCUMENTATION,
     Category.WORK_TRIAL_REPORT,
     Category.FORWARDED_COORDINATOR_ADVICE,
+    # The municipality's letter to the citizen after the team meeting.
+    Category.CITIZEN_CONCLUSION,
 }
 REGION_ONLY = {
     Category.LAE_275,

@@ -1,0 +1,98 @@
+"""The team's indstilling and the written conclusion to the citizen as PDFs, rendered with
+WeasyPrint from the templates meetings/pdf/*.html. They name the citizen by name and masked CPR
+number only and fetch nothing from outside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from sagsbro.documents.rules import CATEGORY_LABELS, Category
+from sagsbro.meetings.models import FollowUp, Indstilling
+from sagsbro.organisations.rules import masked_cpr
+
+STYLESHEET = Path(__file__).resolve().parent / "letters.css"
+INDSTILLING_TITLE = CATEGORY_LABELS[Category.INDSTILLING]
+CONCLUSION_TITLE = CATEGORY_LABELS[Category.CITIZEN_CONCLUSION]
+
+# The structured fields in the order the indstilling shows them (model field names).
+FIELDS = (
+    "employment_goal",
+    "sub_goals",
+    "main_efforts",
+    "future_employment_areas",
+    "mentor",
+    "health_efforts",
+    "social_efforts",
+    "family_efforts",
+    "timing",
+    "coordinator_advice",
+    "citizen_view",
+)
+
+
+def field_label(name: str) -> str:
+    """The Danish label of one of the indstilling's fields, capitalised."""
+    field = Indstilling._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name)).capitalize()
+
+
+def sections(indstilling: Indstilling) -> list[tuple[str, str]]:
+    """(label, text) of each filled field, in order."""
+    rows = []
+    for name in FIELDS:
+        text = getattr(indstilling, name)
+        if text.strip():
+            rows.append((field_label(name), text))
+    return rows
+
+
+def _base(indstilling: Indstilling) -> dict[str, Any]:
+    case = indstilling.case
+    meeting = indstilling.booking.meeting
+    return {
+        "case": case,
+        "municipality": case.municipality.name,
+        "meeting_date": meeting.date,
+        "citizen_name": case.citizen.name,
+        "citizen_cpr": masked_cpr(case.citizen.cpr),
+        "sections": sections(indstilling),
+    }
+
+
+def indstilling_filename(indstilling: Indstilling) -> str:
+    return f"indstilling-{indstilling.case.reference}-{indstilling.pk}.pdf"
+
+
+def conclusion_filename(indstilling: Indstilling) -> str:
+    return f"konklusion-{indstilling.case.reference}-{indstilling.pk}.pdf"
+
+
+def render_indstilling_html(indstilling: Indstilling) -> str:
+    with translation.override("da"):
+        return render_to_string(
+            "meetings/pdf/indstilling.html",
+            {**_base(indstilling), "title": INDSTILLING_TITLE},
+        )
+
+
+def render_conclusion_html(indstilling: Indstilling, follow_ups: list[FollowUp]) -> str:
+    with translation.override("da"):
+        return render_to_string(
+            "meetings/pdf/conclusion.html",
+            {**_base(indstilling), "title": CONCLUSION_TITLE, "follow_ups": follow_ups},
+        )
+
+
+def to_pdf(html_text: str) -> bytes:
+    # Imported here: WeasyPrint loads Pango when imported, and only the worker needs it.
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    no_fetching = URLFetcher(allowed_protocols=(), fail_on_errors=True)
+    html = HTML(string=html_text, url_fetcher=no_fetching)
+    stylesheet = CSS(filename=str(STYLESHEET), url_fetcher=no_fetching)
+    return html.write_pdf(stylesheets=[stylesheet])

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MessagingConfig(AppConfig):
+    name = "sagsbro.messaging"
+    verbose_name = "Udgående breve"
