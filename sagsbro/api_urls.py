@@ -6,5 +6,8 @@ urlpatterns = [
     path("", include("sagsbro.workdays.api.urls")),
     path("", include("sagsbro.organisations.api.urls")),
     path("", include("sagsbro.cases.api.urls")),
+    path("", include("sagsbro.meetings.api.followup_urls")),
+    path("", include("sagsbro.meetings.api.urls")),
+    path("", include("sagsbro.meetings.api.holding_urls")),
     path("", include("sagsbro.organisations.api.audit_log_urls")),
 ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from sagsbro.cases import demo as cases_demo
 from sagsbro.cases.models import Case
 from sagsbro.clinical import services as clinical_services
+from sagsbro.meetings import demo as meetings_demo
 from sagsbro.meetings import services as meetings_services
 from sagsbro.organisations import demo as organisations_demo
 from sagsbro.organisations.roles import Role
@@ -45,6 +46,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
             meetings=meetings_services,
             clinical=clinical_services,
         )
+        meetings_demo.create_meetings(people, today, attach=cases_demo.attach)
         return [
             DemoLogin(
                 username=user.username,

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "sagsbro.cases",
     "sagsbro.documents",
     "sagsbro.workdays",
+    # The outbox of letters to citizens and GPs (queued, recorded as sent).
+    "sagsbro.messaging",
     # Extend cases (transitions, the case page's tabs), registered from their ready().
     "sagsbro.meetings",
     "sagsbro.clinical",
@@ -189,6 +191,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PurposeEnum": "sagsbro.cases.rules.requirements.Purpose",
         "ContactPreferenceEnum": "sagsbro.cases.rules.requirements.ContactPreference",
+        "MeetingDayKindEnum": "sagsbro.meetings.models.MeetingDay.Kind",
     },
 }
 

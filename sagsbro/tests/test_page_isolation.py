@@ -2,6 +2,7 @@
 of a citizen's data and changes nothing. Pages are found from the URL configuration, so a new
 page is covered the day it is added; a URL parameter this test cannot fill fails it."""
 
+import datetime
 import re
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -13,6 +14,7 @@ from sagsbro.cases.registry import transitions
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.conftest import assigned_case
 from sagsbro.documents.models import Document
+from sagsbro.meetings.models import Attendee, Booking, MeetingDay, MeetingSeries
 
 # Pages open to anyone: they show no citizen data.
 PUBLIC = {"login/", "logout/"}
@@ -47,6 +49,13 @@ def fill(pattern, values):
 def snapshot():
     return (
         list(Case.objects.order_by("pk").values_list("state", "meeting_date", "question")),
+        list(Booking.objects.order_by("pk").values_list("meeting_id", "state")),
+        MeetingDay.objects.count(),
+        # The day's state and coordinator, its team and the screenings (meetings).
+        list(MeetingDay.objects.order_by("pk").values_list("state", "coordinator_id")),
+        list(Attendee.objects.order_by("pk").values_list("meeting_id", "name")),
+        list(Booking.objects.order_by("pk").values_list("screening", flat=True)),
+        MeetingSeries.objects.count(),
         CaseEvent.objects.count(),
         CaseNote.objects.count(),
         Document.objects.count(),
@@ -59,6 +68,18 @@ def test_pages_are_restricted(side_a, side_b, client):
     case_services.add_note(side_a.caseworker, case, text="Hemmelig note om helbred")
     consent = Consent.objects.filter(citizen=case.citizen).first()
     assert consent is not None
+    # A meeting day of side A with a team case on its agenda (meetings).
+    team = assigned_case(side_a, Subtype.REHABILITERINGSTEAM)
+    day = MeetingDay.objects.create(
+        municipality=side_a.municipality,
+        date=team.meeting_date,
+        start_time=datetime.time(9),
+        end_time=datetime.time(12),
+        place="Jobcentret",
+    )
+    booking = Booking.objects.create(
+        meeting=day, case=team, kind="team_case", booked_by=side_a.caseworker
+    )
     values = {
         "pk": case.pk,
         "tab": "overblik",
@@ -68,12 +89,17 @@ def test_pages_are_restricted(side_a, side_b, client):
         "consent_pk": consent.pk,
         "kind": "written_answer",
         "advice_pk": 1,
+        "day_pk": day.pk,
+        "booking_pk": booking.pk,
+        # A letter in the outbox (meetings, messaging): none of side A's is reachable.
+        "message_pk": 1,
     }
     secrets = [
         side_a.citizen.name,
         side_a.citizen.cpr,
         case.reference,
         case.question,
+        team.reference,
         "Hemmelig note om helbred",
     ]
     patterns = page_patterns()

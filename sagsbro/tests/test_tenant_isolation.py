@@ -23,6 +23,15 @@ from sagsbro.core.api import AccessRule
 from sagsbro.documents.models import Document, DocumentShare
 from sagsbro.documents.rules import Category
 from sagsbro.meetings import services as meeting_services
+from sagsbro.meetings.models import (
+    Attendee,
+    Booking,
+    FollowUp,
+    Indstilling,
+    MeetingDay,
+    MeetingSeries,
+)
+from sagsbro.messaging.models import OutgoingMessage
 from sagsbro.organisations.models import (
     AgreementDeadlineRule,
     Citizen,
@@ -108,7 +117,39 @@ def victim(side_a, side_b):
         unit="working_days",
         source="Procedure Løbende sag",
     )
+    # A meeting day of side A's municipality with the team case on its agenda (meetings).
+    meeting_day = MeetingDay.objects.create(
+        municipality=side_a.municipality,
+        date=team.meeting_date,
+        start_time=datetime.time(9),
+        end_time=datetime.time(12),
+        place="Jobcentret",
+    )
+    booking = Booking.objects.create(
+        meeting=meeting_day, case=team, kind="team_case", booked_by=side_a.caseworker
+    )
+    # The meeting's indstilling, a follow-up agreed there and a letter in the outbox.
+    Indstilling.objects.create(booking=booking, case=team, employment_goal="Hemmeligt mål")
+    follow_up = FollowUp.objects.create(
+        case=team,
+        booking=booking,
+        owner=side_a.coordinator,
+        text="Kontakter egen læge om knæet",
+        due=team.meeting_date,
+        created_by=side_a.caseworker,
+    )
+    outgoing = OutgoingMessage.objects.create(
+        case=team,
+        recipient_kind="citizen",
+        purpose="citizen_conclusion",
+        document=team.documents.first(),
+        created_by=side_a.caseworker,
+    )
     return {
+        "booking": booking,
+        "follow_up": follow_up,
+        "outgoing_message": outgoing,
+        "meeting_day": meeting_day,
         "agreement": agreement,
         "case": team,
         "draft": draft,
@@ -129,6 +170,19 @@ TARGETS = {
     "AuditEntryViewSet": "audit",
     "TreatmentRelationViewSet": None,
     "AgreementViewSet": "agreement",
+    # The ressourceforløb follow-up (meetings): a case's dates; the caller's due cases.
+    "ForloebFollowUpViewSet": "case",
+    "DueGenforelaeggelseViewSet": None,
+    # Meeting days and booking (meetings).
+    "MeetingSeriesViewSet": None,
+    "MeetingDayViewSet": "meeting_day",
+    "CaseBookingViewSet": "case",
+    # Holding the day, the indstilling, follow-ups and the letters after it (meetings).
+    "MeetingDayHoldingViewSet": "meeting_day",
+    "BookingIndstillingViewSet": "booking",
+    "FollowUpViewSet": "follow_up",
+    "CaseConclusionViewSet": "case",
+    "OutgoingMessageViewSet": "outgoing_message",
 }
 
 # What a refused probe's DENIED entry names as the object asked for, by view.
@@ -139,10 +193,34 @@ DENIED_OBJECT_TYPES = {
     "DocumentViewSet": "document",
     "AuditEntryViewSet": "audit_entry",
     "AgreementViewSet": "agreement",
+    "ForloebFollowUpViewSet": "case",
+    "MeetingDayViewSet": "meeting_day",
+    "CaseBookingViewSet": "case",
+    "MeetingDayHoldingViewSet": "meeting_day",
+    "BookingIndstillingViewSet": "booking",
+    "FollowUpViewSet": "follow_up",
+    "CaseConclusionViewSet": "case",
+    "OutgoingMessageViewSet": "outgoing_message",
 }
 
 # Bodies for POSTs to list endpoints, pointing at side A's objects.
 CREATE_BODIES = {
+    "MeetingSeriesViewSet": lambda v: {
+        "municipality": v["meeting_day"].municipality_id,
+        "weekday": 1,
+        "first_date": "2027-03-01",
+        "last_date": "2027-04-30",
+        "start_time": "09:00",
+        "end_time": "12:00",
+        "place": "Andetsteds",
+    },
+    "MeetingDayViewSet": lambda v: {
+        "municipality": v["meeting_day"].municipality_id,
+        "date": "2027-03-03",
+        "start_time": "09:00",
+        "end_time": "12:00",
+        "place": "Andetsteds",
+    },
     "CaseViewSet": lambda v: {"subtype": "loebende_sag", "citizen": v["citizen"].pk},
     "ConsentViewSet": lambda v: {
         "citizen": v["citizen"].pk,
@@ -186,8 +264,23 @@ def snapshot():
             TreatmentRelation,
             CollaborationAgreement,
             AgreementDeadlineRule,
+            MeetingSeries,
+            MeetingDay,
+            Booking,
         )
     } | {
+        "bookings": list(Booking.objects.order_by("pk").values_list("meeting_id", "state")),
+        # The day's coordinator, state and team, and the screening per booking (meetings).
+        "days": list(MeetingDay.objects.order_by("pk").values_list("state", "coordinator_id")),
+        "attendees": list(Attendee.objects.order_by("pk").values_list("meeting_id", "name")),
+        "screenings": list(Booking.objects.order_by("pk").values_list("screening", flat=True)),
+        "meeting_dates": list(Case.objects.order_by("pk").values_list("meeting_date", flat=True)),
+        # The indstilling, the follow-ups and the outbox (meetings, messaging).
+        "indstillinger": list(
+            Indstilling.objects.order_by("pk").values_list("version", "finalised_at")
+        ),
+        "follow_ups": list(FollowUp.objects.order_by("pk").values_list("owner_id", "done_at")),
+        "outbox": list(OutgoingMessage.objects.order_by("pk").values_list("state", flat=True)),
         "states": list(Case.objects.order_by("pk").values_list("state", flat=True)),
         "withdrawn": list(Consent.objects.values_list("withdrawn_on", flat=True)),
         "agreements": list(
@@ -204,6 +297,8 @@ def secrets_of(side, victim):
         victim["draft"].reference,
         "Screening: belyst",
         "Ring gerne tirsdag",
+        "Hemmeligt mål",
+        "Kontakter egen læge om knæet",
     ]
 
 

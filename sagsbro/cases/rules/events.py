@@ -45,7 +45,31 @@ class EventKind(StrEnum):
     CONSENT_REFUSED = "consent_refused"
     CONSENT_WITHDRAWN = "consent_withdrawn"
     DEADLINE_AGREED = "deadline_agreed"
+    # Booking (meetings app): the case is put on a meeting day's agenda, or moved to another.
+    BOOKED = "booked"
+    BOOKING_MOVED = "booking_moved"
+    # Meetings (meetings app): the day's coordinator screens the booked case; the meeting
+    # day is cancelled and the case must be booked onto another.
+    BOOKING_SCREENED = "booking_screened"
+    MEETING_CANCELLED = "meeting_cancelled"
+    # The ressourceforløb's follow-up (meetings app; procedure 002): its start and the start
+    # of its first effort.
+    FORLOEB_STARTED = "forloeb_started"
+    FORLOEB_EFFORT_STARTED = "forloeb_effort_started"
     # Documents.
     DOCUMENT_ADDED = "document_added"
     WRITTEN_ANSWER_PDF = "written_answer_pdf"
     WRITTEN_ANSWER_PDF_RETRY = "written_answer_pdf_retry"
+    # The meeting day (meetings app): outcome per booking, the structured indstilling, the
+    # follow-ups agreed at the meeting, and what is sent after it.
+    MEETING_OUTCOME = "meeting_outcome"
+    INDSTILLING_SAVED = "indstilling_saved"
+    INDSTILLING_FINALISED = "indstilling_finalised"
+    INDSTILLING_PDF = "indstilling_pdf"
+    FOLLOW_UP_ADDED = "follow_up_added"
+    FOLLOW_UP_DONE = "follow_up_done"
+    CONCLUSION_LETTER = "conclusion_letter"
+    # Recorded only when the outgoing message was actually sent (messaging app): these, not
+    # the meeting or the indstilling's sending, meet the deadlines after the meeting.
+    CONCLUSION_SENT = "conclusion_sent"
+    GP_COPY_SENT = "gp_copy_sent"

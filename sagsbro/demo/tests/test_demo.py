@@ -9,6 +9,8 @@ from sagsbro.cases.models import Case
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.workflow import State
 from sagsbro.demo.load import load_demo
+from sagsbro.meetings import services as meeting_services
+from sagsbro.meetings.models import Booking, Indstilling, MeetingDay, MeetingSeries
 from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import Role
 
@@ -50,6 +52,31 @@ def test_demo_covers_every_subtype_state_and_role():
         ).count()
         >= 3
     )
+
+    # A new user sees a real meeting day: series, a held day with its team and structured
+    # indstillinger, upcoming days with agendas and a coordinator, and a ressourceforløb due
+    # for genforelæggelse on the caseworker's worklist.
+    for code in ("101", "147", "751"):
+        assert MeetingSeries.objects.filter(municipality__code=code).exists()
+        held = MeetingDay.objects.filter(
+            municipality__code=code, state=MeetingDay.State.HELD
+        ).order_by("-date")
+        assert held.count() == 2
+        last = held.first()
+        assert last is not None
+        assert last.coordinator_id is not None
+        assert last.attendees.filter(present=True, chair=True).exists()
+        assert Indstilling.objects.filter(booking__meeting=last).count() == 3
+        assert not Indstilling.objects.filter(booking__meeting=last, employment_goal="").exists()
+        upcoming = MeetingDay.objects.filter(
+            municipality__code=code,
+            state=MeetingDay.State.PLANNED,
+            bookings__state=Booking.State.BOOKED,
+        ).distinct()
+        assert upcoming.exists()
+        assert upcoming.filter(coordinator__isnull=False).exists()
+        caseworker = User.objects.get(municipality__code=code, role=Role.CASEWORKER)
+        assert len(meeting_services.due_follow_ups(caseworker)) == 1
 
     count = Case.objects.count()
     assert load_demo() == []
