@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from sagsbro.cases.models import Case
+from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.workflow import FINAL_STATES
 from sagsbro.meetings.models import MeetingDay, MeetingSeries
 from sagsbro.organisations.models import Municipality, User
@@ -72,11 +73,15 @@ def may_plan(user: User, municipality_id: int) -> bool:
 
 def may_book(user: User, case: Case) -> bool:
     """The case's municipality's caseworker, or the region's secretariat once it has the
-    case, books the case onto a meeting while it is open."""
+    case, books the case onto a meeting while it is open; a løbende sag's contact slot also
+    by its coordinator."""
     if case.state in FINAL_STATES:
         return False
     if user.role == Role.CASEWORKER:
         return case.municipality_id == user.municipality_id
     if user.role == Role.SECRETARIAT:
         return case.region_id == user.region_id and case.received_at is not None
+    if user.role == Role.COORDINATOR:
+        # The coordinator who calls the caseworker books a løbende sag's contact slot.
+        return case.subtype == Subtype.LOEBENDE_SAG and case.coordinator_id == user.pk
     return False

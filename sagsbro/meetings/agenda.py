@@ -62,11 +62,16 @@ def agenda_rows(day: MeetingDay, user: User, *, channel: str = "web") -> list[Ag
                 "Formøde (uden borgeren)",
             )
         )
-    for booking, slot in zip(
-        bookings,
-        slots(day.start_time, day.pre_meeting_minutes, [b.minutes for b in bookings]),
-        strict=True,
-    ):
+    if day.kind == MeetingDay.Kind.CONTACT:
+        # A contact slot keeps its half hour when an earlier one is freed: a phone time
+        # agreed with the caseworker does not move.
+        times = [
+            slots(day.start_time, day.pre_meeting_minutes, [b.minutes] * (b.position + 1))[-1]
+            for b in bookings
+        ]
+    else:
+        times = slots(day.start_time, day.pre_meeting_minutes, [b.minutes for b in bookings])
+    for booking, slot in zip(bookings, times, strict=True):
         shown = booking.case_id in visible
         rows.append(
             AgendaRow(
@@ -80,8 +85,9 @@ def agenda_rows(day: MeetingDay, user: User, *, channel: str = "web") -> list[Ag
                 screening=booking.get_screening_display() if shown else "",
             )
         )
-    last = rows[-1].end if rows else day.start_time
-    rows.append(AgendaRow("closing", last, _plus(last, CLOSING_ITEM_MINUTES), "Afrunding"))
+    if day.kind != MeetingDay.Kind.CONTACT:
+        last = rows[-1].end if rows else day.start_time
+        rows.append(AgendaRow("closing", last, _plus(last, CLOSING_ITEM_MINUTES), "Afrunding"))
     record_many(
         user,
         AuditEntry.Action.LIST,

@@ -51,6 +51,8 @@ class MeetingDay(models.Model):
     class Kind(models.TextChoices):
         TEAM = "team", "Rehabiliteringsteam"
         PREPARATION = "preparation", "Forberedende konsultation"
+        # The region's phone/video times for løbende sager (procedure Løbende sag).
+        CONTACT = "contact", "Telefon- og videotider (løbende sager)"
 
     class State(models.TextChoices):
         PLANNED = "planned", "Planlagt"

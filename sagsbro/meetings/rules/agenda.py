@@ -17,6 +17,8 @@ class ItemKind(StrEnum):
     TEAM_CASE = "team_case"
     RET_TIL_SUNDHEDSKOORDINATOR = "ret_til_sundhedskoordinator"
     GENFORELAEGGELSE = "genforelaeggelse"
+    # A løbende sag's phone or video slot with the coordinator on a contact day.
+    CONTACT = "contact"
 
     @classmethod
     def labels(cls) -> dict[ItemKind, str]:
@@ -27,6 +29,7 @@ ITEM_LABELS: dict[ItemKind, str] = {
     ItemKind.TEAM_CASE: "Rehabiliteringsteamsag",
     ItemKind.RET_TIL_SUNDHEDSKOORDINATOR: "Ret til sundhedskoordinator",
     ItemKind.GENFORELAEGGELSE: "Genforelæggelse",
+    ItemKind.CONTACT: "Telefon-/videotid (løbende sag)",
 }
 
 # Minutes per item; a team case's length is agreed locally, 45 minutes is the common choice.
@@ -34,6 +37,8 @@ SLOT_MINUTES: dict[ItemKind, int] = {
     ItemKind.TEAM_CASE: 45,
     ItemKind.RET_TIL_SUNDHEDSKOORDINATOR: 15,
     ItemKind.GENFORELAEGGELSE: 45,
+    # Procedure Løbende sag: the contact before the written answer is billed as 30 minutes.
+    ItemKind.CONTACT: 30,
 }
 
 CLOSING_ITEM_MINUTES = 10

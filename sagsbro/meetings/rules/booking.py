@@ -17,6 +17,11 @@ Sources:
   is held on a working day. A day is the municipality's own; a preparation consultation (the
   evaluation's proposal, ½-1 hour) is not a team meeting and takes no booking.
 * The agreed capacity of a meeting day (cases per day; national average 5.5, the evaluation).
+* Procedure Løbende sag: when the municipality asks for it, the coordinator calls or meets the
+  caseworker (phone or video) before the written answer; billed as 30 minutes. The region's
+  contact days hold one 30-minute slot per case; only such a løbende sag is booked there, not
+  before the region has received it, and not after the written answer is due (BEK § 22).
+  A løbende sag is never booked onto a team meeting, nor a team case onto a contact day.
 
 Every check returns all refusal reasons at once, in Danish, each naming its rule.
 This module has no Django dependency.
@@ -41,6 +46,8 @@ __all__ = [
     "SeriesPlan",
     "SkippedDay",
     "basic_refusals",
+    "contact_refusals",
+    "contact_slot_count",
     "earliest_feasible",
     "material_deadline",
     "preparation_length_problem",
@@ -72,6 +79,8 @@ PREPARATION_MAX_MINUTES = 60
 
 TEAM = "team"
 PREPARATION = "preparation"
+CONTACT = "contact"
+CONTACT_SLOT_MINUTES = 30
 PLANNED = "planned"
 HELD = "held"
 CANCELLED = "cancelled"
@@ -102,6 +111,10 @@ class CaseFacts:
     urgent: bool = False
     #: The meeting the case is booked on now, if any.
     current_meeting_id: int | None = None
+    #: A løbende sag: the municipality asked for phone or video contact before the answer.
+    contact_wanted: bool = False
+    #: A løbende sag: the due date of its written answer (its deadline row), if computed.
+    answer_due: datetime.date | None = None
 
 
 def material_deadline(
@@ -120,6 +133,8 @@ def basic_refusals(
     calendar: WorkingDayCalendar,
 ) -> list[str]:
     """Every reason, except § 21's, why ``case`` cannot be booked on ``meeting``."""
+    if case.item_kind == ItemKind.CONTACT or meeting.kind == CONTACT:
+        return contact_refusals(case, meeting, today=today, calendar=calendar)
     reasons: list[str] = []
     shown = f"{meeting.date:%d.%m.%Y}"
     if meeting.municipality_id != case.municipality_id:
@@ -158,6 +173,82 @@ def basic_refusals(
             f"{deadline:%d.%m.%Y} ({MATERIAL_SOURCES[kind]})."
         )
     return reasons
+
+
+def _state_refusals(meeting: MeetingFacts, today: datetime.date, what: str) -> list[str]:
+    shown = f"{meeting.date:%d.%m.%Y}"
+    if meeting.state == CANCELLED:
+        return [f"{what} den {shown} er aflyst."]
+    if meeting.state == HELD:
+        return [f"{what} den {shown} er allerede holdt."]
+    if meeting.date < today:
+        return [f"{what} den {shown} er passeret."]
+    return []
+
+
+def contact_refusals(
+    case: CaseFacts,
+    meeting: MeetingFacts,
+    *,
+    today: datetime.date,
+    calendar: WorkingDayCalendar,
+) -> list[str]:
+    """Every reason why ``case`` cannot take a slot on ``meeting`` when either is about the
+    phone/video contact of a løbende sag (procedure Løbende sag)."""
+    shown = f"{meeting.date:%d.%m.%Y}"
+    if case.item_kind != ItemKind.CONTACT:
+        return [
+            "En telefon- og videotid er kun for løbende sager, hvor kommunen har bedt om "
+            "kontakt før det skriftlige svar; sagen bookes på et møde i "
+            "rehabiliteringsteamet (procedure Løbende sag)."
+        ]
+    if meeting.kind != CONTACT:
+        return [
+            "En løbende sag behandles ikke på et møde i rehabiliteringsteamet; den bookes på "
+            "en af regionens telefon- og videotider (procedure Løbende sag)."
+        ]
+    reasons: list[str] = []
+    if meeting.municipality_id != case.municipality_id:
+        reasons.append(
+            "Telefon- og videotiden hører til en anden kommune; sagen bookes på sin egen "
+            "kommunes tider."
+        )
+    if not case.contact_wanted:
+        reasons.append(
+            "Kommunen har ikke bedt om telefonisk eller virtuel kontakt før det skriftlige "
+            "svar i denne sag (procedure Løbende sag)."
+        )
+    if case.received_on is None:
+        reasons.append("Regionen har ikke modtaget sagen endnu; send sagen først.")
+    reasons += _state_refusals(meeting, today, "Telefon- og videotiden")
+    problem = meeting_day_problem(meeting.date, calendar)
+    if problem:
+        reasons.append(problem)
+    if case.answer_due is not None and meeting.date > case.answer_due:
+        reasons.append(
+            f"Kontakten skal ligge før det skriftlige svar: svaret skal gives senest "
+            f"{case.answer_due:%d.%m.%Y}, og tiden den {shown} ligger efter "
+            "(BEK § 22; procedure Løbende sag)."
+        )
+    elif case.answer_due is None and case.received_on is not None:
+        reasons.append(
+            "Fristen for det skriftlige svar er ikke beregnet; kontakten kan ikke placeres "
+            "før svaret."
+        )
+    if case.current_meeting_id == meeting.id:
+        reasons.append(f"Sagen har allerede en tid den {shown}.")
+    elif meeting.booked >= meeting.capacity:
+        reasons.append(
+            f"Telefon- og videotiden den {shown} er fuld: {meeting.booked} af "
+            f"{meeting.capacity} tider er booket."
+        )
+    return reasons
+
+
+def contact_slot_count(start: datetime.time, end: datetime.time, pre_minutes: int = 0) -> int:
+    """How many 30-minute slots a contact day from ``start`` to ``end`` holds."""
+    minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute) - pre_minutes
+    return max(minutes // CONTACT_SLOT_MINUTES, 0)
 
 
 def earliest_feasible(
@@ -218,6 +309,8 @@ def _section_21(
     case: CaseFacts, meeting: MeetingFacts, feasible: Sequence[MeetingFacts]
 ) -> list[str]:
     """BEK § 21, stk. 1 and stk. 3, given the meetings that satisfy every other rule."""
+    if case.item_kind == ItemKind.CONTACT:
+        return []  # § 21 is about the team meeting; a contact slot is bounded by the answer
     others = [m for m in feasible if m.id != meeting.id]
     earlier = [m for m in others if m.date < meeting.date]
     shown = f"{meeting.date:%d.%m.%Y}"
@@ -253,7 +346,7 @@ def _section_21(
 def section_21_note(case: CaseFacts, meeting: MeetingFacts, today: datetime.date) -> str | None:
     """Why an allowed meeting lies later than 14 days after receipt: no feasible meeting
     exists within the 14 days (BEK § 21, stk. 1), so the earliest feasible one is used."""
-    if case.received_on is None or case.urgent:
+    if case.received_on is None or case.urgent or case.item_kind == ItemKind.CONTACT:
         return None
     limit = case.received_on + datetime.timedelta(days=COORDINATOR_WITHIN_DAYS)
     if meeting.date <= limit:

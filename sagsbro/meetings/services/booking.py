@@ -4,6 +4,11 @@ booked onto (rules.booking: the material deadline, BEK § 21, capacity, ...).
 A case has at most one active booking. ``Case.meeting_date`` is kept equal to its date, so
 the deadlines counted from the meeting (cases/rules/deadlines.py) are recomputed from it.
 Moving a case ends the old booking (MOVED), makes a new one and writes an event.
+
+A løbende sag whose municipality asked for contact before the written answer is booked the
+same way onto one of the region's contact days (a 30-minute phone/video slot). Its
+``meeting_date`` is left alone: that field is the team meeting's date and drives the team
+deadlines, which a løbende sag does not have.
 """
 
 from __future__ import annotations
@@ -18,18 +23,20 @@ from django.utils import timezone
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.cases.events import record_event
-from sagsbro.cases.models import Case
+from sagsbro.cases.models import Case, Deadline
+from sagsbro.cases.rules.deadlines import DeadlineKind
 from sagsbro.cases.rules.events import EventKind
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.workflow import FINAL_STATES, MEETING_SUBTYPES
 from sagsbro.cases.services import common
 from sagsbro.cases.services.common import audit_case_write, locked
+from sagsbro.cases.services.contact import wants_contact
 from sagsbro.cases.services.deadlines import recompute_deadlines
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.meetings import access
 from sagsbro.meetings.models import Booking, MeetingDay
 from sagsbro.meetings.rules import booking as rules
-from sagsbro.meetings.rules.agenda import SLOT_MINUTES, ItemKind
+from sagsbro.meetings.rules.agenda import SLOT_MINUTES, ItemKind, slots
 from sagsbro.organisations.models import User
 from sagsbro.workdays.services import configured_calendar
 
@@ -37,7 +44,11 @@ ITEM_KINDS: dict[Subtype, ItemKind] = {
     Subtype.REHABILITERINGSTEAM: ItemKind.TEAM_CASE,
     Subtype.RET_TIL_SUNDHEDSKOORDINATOR: ItemKind.RET_TIL_SUNDHEDSKOORDINATOR,
     Subtype.GENFORELAEGGELSE: ItemKind.GENFORELAEGGELSE,
+    Subtype.LOEBENDE_SAG: ItemKind.CONTACT,
 }
+# Cases that take a slot on a contact day instead of a place at a team meeting.
+CONTACT_SUBTYPES = frozenset({Subtype.LOEBENDE_SAG})
+BOOKABLE_SUBTYPES = MEETING_SUBTYPES | CONTACT_SUBTYPES
 # How far ahead the candidate meetings are looked for: a year of meeting days.
 HORIZON_DAYS = 366
 ACTIVE = Q(bookings__state=Booking.State.BOOKED)
@@ -71,13 +82,34 @@ def with_booked_count(days: QuerySet[MeetingDay]) -> QuerySet[MeetingDay]:
     return days.annotate(booked=Coalesce(Count("bookings", filter=ACTIVE), 0))
 
 
+def is_contact_case(case: Case) -> bool:
+    """A løbende sag: booked onto the region's contact days, never onto a team meeting."""
+    return Subtype(case.subtype) in CONTACT_SUBTYPES
+
+
+def day_kind_for(case: Case) -> str:
+    """The kind of meeting day the case is booked onto."""
+    return MeetingDay.Kind.CONTACT if is_contact_case(case) else MeetingDay.Kind.TEAM
+
+
+def _answer_due(case: Case) -> datetime.date | None:
+    return (
+        Deadline.objects.filter(case=case, kind=DeadlineKind.WRITTEN_ANSWER)
+        .values_list("due", flat=True)
+        .first()
+    )
+
+
 def _case_facts(case: Case, current: Booking | None) -> rules.CaseFacts:
+    contact = is_contact_case(case)
     return rules.CaseFacts(
         item_kind=ITEM_KINDS.get(Subtype(case.subtype), ItemKind.TEAM_CASE),
         municipality_id=case.municipality_id,
         received_on=timezone.localdate(case.received_at) if case.received_at else None,
         urgent=case.urgent,
         current_meeting_id=current.meeting_id if current else None,
+        contact_wanted=contact and wants_contact(case),
+        answer_due=_answer_due(case) if contact else None,
     )
 
 
@@ -97,10 +129,11 @@ def _meeting_facts(day: MeetingDay, current: Booking | None) -> rules.MeetingFac
 
 
 def _candidates(case: Case, today: datetime.date) -> list[MeetingDay]:
-    """The case's municipality's planned team meetings from today, a year ahead."""
+    """The case's municipality's planned days of the case's kind (team meetings, or contact
+    days for a løbende sag) from today, a year ahead."""
     days = MeetingDay.objects.filter(
         municipality_id=case.municipality_id,
-        kind=MeetingDay.Kind.TEAM,
+        kind=day_kind_for(case),
         state=MeetingDay.State.PLANNED,
         date__gte=today,
         date__lte=today + datetime.timedelta(days=HORIZON_DAYS),
@@ -109,7 +142,7 @@ def _candidates(case: Case, today: datetime.date) -> list[MeetingDay]:
 
 
 def _case_reasons(case: Case) -> list[str]:
-    if Subtype(case.subtype) not in MEETING_SUBTYPES:
+    if Subtype(case.subtype) not in BOOKABLE_SUBTYPES:
         return ["Sagen behandles ikke på et møde i rehabiliteringsteamet."]
     if case.state in FINAL_STATES:
         return ["Sagen er afsluttet eller trukket tilbage og bookes ikke på et møde."]
@@ -195,6 +228,22 @@ def _place(case: Case, meeting: MeetingDay, user: User) -> Booking:
         .first()
     )
     kind = ITEM_KINDS[Subtype(case.subtype)]
+    if meeting.kind == MeetingDay.Kind.CONTACT:
+        # A slot freed by a cancelled or moved booking is offered again: the first free one.
+        taken = set(
+            Booking.objects.filter(meeting=meeting, state=Booking.State.BOOKED).values_list(
+                "position", flat=True
+            )
+        )
+        position = next(p for p in range(len(taken) + 1) if p not in taken)
+        return Booking.objects.create(
+            meeting=meeting,
+            case=case,
+            kind=kind,
+            position=position,
+            minutes=SLOT_MINUTES[kind],
+            booked_by=user,
+        )
     return Booking.objects.create(
         meeting=meeting,
         case=case,
@@ -223,6 +272,19 @@ def book_case(user: User, case: Case, meeting: MeetingDay, *, channel: str = "ap
         )
     _refuse_if_any(booking_refusals(case, meeting))
     booking = _place(case, meeting, user)
+    if is_contact_case(case):
+        # A contact slot leaves meeting_date (the team meeting's) and the deadlines alone.
+        record_event(
+            case,
+            user,
+            EventKind.BOOKED,
+            f"Telefon-/videotid booket {meeting.date:%d.%m.%Y} kl. {slot_start(booking):%H.%M}",
+            data={"meeting": meeting.pk, "date": meeting.date.isoformat(), "contact": True},
+        )
+        audit_case_write(
+            user, case, AuditEntry.Action.UPDATE, f"booket kontakttid {meeting.pk}", channel
+        )
+        return booking
     case.meeting_date = meeting.date
     case.save(update_fields=["meeting_date", "updated_at"])
     record_event(
@@ -235,6 +297,15 @@ def book_case(user: User, case: Case, meeting: MeetingDay, *, channel: str = "ap
     audit_case_write(user, case, AuditEntry.Action.UPDATE, f"booket møde {meeting.pk}", channel)
     recompute_deadlines(case)
     return booking
+
+
+def slot_start(booking: Booking) -> datetime.time:
+    """When a contact slot begins: the day's start, the pre-meeting, then 30 minutes each."""
+    meeting = booking.meeting
+    found = slots(
+        meeting.start_time, meeting.pre_meeting_minutes, [booking.minutes] * (booking.position + 1)
+    )
+    return found[-1].start
 
 
 @transaction.atomic
@@ -278,8 +349,9 @@ def move_active_booking(user: User, case: Case, old: Booking, meeting: MeetingDa
     old.state = Booking.State.MOVED
     old.save(update_fields=["state"])
     booking = _place(case, meeting, user)
-    case.meeting_date = meeting.date
-    case.save(update_fields=["meeting_date", "updated_at"])
+    if not is_contact_case(case):
+        case.meeting_date = meeting.date
+        case.save(update_fields=["meeting_date", "updated_at"])
     return booking
 
 

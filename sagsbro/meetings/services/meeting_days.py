@@ -24,6 +24,7 @@ from sagsbro.meetings import access
 from sagsbro.meetings.models import MeetingDay, MeetingSeries
 from sagsbro.meetings.rules import booking as rules
 from sagsbro.organisations.models import Municipality, User
+from sagsbro.organisations.roles import Role
 from sagsbro.workdays.services import configured_calendar
 
 DAY_FIELDS = (
@@ -50,6 +51,15 @@ def _require_planner(user: User, municipality: Municipality) -> None:
         raise PermissionRefused(
             "role_not_allowed",
             "Du kan ikke planlægge mødedage for denne kommune.",
+        )
+
+
+def _require_contact_planner(user: User, day: MeetingDay) -> None:
+    # The contact times are the region's coordinators' own: its secretariat plans them.
+    if day.kind == MeetingDay.Kind.CONTACT and user.role != Role.SECRETARIAT:
+        raise PermissionRefused(
+            "role_not_allowed",
+            "Telefon- og videotider for løbende sager planlægges af regionens sekretariat.",
         )
 
 
@@ -176,6 +186,15 @@ def _day_problems(day: MeetingDay) -> dict[str, str]:
         length = rules.preparation_length_problem(day.start_time, day.end_time)
         if length:
             problems["end_time"] = length
+    elif day.kind == MeetingDay.Kind.CONTACT:
+        count = rules.contact_slot_count(day.start_time, day.end_time, day.pre_meeting_minutes)
+        if count < 1:
+            problems["end_time"] = "Tiden skal rumme mindst én samtale på 30 minutter."
+        elif day.capacity > count:
+            talks, cases = ("samtale", "sag") if count == 1 else ("samtaler", "sager")
+            problems["capacity"] = (
+                f"Tiden rummer {count} {talks} på 30 minutter; angiv højst {count} {cases}."
+            )
     if not day.place.strip() and not day.virtual:
         problems["place"] = "Angiv mødestedet, eller markér mødet som virtuelt."
     problems.update(_capacity_problem(day.capacity))
@@ -195,12 +214,14 @@ def _save_day(day: MeetingDay) -> None:
 def create_meeting_day(
     user: User, municipality: Municipality, *, channel: str = "api", **fields: Any
 ) -> MeetingDay:
-    """One meeting day outside a series: a team meeting or a preparation consultation."""
+    """One meeting day outside a series: a team meeting, a preparation consultation, or
+    the region's phone/video times for løbende sager (its secretariat only)."""
     _require_planner(user, municipality)
     unknown = set(fields) - set(DAY_FIELDS)
     if unknown:
         raise ServiceError("unknown_field", "Ukendt felt på en mødedag.")
     day = MeetingDay(municipality=municipality, **fields)
+    _require_contact_planner(user, day)
     _refuse(_day_problems(day))
     _save_day(day)
     record(user, AuditEntry.Action.CREATE, _subject(day), detail=day.kind, channel=channel)
@@ -215,6 +236,7 @@ def update_meeting_day(
     cases (move_booking), not here: the deadlines of every booked case hang on it."""
     day = MeetingDay.objects.select_for_update().select_related("municipality").get(pk=day.pk)
     _require_planner(user, day.municipality)
+    _require_contact_planner(user, day)
     if day.state != MeetingDay.State.PLANNED:
         raise ServiceError("invalid_state", "Kun et planlagt møde kan ændres.")
     allowed = set(DAY_FIELDS) - {"date", "kind"}

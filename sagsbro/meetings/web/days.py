@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
+from django.forms import ChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,9 +28,15 @@ from sagsbro.core.web import get_visible_or_404, refuse, run_form_action
 from sagsbro.meetings import access, services
 from sagsbro.meetings.agenda import agenda_rows
 from sagsbro.meetings.models import MeetingDay
-from sagsbro.meetings.services.booking import active_booking, with_booked_count
+from sagsbro.meetings.services.booking import (
+    active_booking,
+    is_contact_case,
+    slot_start,
+    with_booked_count,
+)
 from sagsbro.meetings.web.day_forms import BookingForm, DayEditForm, DayForm, SeriesForm
 from sagsbro.organisations.models import User
+from sagsbro.organisations.roles import Role
 
 PAGE_SIZE = 20
 
@@ -130,6 +137,10 @@ def day_create(request: HttpRequest) -> HttpResponse:
     form = DayForm(
         request.POST if request.method == "POST" else None, municipalities=municipalities
     )
+    if _user(request).role != Role.SECRETARIAT:
+        # The contact times for løbende sager are the region's: its secretariat plans them.
+        kind = cast(ChoiceField, form.fields["kind"])
+        kind.choices = [c for c in MeetingDay.Kind.choices if c[0] != MeetingDay.Kind.CONTACT]
 
     def call(data: dict[str, Any]) -> MeetingDay:
         municipality = data.pop("municipality")
@@ -237,6 +248,13 @@ def booking_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     def done(booking: Any) -> HttpResponse:
+        if is_contact_case(case):
+            messages.success(
+                request,
+                f"Telefon-/videotiden er booket {booking.meeting.date:%d.%m.%Y} "
+                f"kl. {slot_start(booking):%H.%M}.",
+            )
+            return redirect(reverse("cases:detail-tab", args=[case.pk, "rehabiliteringsteam"]))
         messages.success(
             request,
             f"Sagen er booket på mødet den {booking.meeting.date:%d.%m.%Y} "
@@ -252,6 +270,8 @@ def booking_page(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "case": case,
                 "current": current,
+                # A løbende sag books a phone/video slot on a contact day (procedure Løbende sag).
+                "contact": is_contact_case(case),
                 "options": options,
                 # The day's coordinator may have a conflict of interest with this case
                 # (BEK § 12, stk. 2): warn before booking, so another coordinator is found.

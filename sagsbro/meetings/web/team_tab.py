@@ -14,12 +14,13 @@ from sagsbro.cases.models import Case, Deadline
 from sagsbro.cases.rules.deadlines import STATE_LABELS, DeadlineKind, deadline_state
 from sagsbro.cases.rules.events import EventKind
 from sagsbro.cases.rules.workflow import MEETING_SUBTYPES
+from sagsbro.cases.services.contact import wants_contact
 from sagsbro.cases.tabs import register_case_tab
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import Category
 from sagsbro.meetings.access import may_book
 from sagsbro.meetings.rules.followup import due_for_genforelaeggelse
-from sagsbro.meetings.services.booking import active_booking
+from sagsbro.meetings.services.booking import active_booking, is_contact_case, slot_start
 from sagsbro.meetings.services.followup import follow_up_of, is_forloeb_case, may_record_forloeb
 from sagsbro.organisations.models import User
 from sagsbro.workdays.rules import WorkingDayCalendar
@@ -64,6 +65,9 @@ def team_context(
     )
     # The ressourceforløb's follow-up (procedure 002): its dates and whether it is due.
     forloeb = follow_up_of(case) if is_forloeb_case(case) else None
+    # A løbende sag with contact wanted: its phone/video slot on the region's contact day.
+    contact_case = is_contact_case(case) and wants_contact(case)
+    contact_booking = active_booking(case) if contact_case else None
     return {
         "forloeb": forloeb,
         "forloeb_due": forloeb is not None
@@ -73,6 +77,10 @@ def team_context(
         # The booking (meeting day) and whether the user may book or move it (slice A).
         "booking": active_booking(case) if case.subtype in MEETING_SUBTYPES else None,
         "may_book": case.subtype in MEETING_SUBTYPES and may_book(user, case),
+        "contact_case": contact_case,
+        "contact_booking": contact_booking,
+        "contact_slot_start": slot_start(contact_booking) if contact_booking else None,
+        "may_book_contact": contact_case and may_book(user, case),
         "plan_documents": plan_documents,
         "meeting_held_at": held.first(),
         "team_members": members,

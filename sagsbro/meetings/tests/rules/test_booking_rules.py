@@ -3,6 +3,7 @@
 
 import datetime
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,8 @@ from sagsbro.meetings.rules.booking import (
     CaseFacts,
     MeetingFacts,
     basic_refusals,
+    contact_refusals,
+    contact_slot_count,
     earliest_feasible,
     material_deadline,
     preparation_length_problem,
@@ -291,3 +294,94 @@ def test_all_refusals_answers_as_refusals_does_for_each_meeting():
         every = all_refusals(case, days, today=today, calendar=CALENDAR)
         for day in days:
             assert every[day.id] == refusals(case, day, days, today=today, calendar=CALENDAR)
+
+
+# Procedure Løbende sag: the region's phone/video times, one 30-minute slot per case.
+CONTACT = ItemKind.CONTACT
+RECEIVED = date(2027, 2, 1)  # a Monday
+ANSWER_DUE = date(2027, 2, 15)  # 14 calendar days later (BEK § 22)
+
+
+def contact_case(**fields):
+    values: dict[str, Any] = {
+        "item_kind": CONTACT,
+        "municipality_id": 1,
+        "received_on": RECEIVED,
+        "contact_wanted": True,
+        "answer_due": ANSWER_DUE,
+    }
+    return CaseFacts(**(values | fields))
+
+
+def contact_day(day=date(2027, 2, 10), **fields):
+    return MeetingFacts(
+        **({"id": 7, "date": day, "municipality_id": 1, "kind": "contact"} | fields)
+    )
+
+
+def test_a_loebende_sag_with_contact_wanted_may_take_a_slot_up_to_the_answer_due_date():
+    today = RECEIVED
+    assert contact_refusals(contact_case(), contact_day(), today=today, calendar=CALENDAR) == []
+    # The due date itself (a Monday) is still before the written answer is given.
+    on_due = contact_day(ANSWER_DUE)
+    assert basic_refusals(contact_case(), on_due, today=today, calendar=CALENDAR) == []
+    (late,) = basic_refusals(
+        contact_case(), contact_day(date(2027, 2, 16)), today=today, calendar=CALENDAR
+    )
+    assert "senest 15.02.2027" in late and "16.02.2027" in late
+
+
+def test_a_contact_slot_needs_contact_wanted_and_a_received_case():
+    today = RECEIVED
+    (unwanted,) = contact_refusals(
+        contact_case(contact_wanted=False), contact_day(), today=today, calendar=CALENDAR
+    )
+    assert "ikke bedt om telefonisk eller virtuel kontakt" in unwanted
+    reasons = contact_refusals(
+        contact_case(received_on=None, answer_due=None),
+        contact_day(),
+        today=today,
+        calendar=CALENDAR,
+    )
+    assert reasons == ["Regionen har ikke modtaget sagen endnu; send sagen først."]
+
+
+def test_a_loebende_sag_is_never_booked_on_a_team_day_nor_a_team_case_on_a_contact_day():
+    today = RECEIVED
+    team_day = MeetingFacts(id=1, date=date(2027, 3, 10), municipality_id=1)
+    (on_team,) = basic_refusals(contact_case(), team_day, today=today, calendar=CALENDAR)
+    assert "løbende sag behandles ikke på et møde i rehabiliteringsteamet" in on_team
+    team_case = CaseFacts(item_kind=TEAM, municipality_id=1, received_on=RECEIVED)
+    (on_contact,) = basic_refusals(team_case, contact_day(), today=today, calendar=CALENDAR)
+    assert "kun for løbende sager" in on_contact
+
+
+def test_a_contact_slot_is_refused_when_full_past_cancelled_or_another_municipalitys():
+    today = date(2027, 2, 11)
+    full = contact_day(date(2027, 2, 12), capacity=4, booked=4)
+    (reason,) = contact_refusals(contact_case(), full, today=today, calendar=CALENDAR)
+    assert "er fuld: 4 af 4 tider" in reason
+    (past,) = contact_refusals(contact_case(), contact_day(), today=today, calendar=CALENDAR)
+    assert past.endswith("er passeret.")
+    cancelled = contact_day(date(2027, 2, 12), state="cancelled")
+    (gone,) = contact_refusals(contact_case(), cancelled, today=today, calendar=CALENDAR)
+    assert gone.endswith("er aflyst.")
+    other = contact_day(date(2027, 2, 12), municipality_id=2)
+    (foreign,) = contact_refusals(contact_case(), other, today=today, calendar=CALENDAR)
+    assert "anden kommune" in foreign
+
+
+def test_section_21_does_not_apply_to_a_contact_slot():
+    # Received 01.02: a slot on 15.02 is past § 21's 14 days but within the answer's due date.
+    late, early = contact_day(ANSWER_DUE, id=2), contact_day(date(2027, 2, 3), id=1)
+    assert refusals(contact_case(), late, [early], today=RECEIVED, calendar=CALENDAR) == []
+    assert section_21_note(contact_case(), late, RECEIVED) is None
+    found = earliest_feasible(contact_case(), [late, early], today=RECEIVED, calendar=CALENDAR)
+    assert [m.id for m in found] == [1, 2]
+
+
+def test_contact_slot_count_is_the_number_of_30_minute_slots():
+    assert contact_slot_count(datetime.time(9), datetime.time(11)) == 4
+    assert contact_slot_count(datetime.time(9), datetime.time(11, 20)) == 4
+    assert contact_slot_count(datetime.time(9), datetime.time(11), 30) == 3
+    assert contact_slot_count(datetime.time(9), datetime.time(9, 20)) == 0
