@@ -12,26 +12,12 @@ from django.utils import translation
 
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
 from sagsbro.meetings.models import FollowUp, Indstilling
+from sagsbro.meetings.rules.indstilling import FIELDS
 from sagsbro.organisations.rules import masked_cpr
 
 STYLESHEET = Path(__file__).resolve().parent / "letters.css"
 INDSTILLING_TITLE = CATEGORY_LABELS[Category.INDSTILLING]
 CONCLUSION_TITLE = CATEGORY_LABELS[Category.CITIZEN_CONCLUSION]
-
-# The structured fields in the order the indstilling shows them (model field names).
-FIELDS = (
-    "employment_goal",
-    "sub_goals",
-    "main_efforts",
-    "future_employment_areas",
-    "mentor",
-    "health_efforts",
-    "social_efforts",
-    "family_efforts",
-    "timing",
-    "coordinator_advice",
-    "citizen_view",
-)
 
 
 def field_label(name: str) -> str:

@@ -12,7 +12,25 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["VAGUE_GOAL_HINT", "vague_goal_hint"]
+__all__ = ["FIELDS", "TEAM_FIELDS", "VAGUE_GOAL_HINT", "vague_goal_hint"]
+
+# The indstilling's contents in the order it shows them (the evaluation's minimum: goal,
+# main efforts, future employment, mentor, health and social efforts, timing; BEK § 8).
+FIELDS = (
+    "employment_goal",
+    "sub_goals",
+    "main_efforts",
+    "future_employment_areas",
+    "mentor",
+    "health_efforts",
+    "social_efforts",
+    "family_efforts",
+    "timing",
+    "coordinator_advice",
+    "citizen_view",
+)
+# What the municipality's people write; the coordinator's advice is the coordinator's (O-11).
+TEAM_FIELDS = tuple(name for name in FIELDS if name != "coordinator_advice")
 
 VAGUE_GOAL_HINT = (
     "Målet er uklart: angiv timer om ugen, hvilke arbejdsvilkår eller skånehensyn der gælder, "

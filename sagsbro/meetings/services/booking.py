@@ -37,6 +37,7 @@ from sagsbro.meetings import access
 from sagsbro.meetings.models import Booking, MeetingDay
 from sagsbro.meetings.rules import booking as rules
 from sagsbro.meetings.rules.agenda import SLOT_MINUTES, ItemKind, slots
+from sagsbro.meetings.services.meeting_days import lock_day
 from sagsbro.organisations.models import User
 from sagsbro.workdays.services import configured_calendar
 
@@ -254,17 +255,12 @@ def _place(case: Case, meeting: MeetingDay, user: User) -> Booking:
     )
 
 
-def _lock_meeting(meeting: MeetingDay) -> MeetingDay:
-    # The day's row is the lock on its capacity: two bookings of the last place wait here.
-    return MeetingDay.objects.select_for_update().get(pk=meeting.pk)
-
-
 @transaction.atomic
 def book_case(user: User, case: Case, meeting: MeetingDay, *, channel: str = "api") -> Booking:
     """Put the case on the meeting's agenda (every rule checked, every reason given)."""
     case = locked(case)
     _require_booker(user, case)
-    meeting = _lock_meeting(meeting)
+    meeting = lock_day(meeting)
     if active_booking(case) is not None:
         raise ServiceError(
             "already_booked",
@@ -316,7 +312,7 @@ def move_booking(
     the move and its reason, and every deadline is recomputed from the new date."""
     case = locked(case)
     _require_booker(user, case)
-    meeting = _lock_meeting(meeting)
+    meeting = lock_day(meeting)
     old = active_booking(case)
     if old is None:
         raise ServiceError("not_booked", "Sagen er ikke booket på et møde endnu. Book den først.")
@@ -411,7 +407,7 @@ def sync_booking_to_date(
             + (f", fx {suggestions}." if suggestions else ".")
         )
         raise ServiceError("no_meeting_day", message, fields={"meeting_date": [message]})
-    day = _lock_meeting(day)
+    day = lock_day(day)
     _refuse_if_any(booking_refusals(case, day), field="meeting_date")
     if current is None:
         booking = _place(case, day, user)

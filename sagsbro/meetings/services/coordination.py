@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from sagsbro.audit.models import AuditEntry
-from sagsbro.audit.services import Subject, record
+from sagsbro.audit.services import record
 from sagsbro.cases.events import record_event
 from sagsbro.cases.filters import ended_states
 from sagsbro.cases.models import Case
@@ -29,21 +29,13 @@ from sagsbro.cases.services.deadlines import recompute_deadlines
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.meetings.models import Booking, MeetingDay
 from sagsbro.meetings.rules import coordination as rules
+from sagsbro.meetings.services.meeting_days import lock_day, meeting_day_subject, require_planned
 from sagsbro.organisations.models import Citizen, TreatmentRelation, User
 from sagsbro.organisations.roles import MUNICIPAL_ROLES, Role
 
 
 def _doctor_ref(user: User) -> conflict_rules.DoctorRef:
     return conflict_rules.DoctorRef(authorisation_id=user.authorisation_id or None, user_id=user.pk)
-
-
-def _locked(meeting: MeetingDay) -> MeetingDay:
-    # Only the day's row is locked, not its municipality's.
-    return (
-        MeetingDay.objects.select_for_update(of=("self",))
-        .select_related("municipality")
-        .get(pk=meeting.pk)
-    )
 
 
 def _region_id(meeting: MeetingDay) -> int:
@@ -235,10 +227,6 @@ class CoordinatorConflict(ServiceError):
         return {**super().as_dict(), "conflicts": self.references}
 
 
-def _meeting_subject(meeting: MeetingDay) -> Subject:
-    return Subject("meeting_day", meeting.pk)
-
-
 @transaction.atomic
 def assign_day_coordinator(
     user: User, meeting: MeetingDay, coordinator: User | None, *, channel: str = "api"
@@ -247,18 +235,13 @@ def assign_day_coordinator(
     in Danish, for someone who is not a coordinator of the region, who sits at another
     meeting at the same time, or who has a conflict of interest in a case on the agenda (the
     refusal lists the case references only)."""
-    meeting = _locked(meeting)
+    meeting = lock_day(meeting)
     if not may_assign_coordinator(user, meeting):
         raise PermissionRefused(
             "permission_denied",
             "Kun regionens sekretariat kan tildele mødets sundhedskoordinator.",
         )
-    if meeting.state != MeetingDay.State.PLANNED:
-        raise ServiceError(
-            "meeting_not_planned",
-            f"Mødet er {meeting.get_state_display().lower()} og kan ikke få ny "
-            "sundhedskoordinator.",
-        )
+    require_planned(meeting, "det kan ikke få ny sundhedskoordinator.")
     if (
         coordinator is None
         or coordinator.role != Role.COORDINATOR
@@ -291,7 +274,7 @@ def assign_day_coordinator(
     record(
         user,
         AuditEntry.Action.UPDATE,
-        _meeting_subject(meeting),
+        meeting_day_subject(meeting),
         detail=f"coordinator {previous or '-'} -> {coordinator.pk}",
         channel=channel,
     )
@@ -306,17 +289,13 @@ def cancel_meeting_day(
     come): every active booking is cancelled, each case gets an event, loses its meeting date
     and has its deadlines recomputed, and waits on its caseworker's worklist for a new
     meeting (meetings.worklist)."""
-    meeting = _locked(meeting)
+    meeting = lock_day(meeting)
     if not may_cancel(user, meeting):
         raise PermissionRefused(
             "permission_denied",
             "Kun regionens sekretariat eller kommunen kan aflyse mødet.",
         )
-    if meeting.state != MeetingDay.State.PLANNED:
-        raise ServiceError(
-            "meeting_not_planned",
-            f"Mødet er {meeting.get_state_display().lower()} og kan ikke aflyses.",
-        )
+    require_planned(meeting, "det kan ikke aflyses.")
     require_text(reason, "reason", "Skriv årsagen til aflysningen.")
     meeting.state = MeetingDay.State.CANCELLED
     meeting.cancelled_reason = reason.strip()[:300]
@@ -346,7 +325,7 @@ def cancel_meeting_day(
     record(
         user,
         AuditEntry.Action.TRANSITION,
-        _meeting_subject(meeting),
+        meeting_day_subject(meeting),
         detail=f"cancelled, {len(bookings)} bookings",
         channel=channel,
     )

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sagsbro.audit.models import AuditEntry
-from sagsbro.audit.services import Subject, record
+from sagsbro.audit.services import record
 from sagsbro.cases.events import record_event
 from sagsbro.cases.models import Case
 from sagsbro.cases.rules import meetings as meeting_rules
@@ -23,6 +23,7 @@ from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.meetings.access import meeting_days_visible_to
 from sagsbro.meetings.models import Attendee, Booking, MeetingDay
 from sagsbro.meetings.services.meeting import hold_meeting
+from sagsbro.meetings.services.meeting_days import meeting_day_subject
 from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import MUNICIPAL_ROLES
 
@@ -37,10 +38,6 @@ class BookingResult:
 
     outcome: str
     citizen_present: bool | None = None
-
-
-def meeting_day_subject(meeting: MeetingDay) -> Subject:
-    return Subject("meeting_day", meeting.pk)
 
 
 def visible_meeting(user: User, meeting: MeetingDay, *, lock: bool = False) -> MeetingDay:

@@ -20,24 +20,11 @@ from sagsbro.cases.rules.events import EventKind
 from sagsbro.cases.services import common
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.meetings.models import Booking, Indstilling, MeetingDay
-from sagsbro.meetings.rules.indstilling import vague_goal_hint
+from sagsbro.meetings.rules.indstilling import TEAM_FIELDS, vague_goal_hint
 from sagsbro.meetings.services.holding import TREATED, is_municipality_staff, visible_meeting
 from sagsbro.meetings.tasks import build_indstilling_pdf
 from sagsbro.organisations.models import User
 
-# What the municipality's people write; the coordinator's advice is the coordinator's.
-TEAM_FIELDS = (
-    "employment_goal",
-    "sub_goals",
-    "main_efforts",
-    "future_employment_areas",
-    "mentor",
-    "health_efforts",
-    "social_efforts",
-    "family_efforts",
-    "timing",
-    "citizen_view",
-)
 MAX_FIELD_LENGTH = 10_000
 
 

@@ -71,8 +71,27 @@ def _refuse(problems: dict[str, str]) -> None:
         )
 
 
-def _subject(day: MeetingDay) -> Subject:
+def meeting_day_subject(day: MeetingDay) -> Subject:
+    """What an audit entry about a meeting day names (the day; its cases are named apart)."""
     return Subject("meeting_day", day.pk)
+
+
+def lock_day(day: MeetingDay) -> MeetingDay:
+    """The day again, its row locked for the rest of the transaction: the one lock on its
+    capacity, coordinator, team and state (its municipality's row is not locked)."""
+    return (
+        MeetingDay.objects.select_for_update(of=("self",))
+        .select_related("municipality")
+        .get(pk=day.pk)
+    )
+
+
+def require_planned(day: MeetingDay, consequence: str) -> None:
+    """Refuse changing a day that is held or cancelled; `consequence` ends the sentence."""
+    if day.state != MeetingDay.State.PLANNED:
+        raise ServiceError(
+            "meeting_not_planned", f"Mødet er {day.get_state_display().lower()}; {consequence}"
+        )
 
 
 @transaction.atomic
@@ -224,7 +243,9 @@ def create_meeting_day(
     _require_contact_planner(user, day)
     _refuse(_day_problems(day))
     _save_day(day)
-    record(user, AuditEntry.Action.CREATE, _subject(day), detail=day.kind, channel=channel)
+    record(
+        user, AuditEntry.Action.CREATE, meeting_day_subject(day), detail=day.kind, channel=channel
+    )
     return day
 
 
@@ -234,7 +255,7 @@ def update_meeting_day(
 ) -> MeetingDay:
     """Change a planned day's time, place or capacity. Its date is moved by moving its
     cases (move_booking), not here: the deadlines of every booked case hang on it."""
-    day = MeetingDay.objects.select_for_update().select_related("municipality").get(pk=day.pk)
+    day = lock_day(day)
     _require_planner(user, day.municipality)
     _require_contact_planner(user, day)
     if day.state != MeetingDay.State.PLANNED:
@@ -257,7 +278,7 @@ def update_meeting_day(
     record(
         user,
         AuditEntry.Action.UPDATE,
-        _subject(day),
+        meeting_day_subject(day),
         detail=",".join(sorted(fields)),
         channel=channel,
     )

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from sagsbro.audit.models import AuditEntry
-from sagsbro.audit.services import Subject, record
+from sagsbro.audit.services import record
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.meetings.models import Attendee, Booking, MeetingDay
 from sagsbro.meetings.rules import team as rules
+from sagsbro.meetings.services.meeting_days import lock_day, meeting_day_subject, require_planned
 from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import MUNICIPAL_ROLES, Role
 
@@ -89,20 +90,12 @@ def set_attendees(
     """Replace the day's attendee list. Refused: an unknown area, a missing name, more than
     one chair or minute-taker, a user from outside the municipality and its region. The
     composition is warned about (team_warnings), not refused."""
-    meeting = (
-        MeetingDay.objects.select_for_update(of=("self",))
-        .select_related("municipality")
-        .get(pk=meeting.pk)
-    )
+    meeting = lock_day(meeting)
     if not may_set_team(user, meeting):
         raise PermissionRefused(
             "permission_denied", "Kun kommunen eller regionens sekretariat kan sætte holdet."
         )
-    if meeting.state != MeetingDay.State.PLANNED:
-        raise ServiceError(
-            "meeting_not_planned",
-            f"Mødet er {meeting.get_state_display().lower()}; holdet kan ikke ændres.",
-        )
+    require_planned(meeting, "holdet kan ikke ændres.")
     areas = {str(a) for a in rules.Area}
     for row in attendees:
         if not row.name.strip():
@@ -149,7 +142,7 @@ def set_attendees(
     record(
         user,
         AuditEntry.Action.UPDATE,
-        Subject("meeting_day", meeting.pk),
+        meeting_day_subject(meeting),
         detail=f"attendees: {len(rows)}",
         channel=channel,
     )

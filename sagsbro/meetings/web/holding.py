@@ -25,6 +25,7 @@ from sagsbro.core.errors import ServiceError
 from sagsbro.core.web import is_htmx_fragment_request
 from sagsbro.meetings.models import Attendee, Booking, FollowUp, Indstilling, MeetingDay
 from sagsbro.meetings.pdf.letters import field_label, sections
+from sagsbro.meetings.rules.indstilling import TEAM_FIELDS
 from sagsbro.meetings.services import after_meeting, holding, indstilling, meeting_follow_ups
 from sagsbro.meetings.services.holding import BookingResult
 from sagsbro.messaging.models import OutgoingMessage
@@ -129,9 +130,7 @@ def _indstilling_context(request: HttpRequest, booking: Booking, **extra: Any) -
         "case": booking.case,
         "indstilling": current,
         "hint": indstilling.goal_hint(current),
-        "fields": [
-            (name, field_label(name), getattr(current, name)) for name in indstilling.TEAM_FIELDS
-        ],
+        "fields": [(name, field_label(name), getattr(current, name)) for name in TEAM_FIELDS],
         "writable": indstilling.writing_refusal(booking, common.local_today()) is None
         and current.finalised_at is None,
         "may_write": holding.is_municipality_staff(user, meeting),
@@ -182,7 +181,7 @@ def indstilling_page(request: HttpRequest, day_pk: int, booking_pk: int) -> Http
                 indstilling.save_indstilling(
                     _user(request),
                     booking,
-                    {name: request.POST.get(name, "") for name in indstilling.TEAM_FIELDS},
+                    {name: request.POST.get(name, "") for name in TEAM_FIELDS},
                     expected_version=expected,
                     channel="web",
                 )
