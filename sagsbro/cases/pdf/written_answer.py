@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from sagsbro.cases.models import Advice
 from sagsbro.cases.rules.advice import BENEFIT_REMINDER_SUBTYPES, RECOMMENDATION_LABELS
+from sagsbro.core.pdf import html_to_pdf
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
 from sagsbro.organisations.rules import masked_cpr
 
@@ -54,12 +55,4 @@ def render_html(advice: Advice) -> str:
 
 def render_pdf(advice: Advice) -> bytes:
     """The answer as PDF bytes."""
-    # Imported here: WeasyPrint loads Pango when imported, and only the worker needs it.
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
-
-    # No protocol is allowed, and a refused URL stops the rendering: nothing is fetched.
-    no_fetching = URLFetcher(allowed_protocols=(), fail_on_errors=True)
-    html = HTML(string=render_html(advice), url_fetcher=no_fetching)
-    stylesheet = CSS(filename=str(STYLESHEET), url_fetcher=no_fetching)
-    return html.write_pdf(stylesheets=[stylesheet])
+    return html_to_pdf(render_html(advice), STYLESHEET)

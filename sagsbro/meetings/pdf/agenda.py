@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from sagsbro.cases.models import Case
+from sagsbro.core.pdf import html_to_pdf
 from sagsbro.meetings.models import Booking, MeetingDay
 from sagsbro.meetings.rules.agenda import CLOSING_ITEM_MINUTES, ITEM_LABELS, ItemKind, slots
 from sagsbro.meetings.rules.team import AREA_LABELS, Area, CompositionWarning
@@ -126,12 +127,4 @@ def render_html(context: dict[str, Any]) -> str:
 
 
 def render_pdf(context: dict[str, Any]) -> bytes:
-    # Imported here: WeasyPrint loads Pango when imported.
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
-
-    # No protocol is allowed, and a refused URL stops the rendering: nothing is fetched.
-    no_fetching = URLFetcher(allowed_protocols=(), fail_on_errors=True)
-    html = HTML(string=render_html(context), url_fetcher=no_fetching)
-    stylesheet = CSS(filename=str(STYLESHEET), url_fetcher=no_fetching)
-    return html.write_pdf(stylesheets=[stylesheet])
+    return html_to_pdf(render_html(context), STYLESHEET)

@@ -10,6 +10,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from sagsbro.core.pdf import html_to_pdf
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
 from sagsbro.meetings.models import FollowUp, Indstilling
 from sagsbro.meetings.rules.indstilling import FIELDS
@@ -74,11 +75,4 @@ def render_conclusion_html(indstilling: Indstilling, follow_ups: list[FollowUp])
 
 
 def to_pdf(html_text: str) -> bytes:
-    # Imported here: WeasyPrint loads Pango when imported, and only the worker needs it.
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
-
-    no_fetching = URLFetcher(allowed_protocols=(), fail_on_errors=True)
-    html = HTML(string=html_text, url_fetcher=no_fetching)
-    stylesheet = CSS(filename=str(STYLESHEET), url_fetcher=no_fetching)
-    return html.write_pdf(stylesheets=[stylesheet])
+    return html_to_pdf(html_text, STYLESHEET)
