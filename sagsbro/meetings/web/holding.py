@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import record
 from sagsbro.cases.models import Case
+from sagsbro.cases.rules.meetings import meeting_held_too_early
 from sagsbro.cases.services import common
 from sagsbro.core.errors import ServiceError
 from sagsbro.core.web import is_htmx_fragment_request
@@ -72,7 +73,12 @@ def holding_context(day: MeetingDay, user: User) -> dict[str, Any]:
     )
     written = {i.booking_id: i for i in Indstilling.objects.filter(booking__in=bookings)}
     return {
-        "may_hold": day.state == MeetingDay.State.PLANNED and holding.may_hold(user, day),
+        # Offered only from the meeting's date: an act is recorded when it happened (BEK § 8).
+        "may_hold": day.state == MeetingDay.State.PLANNED
+        and not meeting_held_too_early(day.date, common.local_today())
+        and holding.may_hold(user, day),
+        "too_early": day.state == MeetingDay.State.PLANNED
+        and meeting_held_too_early(day.date, common.local_today()),
         "held": day.state == MeetingDay.State.HELD,
         "attendees": list(Attendee.objects.filter(meeting=day)),
         "rows": [

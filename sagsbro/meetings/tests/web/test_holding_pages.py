@@ -164,3 +164,12 @@ def test_the_municipality_records_the_letter_sent_on_the_page(
     assert client_for(side_a.caseworker).post(url).status_code == 302
     assert OutgoingMessage.objects.get(pk=letter.pk).state == "sent"
     assert Deadline.objects.get(case=booking.case, kind="citizen_conclusion").state == "met"
+
+
+def test_holding_is_not_offered_before_the_meeting_day(side_a, booking):
+    u = urls(booking)
+    writer = client_for(side_a.team_member)
+    with today_is(MEETING - datetime.timedelta(days=1)):
+        page = writer.get(u["day"])
+    assert "Registrér mødet som holdt" not in page.text
+    assert f"kan registreres som holdt fra mødedagen den {MEETING:%d.%m.%Y}" in page.text
