@@ -188,6 +188,42 @@ def test_a_forged_checkpoint_is_found(db, settings):
     assert any("ikke gyldigt underskrevet" in p for p in verify_chain().problems)
 
 
+def test_an_entry_committed_after_a_later_one_is_sealed_in_a_later_block(db, settings):
+    """Ids are handed out at insert, commits come in any order: an entry with a lower id can
+    become visible after a block with higher ids was sealed. It is sealed in the next block
+    and the log still verifies (on both databases; the concurrent version is below)."""
+    from sagsbro.audit.services import _fields
+
+    [first] = write(1)
+    key = settings.SAGSBRO_AUDIT_KEYS[settings.SAGSBRO_AUDIT_CURRENT_KEY]
+
+    def entry_with_id(entry_id):
+        entry = AuditEntry(
+            id=entry_id,
+            at=first.at,
+            username="",
+            action="read",
+            object_type="case",
+            object_id=str(entry_id),
+            key_id=settings.SAGSBRO_AUDIT_CURRENT_KEY,
+        )
+        entry.mac = rules.mac(key, _fields(entry))
+        # Written as record_many writes (save() refuses an entry that already has an id).
+        AuditEntry.objects.bulk_create([entry])
+        return entry
+
+    later = entry_with_id(first.pk + 10)  # committed first
+    early = seal_one()
+    assert early.last_entry_id == later.pk
+    late = entry_with_id(first.pk + 5)  # a lower id, committed after the block was sealed
+    block = seal_one()
+    assert (block.seq, block.entry_count, block.first_entry_id) == (2, 1, late.pk)
+    assert block.first_entry_id < early.last_entry_id
+    report = verify_chain()
+    assert report.ok, report.problems
+    assert (report.entries_checked, report.blocks_checked, report.unsealed) == (3, 2, 0)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_appending_waits_for_no_other_writer(reference_data):
     """Two requests writing audit entries at once: the second commits while the first still
