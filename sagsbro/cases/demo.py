@@ -126,9 +126,11 @@ class _Builder:
 
     def _meeting_date(self, n):
         # Danish working days, 2–6 weeks ahead, so the cases are sent in time for the meeting
-        # (the services count from the real date, which may be later than the demo's).
+        # (the services count from the real date, which may be later than the demo's). Eleven,
+        # not ten: on a weekend or holiday the tenth working day ahead has its "10 hverdage
+        # før" deadline on the working day before today, which would make the case late.
         start = max(self.today, timezone.localdate())
-        return self.calendar.add_working_days(start, 10 + (n * 7) % 21)
+        return self.calendar.add_working_days(start, 11 + (n * 7) % 21)
 
     def _fields(self, subtype, purpose):
         n = self.counter

@@ -93,3 +93,24 @@ def test_command_prints_logins_and_is_idempotent():
     again = io.StringIO()
     call_command("load_demo", stdout=again)
     assert "Demodata er allerede indlæst." in again.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "clock",
+    [
+        # A Sunday before Christmas: the tenth working day ahead is a meeting whose
+        # "10 hverdage før" deadline was the Friday before.
+        datetime.datetime(2026, 12, 6, 10, 0, tzinfo=datetime.UTC),
+        # Påskelørdag, between two closed days.
+        datetime.datetime(2027, 3, 27, 10, 0, tzinfo=datetime.UTC),
+    ],
+    ids=["sunday-before-christmas", "easter-saturday"],
+)
+def test_demo_loads_on_a_weekend_or_holiday(monkeypatch, clock):
+    """The demo is loaded on whatever day somebody runs it; its cases must be sent in time
+    for their meetings from that day, not only from a working day."""
+    monkeypatch.setattr("django.utils.timezone.now", lambda: clock)
+
+    assert load_demo(today=clock.date())
+    assert Case.objects.exclude(state=State.DRAFT).exists()
