@@ -133,11 +133,18 @@ def test_due_six_months_after_the_start_without_an_effort(side_a):
     assert list(services.due_follow_ups(side_a.team_member, today)) == []
 
 
+def _from_first_working_day(n):
+    """`n` working days after the first working day on or after today: on a weekend, the
+    fifth working day after today has its "5 hverdage før" deadline on a day already passed."""
+    calendar = configured_calendar()
+    return calendar.add_working_days(calendar.roll_forward(timezone.localdate()), n)
+
+
 def test_the_genforelaeggelse_made_from_the_list_takes_it_off(side_a):
     case = closed_forloeb_case(side_a)
     services.record_forloeb(side_a.caseworker, case, started_on=months_ago(7))
     assert [f.case_id for f in services.due_follow_ups(side_a.caseworker)] == [case.pk]
-    meeting = configured_calendar().add_working_days(timezone.localdate(), 5)
+    meeting = _from_first_working_day(5)
     new = services.reopen_as_genforelaeggelse(side_a.caseworker, case, meeting)
     assert new.subtype == Subtype.GENFORELAEGGELSE
     assert new.parent_id == case.pk
@@ -147,7 +154,7 @@ def test_the_genforelaeggelse_made_from_the_list_takes_it_off(side_a):
 def test_the_genforelaeggelse_is_made_at_the_latest_5_working_days_before(side_a):
     case = closed_forloeb_case(side_a)
     services.record_forloeb(side_a.caseworker, case, started_on=months_ago(7))
-    meeting = configured_calendar().add_working_days(timezone.localdate(), 4)
+    meeting = _from_first_working_day(4)
     with pytest.raises(ServiceError) as refused:
         services.reopen_as_genforelaeggelse(side_a.caseworker, case, meeting)
     assert refused.value.code == "deadline_passed"

@@ -119,11 +119,15 @@ def test_without_meeting_days_a_date_is_given(side_a, client):
     case = _due_case(side_a)
     client.force_login(side_a.caseworker)
     url = reverse("meetings:reopen-for-meeting", args=[case.pk])
-    meeting = configured_calendar().add_working_days(timezone.localdate(), 4)
+    calendar = configured_calendar()
+    # Counted from the first working day on or after today: on a weekend the fifth working
+    # day ahead of today has its "5 hverdage før" deadline on the Friday already passed.
+    first_working_day = calendar.roll_forward(timezone.localdate())
+    meeting = calendar.add_working_days(first_working_day, 4)
     response = client.post(url, {"meeting_date": meeting.strftime("%d.%m.%Y")})
     assert response.status_code == 400
     assert "Fristen er overskredet" in response.content.decode()
-    meeting = configured_calendar().add_working_days(timezone.localdate(), 5)
+    meeting = calendar.add_working_days(first_working_day, 5)
     response = client.post(url, {"meeting_date": meeting.strftime("%d.%m.%Y")})
     assert response.status_code == 302
     assert Case.objects.get(parent=case).meeting_date == meeting
