@@ -17,10 +17,19 @@ from sagsbro.cases.rules.requirements import (
     CONTACT_PREFERENCE_LABELS,
     PURPOSE_LABELS,
     SUBTYPE_LABELS,
+    ContactPreference,
 )
-from sagsbro.cases.rules.workflow import FINAL_STATES, STATE_LABELS, State
+from sagsbro.cases.rules.workflow import OPEN_STATES, STATE_LABELS, State
 from sagsbro.organisations.models import Citizen, Municipality, Region, User
 from sagsbro.organisations.roles import Role
+
+# The open states, sorted: the condition of the partial indexes on open cases and of every
+# query for them (the same list, so PostgreSQL sees the query implies the index's predicate).
+OPEN_STATE_VALUES = sorted(str(state) for state in OPEN_STATES)
+OPEN_CASE = models.Q(state__in=OPEN_STATE_VALUES)
+
+# A deadline still to be met (the worklist's next deadline, the API's `due_before`).
+UNFULFILLED_DEADLINE = models.Q(fulfilled_on__isnull=True, due__isnull=False)
 
 
 def _choices(labels: Mapping[Any, str]) -> list[tuple[str, str]]:
@@ -48,7 +57,9 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.none()
 
     def open(self) -> "CaseQuerySet":
-        return self.exclude(state__in=[str(s) for s in FINAL_STATES])
+        """Cases not closed or withdrawn, as a positive state set (the partial indexes'
+        condition, so the database reads only the cases in flight)."""
+        return self.filter(state__in=OPEN_STATE_VALUES)
 
 
 class Case(models.Model):
@@ -120,10 +131,47 @@ class Case(models.Model):
         verbose_name = "sag"
         verbose_name_plural = "sager"
         indexes = [
-            models.Index(fields=["municipality", "state"]),
+            # The worklist's counts per state (and subtype) per organisation, read from the
+            # index alone: the municipality's cases, and the cases sent to the region.
+            models.Index(
+                fields=["municipality", "state", "subtype"], name="case_municipality_state"
+            ),
+            models.Index(
+                fields=["region", "state", "subtype"],
+                condition=models.Q(received_at__isnull=False),
+                name="case_sent_region_state",
+            ),
             models.Index(fields=["region", "state"]),
             models.Index(fields=["coordinator", "state"]),
             models.Index(fields=["meeting_date"]),
+            # Newest first per organisation: the worklist's "Senest oprettet" over every
+            # state, read a page at a time (keyset pagination, core/pagination.py).
+            models.Index(
+                fields=["municipality", "-created_at", "-id"], name="case_municipality_newest"
+            ),
+            models.Index(fields=["region", "-created_at", "-id"], name="case_region_newest"),
+            # The open cases only (the work in flight, not ten years of history), by meeting
+            # date: each role's default worklist and its boxes read these.
+            models.Index(
+                fields=["region", "meeting_date", "id"],
+                condition=OPEN_CASE,
+                name="case_open_region_meeting",
+            ),
+            models.Index(
+                fields=["municipality", "meeting_date", "id"],
+                condition=OPEN_CASE,
+                name="case_open_municip_meeting",
+            ),
+            models.Index(
+                fields=["coordinator", "meeting_date", "id"],
+                condition=OPEN_CASE,
+                name="case_open_coord_meeting",
+            ),
+            models.Index(
+                fields=["specialist", "meeting_date", "id"],
+                condition=OPEN_CASE,
+                name="case_open_special_meeting",
+            ),
         ]
         constraints = [
             # A repeated or simultaneous "reopen" makes one genforelæggelse per earlier case
@@ -187,6 +235,15 @@ class CaseNote(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # The few notes asking for contact before an answer, per case, newest first (the
+            # secretariat's "Ønsker telefonisk eller virtuel kontakt").
+            models.Index(
+                fields=["case", "-created_at", "-id"],
+                condition=models.Q(contact_preference=ContactPreference.CONTACT_FIRST),
+                name="casenote_contact_first",
+            ),
+        ]
 
 
 class Advice(models.Model):
@@ -274,4 +331,18 @@ class Deadline(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "kind"], name="deadline_unique_kind"),
         ]
-        indexes = [models.Index(fields=["state", "due"])]
+        indexes = [
+            models.Index(fields=["state", "due"]),
+            # The deadlines still to be met, by case (a case's next deadline) and by due
+            # date (cases with a deadline before a date): a small part of all deadlines.
+            models.Index(
+                fields=["case", "due", "id"],
+                condition=UNFULFILLED_DEADLINE,
+                name="deadline_unfulfilled_case",
+            ),
+            models.Index(
+                fields=["due", "case"],
+                condition=UNFULFILLED_DEADLINE,
+                name="deadline_unfulfilled_due",
+            ),
+        ]

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
+from sagsbro.cases.models import OPEN_STATE_VALUES
 from sagsbro.cases.rules.workflow import FINAL_STATES
 from sagsbro.core.worklist import AwaitingSource, register_awaiting_source
 from sagsbro.meetings.models import Booking, MeetingDay
@@ -39,7 +40,8 @@ class MeetingsAwaiting:
         }
 
     def condition(self) -> Q:
-        open_case = ~Q(state__in=[str(s) for s in FINAL_STATES])
+        # A positive state set, so the query reads only the open cases (partial indexes).
+        open_case = Q(state__in=OPEN_STATE_VALUES)
         cancelled = Q(
             last_booking_state=Booking.State.CANCELLED,
             last_meeting_state=MeetingDay.State.CANCELLED,

@@ -56,6 +56,22 @@ def test_login_page_lists_demo_users_only_in_the_demo(client, side_a, settings):
     assert side_a.caseworker.username in html
     assert "Sagsbehandler" in html
     assert side_a.municipality.name in html
+    assert "De øvrige logger ind" not in html  # all of them fit
+
+
+def test_login_page_lists_a_bounded_number_of_demo_users(client, side_a, settings, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sagsbro.organisations.web import views
+
+    settings.SAGSBRO_SHOW_DEMO_LOGINS = True
+    monkeypatch.setattr(views, "DEMO_USERS_SHOWN", 3)
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get("/login/").content.decode()
+    assert html.count('class="function-link demo-login-fill"') == 3
+    assert "Viser 3 af" in html
+    assert len(captured.captured_queries) <= 3
 
 
 def test_login_with_wrong_password_shows_an_error_summary(client, side_a):
@@ -299,11 +315,12 @@ def _make_cases(side, count):
 def test_worklist_queries_do_not_grow_with_the_number_of_cases(side_a, role):
     user = getattr(side_a, role)
     _make_cases(side_a, 3)
-    with_three = _worklist_queries(user)
+    # Sorted by the next deadline, a page reads the cases with and without one apart.
+    urls = ["/", "/?status=alle&sortering=moede", "/?status=alle&sortering=frist"]
+    with_three = [_worklist_queries(user, url) for url in urls]
     _make_cases(side_a, 27)
     assert Case.objects.visible_to(user).count() >= (10 if role == "coordinator" else 30)
-    assert _worklist_queries(user) == with_three
-    assert _worklist_queries(user, "/?status=alle&sortering=moede") == with_three
+    assert [_worklist_queries(user, url) for url in urls] == with_three
 
 
 # --- deadline badges ------------------------------------------------------------------------

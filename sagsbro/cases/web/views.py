@@ -42,7 +42,12 @@ def worklist(request):
     filters = parse_filters(request.GET, user)
     fragment = is_htmx_fragment_request(request)
     result = build_worklist(
-        user, filters, timezone.localdate(), configured_calendar(), table_only=fragment
+        user,
+        filters,
+        timezone.localdate(),
+        configured_calendar(),
+        table_only=fragment,
+        params=request.GET,
     )
     record_many(
         user,

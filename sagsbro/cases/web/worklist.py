@@ -11,19 +11,31 @@ from dataclasses import dataclass, field
 from typing import TypedDict
 
 from django import forms
-from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
-from django.db.models.expressions import Combinable
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import QueryDict
 from django.utils import timezone
 
-from sagsbro.cases.filters import ALL_OPEN, ALL_STATES, WorklistCaseFilter, ended_states
-from sagsbro.cases.models import Case, CaseEvent, CaseNote, Deadline
+from sagsbro.cases.filters import (
+    ALL_OPEN,
+    ALL_STATES,
+    WorklistCaseFilter,
+    ended_states,
+    open_states,
+)
+from sagsbro.cases.models import (
+    OPEN_STATE_VALUES,
+    UNFULFILLED_DEADLINE,
+    Case,
+    CaseEvent,
+    CaseNote,
+    Deadline,
+)
 from sagsbro.cases.rules.deadlines import working_days_left
 from sagsbro.cases.rules.events import EventKind
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.requirements import ContactPreference
-from sagsbro.cases.rules.workflow import FINAL_STATES, STATE_LABELS, State, available_transitions
+from sagsbro.cases.rules.workflow import STATE_LABELS, State, available_transitions
+from sagsbro.core.pagination import Key, KeysetPage, keyset_page
 from sagsbro.core.worklist import awaiting_sources
 from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import Role
@@ -36,15 +48,20 @@ BOX_SIZE = 10
 # Deadlines within this many working days are flagged.
 DUE_SOON_WORKING_DAYS = 2
 
-SORTS: dict[str, tuple[str, tuple[str | Combinable, ...]]] = {
-    "frist": ("Næste frist", (F("next_due").asc(nulls_last=True), "meeting_date", "id")),
-    "moede": (
-        "Mødedato",
-        (F("meeting_date").asc(nulls_last=True), F("next_due").asc(nulls_last=True), "id"),
-    ),
+# The table's orders, each ending in a unique key for keyset pagination. NULLs (no meeting,
+# no open deadline) sort last (core.pagination.Key).
+SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "frist": ("Næste frist", ("next_due", "meeting_date", "id")),
+    "moede": ("Mødedato", ("meeting_date", "next_due", "id")),
     "nyeste": ("Senest oprettet", ("-created_at", "-id")),
     "sagsnummer": ("Sagsnummer", ("reference",)),
 }
+
+
+def ordering(keys: tuple[str, ...]) -> list:
+    """A sort's ORDER BY, NULLs last as in its keyset pages."""
+    return [Key.of(key).order_by() for key in keys]
+
 
 # What the municipality has to do next when a case waits for it.
 AWAITING_MUNICIPALITY = {
@@ -125,9 +142,8 @@ def decorate(cases, today: datetime.date, calendar: WorkingDayCalendar) -> list[
 
 
 def _open_deadlines():
-    return Deadline.objects.filter(fulfilled_on__isnull=True, due__isnull=False).order_by(
-        "due", "id"
-    )
+    # Exactly the partial index deadline_unfulfilled_case's condition and order.
+    return Deadline.objects.filter(UNFULFILLED_DEADLINE).order_by("due", "id")
 
 
 def cases_for(user):
@@ -147,22 +163,20 @@ def cases_for(user):
 
 
 class WorklistOrder(forms.Form):
-    """The worklist's own GET parameters beside the case list's filters (WorklistCaseFilter):
-    the order and the page."""
+    """The worklist's own order beside the case list's filters (WorklistCaseFilter). The
+    page is a keyset cursor (`efter`/`foer`, core.pagination), read by case_table."""
 
     sortering = forms.ChoiceField(
         label="Sortér efter",
         required=False,
         choices=[(key, label) for key, (label, _) in SORTS.items()],
     )
-    side = forms.IntegerField(required=False, min_value=1)
 
 
 class WorklistFilters(TypedDict):
     status: str
     undertype: str
     sortering: str
-    side: int
 
 
 def parse_filters(params: QueryDict, user) -> WorklistFilters:
@@ -177,7 +191,6 @@ def parse_filters(params: QueryDict, user) -> WorklistFilters:
         status=chosen.get("status", ALL_OPEN),
         undertype=chosen.get("undertype", ""),
         sortering=chosen.get("sortering", default_sort_for(user)),
-        side=chosen.get("side", 1),
     )
 
 
@@ -198,7 +211,7 @@ class StateCount:
 @dataclass
 class CaseTable:
     rows: list[Case]
-    page: object
+    page: KeysetPage[Case]
     total: int
     state_counts: list[StateCount]
     open_total: int
@@ -243,13 +256,16 @@ def case_filter_for(user, filters: WorklistFilters, *, queryset=None) -> Worklis
     return WorklistCaseFilter(data, queryset, role=user.role)
 
 
-def case_table(user, filters: WorklistFilters, today, calendar) -> CaseTable:
+def case_table(user, filters: WorklistFilters, today, calendar, params=None) -> CaseTable:
+    """The table of the user's cases: one keyset page (``params``' cursor) in the chosen
+    order, and the counts per state (one grouped count, read from the (organisation, state)
+    indexes) that also give the total, so the page is never counted twice."""
     # The counts per state cover every state of the chosen subtype.
     every_state: WorklistFilters = {**filters, "status": ALL_STATES}
     counts = dict(
         case_filter_for(user, every_state, queryset=Case.objects.visible_to(user))
         .qs.values_list("state")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .values_list("state", "n")
     )
     state_counts = [
@@ -259,17 +275,26 @@ def case_table(user, filters: WorklistFilters, today, calendar) -> CaseTable:
     ]
     ended = ended_states(user.role)
     open_total = sum(c.count for c in state_counts if c.state not in ended)
+    status = filters["status"]
+    total = (
+        open_total
+        if status == ALL_OPEN
+        else sum(c.count for c in state_counts if status == ALL_STATES or c.state == status)
+    )
 
     visible = case_filter_for(user, filters, queryset=cases_for(user)).qs
-    visible = visible.order_by(*SORTS[filters["sortering"]][1])
-
-    paginator = Paginator(visible, PAGE_SIZE)
-    page = paginator.get_page(filters["side"])
-    rows = decorate(page.object_list, today, calendar)
+    keys = SORTS[filters["sortering"]][1]
+    # Sorted by the next deadline, the cases with an open deadline (an EXISTS on the
+    # deadline_unfulfilled_case index) and those without are read apart: the next deadline
+    # is then looked up for the first only, not for every case of ten years.
+    has_deadline = Exists(_open_deadlines().filter(case=OuterRef("pk")))
+    present = Q(has_deadline) if keys[0] == "next_due" else None
+    page = keyset_page(visible, keys, params or {}, page_size=PAGE_SIZE, present=present)
+    rows = decorate(page.rows, today, calendar)
     return CaseTable(
         rows=rows,
         page=page,
-        total=paginator.count,
+        total=total,
         state_counts=state_counts,
         open_total=open_total,
         filters=filters,
@@ -302,14 +327,16 @@ def awaiting_municipality(user, today, calendar) -> Box:
     condition = Q(state__in=[str(s) for s in AWAITING_MUNICIPALITY])
     if user.role == Role.TEAM_MEMBER:
         condition &= actionable_for(user.role)
-    queryset = cases_for(user)
+    # Every waiting case is open (the sources' conditions say so too): reading the open cases
+    # first keeps the sources' per-case subqueries to the cases in flight.
+    queryset = cases_for(user).filter(state__in=OPEN_STATE_VALUES)
     # Other apps' waiting cases (core.worklist.register_awaiting_source), in the same query.
     sources = awaiting_sources(user)
     for source in sources:
         queryset = queryset.annotate(**source.annotations())
         condition |= source.condition()
     queryset = queryset.filter(condition)
-    queryset = queryset.order_by(F("next_due").asc(nulls_last=True), "updated_at", "id")
+    queryset = queryset.order_by(*ordering(("next_due", "updated_at", "id")))
     box = _box(queryset, today, calendar)
     for case in box.rows:
         steps = (source.next_step(case) for source in sources)
@@ -325,7 +352,7 @@ def secretariat_inbox(user, today, calendar) -> Box:
     queryset = (
         cases_for(user)
         .filter(state=State.SENT)
-        .order_by(F("next_due").asc(nulls_last=True), "received_at", "id")
+        .order_by(*ordering(("next_due", "received_at", "id")))
     )
     return _box(queryset, today, calendar)
 
@@ -333,7 +360,14 @@ def secretariat_inbox(user, today, calendar) -> Box:
 def contact_wanted(user, today, calendar) -> Box:
     """Open cases where the municipality asks for a phone or virtual contact first."""
     wanted = str(ContactPreference.CONTACT_FIRST)
-    note_asks = CaseNote.objects.filter(case=OuterRef("pk"), contact_preference=wanted)
+    open_cases = cases_for(user).filter(state__in=OPEN_STATE_VALUES)
+    # The open cases that ask on the case itself, and those a note asks for (the notes
+    # asking, through their partial index casenote_contact_first): a union of ids, not an
+    # OR over every note of the region.
+    asked_on_case = open_cases.filter(contact_preference=wanted).values("pk")
+    asked_in_note = CaseNote.objects.filter(
+        contact_preference=wanted, case__in=open_cases.values("pk")
+    ).values("case_id")
     # A case leaves the box when the secretariat has recorded the agreed contact time, until
     # a later note asks for contact again.
     agreed_at = (
@@ -345,9 +379,7 @@ def contact_wanted(user, today, calendar) -> Box:
         case=OuterRef("pk"), contact_preference=wanted, created_at__gt=OuterRef("contact_agreed_at")
     )
     queryset = (
-        cases_for(user)
-        .exclude(state__in=[str(s) for s in FINAL_STATES])
-        .filter(Q(contact_preference=wanted) | Exists(note_asks))
+        open_cases.filter(pk__in=asked_on_case.union(asked_in_note))
         .annotate(contact_agreed_at=Subquery(agreed_at))
         .filter(Q(contact_agreed_at__isnull=True) | Exists(asks_again))
         .prefetch_related(
@@ -359,7 +391,7 @@ def contact_wanted(user, today, calendar) -> Box:
                 to_attr="contact_notes",
             )
         )
-        .order_by(F("next_due").asc(nulls_last=True), "id")
+        .order_by(*ordering(("next_due", "id")))
     )
     box = _box(queryset, today, calendar)
     for case in box.rows:
@@ -399,8 +431,7 @@ def coordinator_workload(user) -> list[WorkloadRow]:
     """Open cases per coordinator of the secretariat's region, the idle ones included."""
     counts = dict(
         Case.objects.visible_to(user)
-        .exclude(state__in=ended_states(Role.COORDINATOR))
-        .exclude(coordinator__isnull=True)
+        .filter(state__in=open_states(Role.COORDINATOR), coordinator__isnull=False)
         .values_list("coordinator")
         .annotate(n=Count("id"))
         .values_list("coordinator", "n")
@@ -412,12 +443,13 @@ def coordinator_workload(user) -> list[WorkloadRow]:
 
 
 def build_worklist(
-    user, filters: WorklistFilters, today, calendar, *, table_only=False
+    user, filters: WorklistFilters, today, calendar, *, table_only=False, params=None
 ) -> Worklist:
+    """The user's worklist; ``params`` (the request's GET) carry the table's page cursor."""
     worklist = Worklist()
     if user.role not in ROLES_WITH_CASE_LIST:
         return worklist
-    worklist.table = case_table(user, filters, today, calendar)
+    worklist.table = case_table(user, filters, today, calendar, params)
     if table_only:
         return worklist
     if user.role in MUNICIPAL_LIST_ROLES:

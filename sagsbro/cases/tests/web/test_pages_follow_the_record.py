@@ -197,10 +197,13 @@ def test_gp_document_list_is_paginated(side_a, monkeypatch):
     first_case, first = indstilling_sent_to_gp(side_a)
     second_case, second = indstilling_sent_to_gp(side_a)
     page_one = html_of(side_a.gp, "/")
-    assert "Side 1 af 2" in page_one
+    assert "Viser 1–1" in page_one and "(2)" in page_one
     assert second_case.reference in page_one  # newest first
     assert first_case.reference not in page_one
-    page_two = html_of(side_a.gp, "/?side=2")
+    following = re.search(r'href="(\?dok_efter=[^"]+)"', page_one)
+    assert following is not None
+    page_two = html_of(side_a.gp, "/" + following.group(1))
+    assert "Viser 2–2" in page_two
     assert first_case.reference in page_two
     assert second_case.reference not in page_two
     assert Document.objects.visible_to(side_a.gp).count() == 2
