@@ -32,7 +32,9 @@ class AutoSchema(SpectacularAutoSchema):
         codes = []
         public = all(isinstance(p, AllowAny) for p in self.view.get_permissions())
         unsafe = self.method in ("POST", "PUT", "PATCH", "DELETE")
-        if unsafe or set(in_query) - {"page"}:
+        # Paging parameters are never refused: a bad cursor or page size gives the first page
+        # or the default size (core.api.CursorPage); only a page number past the end is a 404.
+        if unsafe or set(in_query) - {"page", "cursor", "page_size"}:
             codes.append(400)  # the payload, a filter or a rule of the service refused
         if body:
             codes.append(415)  # a body in a media type the operation does not read

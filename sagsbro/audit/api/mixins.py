@@ -55,10 +55,19 @@ class AuditedRefusalMixin(_GenericView):
 
 class AuditedReadMixin(AuditedRefusalMixin):
     """Writes one audit entry per object shown: READ for a detail, LIST for each list row.
-    Viewsets over citizen data use it; `audit_subject` says what an object is about."""
+    Viewsets over citizen data use it; `audit_subject` says what an object is about.
+
+    A detail route (`{pk}` in the URL) reads its object from `get_queryset`, which holds the
+    access rule, without the list's filter backends: the list's filters narrow a list, and
+    building a filter form for every read of one object costs time and no safety."""
 
     def audit_subject(self, obj):
         raise NotImplementedError
+
+    def filter_queryset(self, queryset):
+        if getattr(self, "detail", False):
+            return queryset
+        return super().filter_queryset(queryset)
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())

@@ -1,6 +1,8 @@
+import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import Field
@@ -19,7 +21,7 @@ from sagsbro.cases.rules.workflow import STATE_LABELS
 from sagsbro.core.api import BoundedDateField, BoundedDateTimeField
 from sagsbro.organisations.access import citizens_visible_to
 from sagsbro.organisations.api.serializers import PersonSerializer
-from sagsbro.organisations.models import Citizen
+from sagsbro.organisations.models import Citizen, User
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -45,6 +47,123 @@ def _set_queryset(field: Field[Any, Any, Any, Any], queryset: QuerySet[Any]) -> 
     # The stubs type `queryset` as QuerySet | Manager, and mypy reads assigning to an
     # attribute whose type includes a descriptor (Manager) as a descriptor call.
     related.queryset = queryset  # type: ignore[arg-type]
+
+
+GP_CONTACT_LABELS = {
+    ConsentStatus.GIVEN: "Må kontakte egen læge (skriftligt samtykke)",
+    ConsentStatus.REFUSED: "Må ikke kontakte egen læge: borgeren har ikke givet samtykke",
+    ConsentStatus.MISSING: "Må ikke kontakte egen læge: der er ikke registreret skriftligt "
+    "samtykke",
+}
+
+
+# --- the case body, written out --------------------------------------------------------------
+# A case read is the API's most frequent answer. DRF's generic path builds the fields of six
+# serializers (the case, the citizen, three people, the deadlines) on every read; the
+# functions below write the same body directly from the rows already read. The serializers'
+# declared fields still define the schema, and tests/api/test_case_read_api.py checks that
+# these give exactly what DRF's generic serialization of those fields gives.
+
+
+def _date(value: datetime.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _datetime(value: datetime.datetime | None) -> str | None:
+    """As DRF's DateTimeField writes it: in the current time zone, ISO 8601, UTC as Z."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _person(user: User | None) -> dict[str, Any] | None:
+    """PersonSerializer's fields."""
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.get_full_name(), "role": user.role, "title": user.title}
+
+
+def _deadline_state(deadline: Deadline, today: datetime.date) -> str:
+    # Computed against today, so an open deadline shows as missed once it has passed.
+    if not deadline.due:
+        return str(DeadlineState.OPEN)
+    return str(deadline_state(deadline.due, deadline.fulfilled_on, today))
+
+
+def _deadline(deadline: Deadline, today: datetime.date) -> dict[str, Any]:
+    """DeadlineSerializer's fields."""
+    return {
+        "kind": deadline.kind,
+        "label": deadline.label,
+        "due": _date(deadline.due),
+        "source": deadline.source,
+        "state": _deadline_state(deadline, today),
+        "fulfilled_on": _date(deadline.fulfilled_on),
+        "binding": deadline.binding,
+        "agreed_due": _date(deadline.agreed_due),
+        "agreed_reason": deadline.agreed_reason,
+        "agreed_by": _person(deadline.agreed_by),
+        "agreed_at": _datetime(deadline.agreed_at),
+    }
+
+
+def _gp_contact(case: Case) -> dict[str, Any]:
+    """May the coordinator contact the citizen's GP today (BEK § 5 stk. 2)?"""
+    from sagsbro.cases.services import gp_contact_status
+
+    status = gp_contact_status(case, consents=case.citizen.consents.all())
+    return {
+        "allowed": status == ConsentStatus.GIVEN,
+        "consent": str(status),
+        "label": GP_CONTACT_LABELS[status],
+    }
+
+
+def case_body(case: Case, today: datetime.date) -> dict[str, Any]:
+    """CaseSerializer's fields, in their order."""
+    citizen = case.citizen
+    return {
+        "id": case.pk,
+        "reference": case.reference,
+        "subtype": case.subtype,
+        "subtype_label": SUBTYPE_LABELS[case.subtype_enum],
+        "purpose": case.purpose,
+        "purpose_label": cast("dict[str, str]", PURPOSE_LABELS).get(case.purpose, ""),
+        "state": case.state,
+        "state_label": STATE_LABELS[case.state_enum],
+        "municipality": case.municipality.name,
+        "region": case.region.name,
+        "citizen": {
+            "id": citizen.pk,
+            "name": citizen.name,
+            "cpr": citizen.cpr,
+            "birth_date": _date(citizen.birth_date),
+            "has_children": citizen.has_children,
+            "under_30_without_education": citizen.under_30_without_education,
+        },
+        "caseworker": _person(case.caseworker),
+        "coordinator": _person(case.coordinator),
+        "specialist": _person(case.specialist),
+        "parent": case.parent_id,
+        "question": case.question,
+        "meeting_date": _date(case.meeting_date),
+        "urgent": case.urgent,
+        "contact_preference": case.contact_preference,
+        "contact_times": case.contact_times,
+        "employment_offer": case.employment_offer,
+        "citizen_statement": case.citizen_statement,
+        "citizen_informed_of_right": case.citizen_informed_of_right,
+        "latest_job": case.latest_job,
+        "received_at": _datetime(case.received_at),
+        "received_in_designated_inbox": case.received_in_designated_inbox,
+        "appointment_date": _date(case.appointment_date),
+        "consultation_date": _date(case.consultation_date),
+        "created_at": _datetime(case.created_at),
+        "updated_at": _datetime(case.updated_at),
+        "deadlines": [_deadline(deadline, today) for deadline in case.deadlines.all()],
+        "gp_contact": _gp_contact(case),
+    }
 
 
 class CitizenBriefSerializer(serializers.ModelSerializer):
@@ -75,21 +194,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
         ]
 
     def get_state(self, obj) -> str:
-        # Computed against today, so an open deadline shows as missed once it has passed.
-        today = self.context["today"]
-        return (
-            str(deadline_state(obj.due, obj.fulfilled_on, today))
-            if obj.due
-            else str(DeadlineState.OPEN)
-        )
-
-
-GP_CONTACT_LABELS = {
-    ConsentStatus.GIVEN: "Må kontakte egen læge (skriftligt samtykke)",
-    ConsentStatus.REFUSED: "Må ikke kontakte egen læge: borgeren har ikke givet samtykke",
-    ConsentStatus.MISSING: "Må ikke kontakte egen læge: der er ikke registreret skriftligt "
-    "samtykke",
-}
+        return _deadline_state(obj, self.context["today"])
 
 
 class GPContactSerializer(serializers.Serializer):
@@ -152,20 +257,18 @@ class CaseSerializer(serializers.ModelSerializer):
             "gp_contact",
         ]
 
+    def to_representation(self, instance):
+        # The body without building the declared fields (see case_body); `today` comes from
+        # the view's context, as for the deadlines' state.
+        return case_body(instance, self.context.get("today") or timezone.localdate())
+
     def get_subtype_label(self, obj) -> str:
         return SUBTYPE_LABELS[obj.subtype_enum]
 
     @extend_schema_field(GPContactSerializer)
     def get_gp_contact(self, obj) -> dict:
         """May the coordinator contact the citizen's GP today (BEK § 5 stk. 2)?"""
-        from sagsbro.cases.services import gp_contact_status
-
-        status = gp_contact_status(obj, consents=obj.citizen.consents.all())
-        return {
-            "allowed": status == ConsentStatus.GIVEN,
-            "consent": str(status),
-            "label": GP_CONTACT_LABELS[status],
-        }
+        return _gp_contact(obj)
 
     def get_state_label(self, obj) -> str:
         return STATE_LABELS[obj.state_enum]
