@@ -1,5 +1,7 @@
 """What a general practitioner's start page (the worklist) shows: the documents sent to them
-(the team's indstilling, the specialist's certificate), newest first, one page at a time.
+(the team's indstilling, the specialist's certificate), newest first, one page at a time
+(keyset pagination: a GP with years of documents reads one page of rows, and the total is
+counted only up to a limit).
 
 Read-only. The rows come from `Document.objects.visible_to(user)`, so a GP sees exactly the
 documents shared with them and nothing else of the case; the page links to the document's
@@ -13,13 +15,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
-from django.core.paginator import Page, Paginator
-
 from sagsbro.audit.services import Subject
+from sagsbro.core.pagination import BoundedCount, KeysetPage, bounded_count, keyset_page
 from sagsbro.documents.models import Document, DocumentShare
 from sagsbro.organisations.roles import Role
 
 PAGE_SIZE = 25
+# "Dokumenter sendt til dig (mere end 1.000)": the total is counted no further.
+COUNT_LIMIT = 1000
+# The worklist's own lists page with efter/foer; this section has its own cursor.
+AFTER = "dok_efter"
+BEFORE = "dok_foer"
 
 
 @dataclass
@@ -28,12 +34,9 @@ class SharedDocuments:
 
     template_name: ClassVar[str] = "documents/_shared_documents.html"
 
-    page: Page
+    page: KeysetPage[DocumentShare]
     rows: list[DocumentShare]
-
-    @property
-    def total(self) -> int:
-        return self.page.paginator.count
+    total: BoundedCount
 
     def audit_subjects(self) -> list[Subject]:
         return [
@@ -42,19 +45,25 @@ class SharedDocuments:
         ]
 
 
-def shared_documents(user, page_number) -> SharedDocuments | None:
-    """The documents sent to the GP `user`; None for every other role."""
+def shared_documents(user, params: Mapping[str, str]) -> SharedDocuments | None:
+    """The documents sent to the GP `user`, on the page `params` points at; None for every
+    other role."""
     if user.role != Role.GENERAL_PRACTITIONER:
         return None
-    shares = (
-        DocumentShare.objects.filter(recipient=user, document__in=Document.objects.visible_to(user))
-        .select_related("document", "document__case", "document__case__citizen")
-        .order_by("-shared_at", "-id")
+    shares = DocumentShare.objects.filter(
+        recipient=user, document__in=Document.objects.visible_to(user)
+    ).select_related("document", "document__case", "document__case__citizen")
+    page = keyset_page(
+        shares,
+        ["-shared_at", "-id"],
+        params,
+        page_size=PAGE_SIZE,
+        after_param=AFTER,
+        before_param=BEFORE,
     )
-    page = Paginator(shares, PAGE_SIZE).get_page(page_number)
-    return SharedDocuments(page=page, rows=list(page.object_list))
+    return SharedDocuments(page=page, rows=page.rows, total=bounded_count(shares, COUNT_LIMIT))
 
 
 def worklist_section(user, params: Mapping[str, str]) -> SharedDocuments | None:
-    """The worklist's section of shared documents, on the page the query asks for ("side")."""
-    return shared_documents(user, params.get("side"))
+    """The worklist's section of shared documents, on the page the query asks for."""
+    return shared_documents(user, params)

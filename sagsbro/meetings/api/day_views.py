@@ -16,7 +16,7 @@ from sagsbro.audit.api.mixins import AuditedRefusalMixin
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, case_subject, record
 from sagsbro.cases.models import Case
-from sagsbro.core.api import AccessRule, BoundedDateField
+from sagsbro.core.api import AccessRule, BoundedDateField, cursor_pagination
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.meetings import access, services
 from sagsbro.meetings.agenda import agenda_rows
@@ -217,12 +217,15 @@ class MeetingDayViewSet(
     viewsets.GenericViewSet,
 ):
     """Meeting days of the municipalities the caller sees (meetings.access), filterable by
-    date range (``date_from``, ``date_to``), kind and state."""
+    date range (``date_from``, ``date_to``), kind and state; earliest first, a page at a
+    time (follow ``next``)."""
 
     access_rule = AccessRule.TENANT
     audit_object_type = "meeting_day"
     serializer_class = MeetingDaySerializer
     filterset_class = MeetingDayFilter
+    # Ten years of a region's days are thousands: paged by a cursor on the date, no count.
+    pagination_class = cursor_pagination("date", "start_time", "id")
 
     def get_queryset(self):
         return with_booked_count(access.meeting_days_visible_to(self.request.user)).order_by(

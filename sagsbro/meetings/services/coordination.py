@@ -20,8 +20,8 @@ from django.db.models import Count
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import record
 from sagsbro.cases.events import record_event
-from sagsbro.cases.filters import ended_states
-from sagsbro.cases.models import Case
+from sagsbro.cases.filters import open_states
+from sagsbro.cases.models import OPEN_CASE, Case
 from sagsbro.cases.rules import conflict as conflict_rules
 from sagsbro.cases.rules.events import EventKind
 from sagsbro.cases.services.common import audit_case_write, require_text
@@ -185,8 +185,11 @@ def coordinator_candidates(meeting: MeetingDay) -> list[Candidate]:
         .values_list("coordinator", "n")
     )
     open_cases = dict(
-        Case.objects.filter(coordinator_id__in=ids)
-        .exclude(state__in=[str(s) for s in ended_states(Role.COORDINATOR)])
+        # The coordinator's open work as a positive state set within the open cases, so
+        # the partial index on open cases per coordinator answers it (not ten years of
+        # closed cases).
+        Case.objects.filter(OPEN_CASE, coordinator_id__in=ids)
+        .filter(state__in=open_states(Role.COORDINATOR))
         .values_list("coordinator")
         .annotate(n=Count("id"))
         .values_list("coordinator", "n")

@@ -10,7 +10,6 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.forms import ChoiceField
@@ -24,6 +23,7 @@ from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import case_subject, record
 from sagsbro.cases.models import Case
 from sagsbro.cases.services import common
+from sagsbro.core.pagination import keyset_page
 from sagsbro.core.web import get_visible_or_404, refuse, run_form_action
 from sagsbro.meetings import access, services
 from sagsbro.meetings.agenda import agenda_rows
@@ -72,11 +72,15 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         .annotate(free=Greatest(F("capacity") - F("booked"), Value(0)))
         .select_related("municipality", "coordinator")
     )
+    # Keyset pagination: ten years of a region's meeting days are thousands of rows; a page
+    # reads its own rows only, and there is no page count.
     if past:
-        days = days.filter(date__lt=today).order_by("-date", "-start_time", "-id")
+        days = days.filter(date__lt=today)
+        keys = ["-date", "-start_time", "-id"]
     else:
-        days = days.filter(date__gte=today).order_by("date", "start_time", "id")
-    page = Paginator(days, PAGE_SIZE).get_page(request.GET.get("side"))
+        days = days.filter(date__gte=today)
+        keys = ["date", "start_time", "id"]
+    page = keyset_page(days, keys, request.GET, page_size=PAGE_SIZE)
     return render(
         request,
         "meetings/meeting_list.html",

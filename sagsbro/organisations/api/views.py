@@ -4,7 +4,7 @@ from rest_framework.generics import RetrieveAPIView
 
 from sagsbro.audit.api.mixins import AuditedReadMixin
 from sagsbro.audit.services import Subject
-from sagsbro.core.api import AccessRule
+from sagsbro.core.api import AccessRule, cursor_pagination
 from sagsbro.core.filters import IdFilter
 from sagsbro.organisations.access import citizens_visible_to
 from sagsbro.organisations.api.idempotency import idempotent
@@ -54,11 +54,16 @@ class CitizenViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
+    """The citizens the caller may know of (organisations.access), a page at a time by a
+    cursor in the order they were registered: a municipality has thousands, and the
+    cursor holds no name (it travels in the URL)."""
+
     access_rule = AccessRule.TENANT
     serializer_class = CitizenSerializer
+    pagination_class = cursor_pagination("id")
 
     def get_queryset(self):
-        return citizens_visible_to(self.request.user).order_by("name", "id")
+        return citizens_visible_to(self.request.user).order_by("id")
 
     def audit_subject(self, obj):
         return Subject("citizen", obj.pk, None, obj.pk)

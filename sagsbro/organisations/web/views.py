@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import LoginView
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.forms.utils import ErrorList
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -15,12 +17,20 @@ from sagsbro.organisations.services import api_token_id, live_api_tokens, revoke
 from sagsbro.organisations.signin import is_locked_out, lockout_message
 
 DEMO_PASSWORD = "demo1234"
+# A generated national data set has thousands of users (most of them GPs): the page lists
+# the first ones and says how many there are.
+DEMO_USERS_SHOWN = 60
 
 
 def demo_users() -> list[User]:
-    """Active users by organisation (municipalities and regions alike), then username."""
-    users = User.objects.filter(is_active=True).select_related("municipality", "region")
-    return sorted(users, key=lambda u: (u.organisation_name == "", u.organisation_name, u.username))
+    """The first active users (DEMO_USERS_SHOWN) by organisation (municipalities and regions
+    alike; those of none last), then username."""
+    return list(
+        User.objects.filter(is_active=True)
+        .select_related("municipality", "region")
+        .annotate(organisation=Coalesce("municipality__name", "region__klinisk_funktion_name"))
+        .order_by(F("organisation").asc(nulls_last=True), "username")[:DEMO_USERS_SHOWN]
+    )
 
 
 class SagsbroLoginView(LoginView):
@@ -31,6 +41,7 @@ class SagsbroLoginView(LoginView):
         context = super().get_context_data(**kwargs)
         if getattr(settings, "SAGSBRO_SHOW_DEMO_LOGINS", False):
             context["demo_users"] = demo_users()
+            context["demo_users_total"] = User.objects.filter(is_active=True).count()
             context["demo_password"] = DEMO_PASSWORD
         return context
 

@@ -34,6 +34,14 @@ def test_create_a_series_and_list_days_by_date(side_a, side_b):
     assert [d["date"] for d in days["results"]] == ["2027-03-16", "2027-03-23", "2027-03-30"]
     assert days["results"][0]["booked"] == 0 and days["results"][0]["capacity"] == 5
     assert len(client.get("/api/v1/meeting-series/").json()["results"]) == 1
+    # The list pages by a cursor on the date: every day once, earliest first, with its count.
+    url, dates = "/api/v1/meeting-days/?page_size=4", []
+    while url:
+        page = client.get(url).json()
+        assert "count" not in page
+        dates += [d["date"] for d in page["results"]]
+        url = page["next"]
+    assert dates == sorted(d["date"] for d in body["days"])
     # Another region's secretariat may not plan for the municipality.
     refused = api_client(side_b.secretariat).post(
         "/api/v1/meeting-days/",

@@ -3,6 +3,8 @@
 (suggested meetings as radio buttons, the others with their Danish reasons)."""
 
 import datetime
+import html
+import re
 from datetime import date
 
 from sagsbro.audit.models import AuditEntry
@@ -16,6 +18,17 @@ def login(client, user):
     return client
 
 
+def _link(page: str, label: str) -> str:
+    """The list page the pagination's "Næste" or "Forrige" link leads to."""
+    found = re.search(
+        r'href="([^"]*)"[^>]*>(?:<svg.*?</svg>)?\s*<span class="pagination-nav-link">' + label,
+        page,
+        re.S,
+    )
+    assert found is not None, label
+    return "/moeder/" + html.unescape(found.group(1))
+
+
 def test_list_shows_next_meetings_first_with_free_places_and_pages(client, side_a, side_b):
     first = date(2027, 3, 2)
     for week in range(25):
@@ -23,13 +36,32 @@ def test_list_shows_next_meetings_first_with_free_places_and_pages(client, side_
     meeting(side_b, first)
     with today_is():
         page = login(client, side_a.caseworker).get("/moeder/").content.decode()
-        second = client.get("/moeder/?side=2").content.decode()
-    assert "Møder, side 1 af 2" in page
+        second = client.get(_link(page, "Næste")).content.decode()
+        back = client.get(_link(second, "Forrige")).content.decode()
+    assert "Møder 1–20" in page
     assert page.index("tirsdag 02.03.2027") < page.index("tirsdag 09.03.2027")
     assert "5 af 5" in page
     assert side_b.municipality.name not in page
-    assert "Møder, side 2 af 2" in second
+    # The second page starts where the first ended (keyset), with the five last meetings.
+    assert "Møder 21–25" in second
+    assert "tirsdag 20.07.2027" in second and "tirsdag 13.07.2027" not in second
+    assert "Næste" not in second
+    assert "Møder 1–20" in back and "tirsdag 02.03.2027" in back
     assert 'href="/moeder/"' in page  # the header's link
+
+
+def test_past_meetings_page_newest_first_and_keep_the_view(client, side_a):
+    first = date(2026, 1, 6)
+    for week in range(23):
+        meeting(side_a, first + datetime.timedelta(weeks=week), capacity=5)
+    with today_is(date(2027, 1, 4)):
+        page = login(client, side_a.caseworker).get("/moeder/?vis=tidligere").content.decode()
+        following = _link(page, "Næste")
+        second = client.get(following).content.decode()
+    assert "vis=tidligere" in following
+    assert page.index("tirsdag 09.06.2026") < page.index("tirsdag 02.06.2026")
+    assert "Møder 21–23" in second and "tirsdag 06.01.2026" in second
+    assert "tirsdag 09.06.2026" not in second and "tirsdag 27.01.2026" not in second
 
 
 def test_gp_and_region_admin_have_no_meeting_list(client, side_a):

@@ -3,6 +3,7 @@ queries whether the municipality holds 5 meeting days or 55 with many more booki
 on them is fetched per meeting day or per booking."""
 
 import datetime
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -68,4 +69,57 @@ def test_agenda_and_booking_pages_do_not_grow_with_the_meetings(side_a, client):
         for name, url in _urls(many, unbooked).items():
             if (user.username, name) in before:
                 after[user.username, name] = _queries(client, url)
+    assert after == before
+
+
+def _list_urls(client):
+    """The meeting list ahead and behind, and the second page of each (keyset cursors)."""
+    urls = {}
+    for name, first in (("ahead", "/moeder/"), ("past", "/moeder/?vis=tidligere")):
+        urls[name] = first
+        html = client.get(first).content.decode()
+        following = re.search(r'href="(\?[^"]*efter=[^"]*)"', html)
+        if following is not None:
+            urls[f"{name}, page 2"] = "/moeder/" + following.group(1).replace("&amp;", "&")
+    return urls
+
+
+API_LISTS = {"api": "/api/v1/meeting-days/", "api held": "/api/v1/meeting-days/?state=held"}
+
+
+def test_meeting_list_and_api_read_one_page_whatever_the_years_of_meetings(side_a, client):
+    generate(
+        side_a.municipality,
+        caseworker=side_a.caseworker,
+        coordinator=side_a.coordinator,
+        days=4,
+        cases_per_day=1,
+        prefix="FEW",
+    )
+    users = [side_a.caseworker, side_a.secretariat]
+    before = {}
+    for user in users:
+        client.force_login(user)
+        for name, url in (_list_urls(client) | API_LISTS).items():
+            before[user.username, name] = _queries(client, url)
+
+    generate(
+        side_a.municipality,
+        caseworker=side_a.caseworker,
+        coordinator=side_a.coordinator,
+        days=120,
+        cases_per_day=3,
+        prefix="MANY",
+        start_time=datetime.time(13),
+    )
+    after = {}
+    for user in users:
+        client.force_login(user)
+        for name, url in (_list_urls(client) | API_LISTS).items():
+            after[user.username, name] = _queries(client, url)
+    # Four meetings fit one page; 124 take several (20 a page), and the second page of
+    # each list costs what the first does.
+    for user in users:
+        for name in ("ahead", "past"):
+            assert after.pop((user.username, f"{name}, page 2")) == before[user.username, name]
     assert after == before
