@@ -2,6 +2,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
+    # /healthz/ and /readyz/ (the load balancer's probes) are answered before any URL is
+    # resolved, by sagsbro.core.health.HealthProbeMiddleware.
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI from the installed sidecar package; its start-up script is loaded from a URL
     # (the split view) so the page keeps the site's CSP, which allows no inline script.

@@ -18,18 +18,23 @@ find_python() {
     return 1
 }
 
-# $1: the pip extra to install ("" for the product alone, "test" for the test tools).
+# $1: the dependency set: "" for the product alone (requirements/base.txt), "test" for the
+# test and benchmark tools too (requirements/test.txt). The lock files pin every package with
+# its hashes, so a fresh machine installs exactly what CI tested; the project itself is then
+# installed without dependencies. README, "Production", says how to regenerate them.
 setup_venv() {
-    local extra="${1:-}"
-    local stamp=".venv/.installed-${extra:-base}"
+    local set="${1:-base}"
+    local lock="requirements/${set}.txt"
+    local stamp=".venv/.installed-${set}"
     if [ ! -x .venv/bin/python ]; then
         "$(find_python)" -m venv .venv
         .venv/bin/python -m pip install --quiet --upgrade pip
     fi
-    # Reinstall only when pyproject.toml changed since the last install.
-    if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    # Reinstall only when the lock file or pyproject.toml changed since the last install.
+    if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
         .venv/bin/python -m pip install --quiet --disable-pip-version-check \
-            -e ".${extra:+[$extra]}"
+            --require-hashes -r "$lock"
+        .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
         touch "$stamp"
     fi
 }

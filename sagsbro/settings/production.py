@@ -4,12 +4,23 @@ Refuses to start without SAGSBRO_SECRET_KEY, without DATABASE_URL naming Postgre
 audit tables' guards refuse TRUNCATE there), or without the audit log's keys and checkpoint
 directory."""
 
+import logging
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from sagsbro.core.logging import logging_config
+
 from .base import *  # noqa: F403
-from .base import DATABASES, SPECTACULAR_SETTINGS, parse_keys
+from .base import (
+    DATABASES,
+    MEDIA_ROOT,
+    SPECTACULAR_SETTINGS,
+    STATIC_ROOT,
+    STORAGES,
+    parse_keys,
+)
 
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured(
@@ -70,3 +81,24 @@ SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
+
+# Static files: `manage.py collectstatic` (run when the image is built) writes each file under
+# a name with its content's hash, with gzip and Brotli copies beside it
+# (sagsbro/core/staticfiles.py; SAGSBRO_STATIC_BROTLI=0 leaves Brotli out); WhiteNoise serves
+# them with a cache lifetime of ten years, since a changed file gets a new name.
+# SAGSBRO_STATIC_ROOT moves the collected files (default: staticfiles/ in the project).
+STATIC_ROOT = Path(os.environ.get("SAGSBRO_STATIC_ROOT") or STATIC_ROOT)
+SAGSBRO_STATIC_BROTLI = os.environ.get("SAGSBRO_STATIC_BROTLI", "1") == "1"
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "sagsbro.core.staticfiles.ManifestStaticFilesStorage"},
+}
+# Stored documents (default: var/media in the project; a volume in compose.yaml).
+MEDIA_ROOT = Path(os.environ.get("SAGSBRO_MEDIA_ROOT") or MEDIA_ROOT)
+
+# One JSON object per line to standard error, for the platform's log collector; no CPR number
+# in any line (sagsbro/core/logging.py). SAGSBRO_LOG_LEVEL sets sagsbro's, gunicorn's and the
+# task worker's level (default INFO: one line per request); other libraries log warnings.
+LOGGING = logging_config(os.environ.get("SAGSBRO_LOG_LEVEL", "INFO"))
+# Python's warnings go through logging too (the "py.warnings" logger), so they are JSON lines.
+logging.captureWarnings(True)
