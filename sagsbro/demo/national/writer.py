@@ -99,6 +99,17 @@ class TableWriter:
         self.model = model
         self.table = model._meta.db_table
         self.columns = [model._meta.get_field(name).column for name in fields]  # type: ignore[union-attr]
+        # A NOT NULL column the generator does not name (a field added to the model later)
+        # gets the model's default, so adding a field with a default never breaks the
+        # generator; a NOT NULL field without a default still fails, as it should.
+        named = {model._meta.get_field(name).name for name in fields}
+        self._defaults: tuple[object, ...] = ()
+        for field in model._meta.concrete_fields:
+            if field.name in named or field.primary_key or field.null:
+                continue
+            if field.has_default() or field.empty_strings_allowed:
+                self.columns.append(field.column)
+                self._defaults += (field.get_default(),)
         self.count = 0
         self.postgres = connection.vendor == "postgresql"
         self._rows: list[Sequence[object]] = []
@@ -107,6 +118,8 @@ class TableWriter:
             self._file = tempfile.TemporaryFile("w+", encoding="utf-8")
 
     def add(self, row: Sequence[object]) -> None:
+        if self._defaults:
+            row = (*row, *self._defaults)
         self._rows.append(row)
         self.count += 1
         if len(self._rows) >= BATCH:
