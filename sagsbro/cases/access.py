@@ -13,6 +13,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from sagsbro.cases.models import Case
 from sagsbro.cases.rules.workflow import FINAL_STATES, State
+from sagsbro.documents.access import same_organisation
+from sagsbro.documents.models import Document
 from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import Role
 
@@ -70,3 +72,14 @@ RETRY_ROLES = frozenset({Role.COORDINATOR, Role.SECRETARIAT, Role.CASEWORKER})
 def may_retry_pdf(user: User) -> bool:
     """The user may start building a failed written-answer PDF again."""
     return user.role in RETRY_ROLES
+
+
+def may_withdraw_document(user: User, document: Document) -> bool:
+    """Offer Træk tilbage: a role that handles documents in the organisation that attached
+    it, and nobody on the other side has opened it yet (the service checks it again)."""
+    return (
+        user.role in DOCUMENT_ROLES
+        and document.withdrawn_at is None
+        and document.opened_by_other_side_at is None
+        and same_organisation(user, document.uploaded_by)
+    )

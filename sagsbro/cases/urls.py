@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from sagsbro.cases.web import answer_views, create_views, deadline_views, views
+from sagsbro.cases.web import (
+    answer_views,
+    case_file_views,
+    create_views,
+    deadline_views,
+    document_views,
+    views,
+)
 
 app_name = "cases"
 
@@ -28,6 +35,17 @@ urlpatterns = [
     path("borgere/ny/", create_views.create_citizen, name="create-citizen"),
     path("sager/<int:pk>/rediger/", create_views.edit_case, name="edit"),
     path("sager/<int:pk>/dokumenter/ny/", create_views.add_case_document, name="add-document"),
+    path(
+        "sager/<int:pk>/dokumenter/<int:document_pk>/traek-tilbage/",
+        document_views.withdraw_document,
+        name="withdraw-document",
+    ),
+    path("sager/<int:pk>/dokumenter/samlet/", case_file_views.case_file, name="case-file"),
+    path(
+        "sager/<int:pk>/dokumenter/samlet/status/",
+        case_file_views.case_file_status,
+        name="case-file-status",
+    ),
     path("sager/<int:pk>/samtykke/ny/", create_views.add_consent, name="add-consent"),
     path(
         "sager/<int:pk>/samtykke/<int:consent_pk>/tilbagekald/",

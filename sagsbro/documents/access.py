@@ -5,6 +5,8 @@ is ``cases.access.may_add_documents``."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sagsbro.documents.rules import Category, Side, side_may_upload, upload_refusal
 from sagsbro.organisations.roles import MUNICIPAL_ROLES, REGIONAL_ROLES
 
@@ -30,3 +32,20 @@ def category_refusal(role: str, category: str) -> str:
     if side is None or category not in set(Category):
         return "Din rolle må ikke tilføje denne type dokument."
     return upload_refusal(side, Category(category))
+
+
+class OrganisationMember(Protocol):
+    """What deciding "the same organisation" needs of a user."""
+
+    municipality_id: int | None
+    region_id: int | None
+
+
+def same_organisation(user: OrganisationMember, uploader: OrganisationMember) -> bool:
+    """The user works in the organisation whose user attached the document (its side of the
+    case). A GP belongs to none, so is always the other side."""
+    if user.municipality_id is not None:
+        return user.municipality_id == uploader.municipality_id
+    if user.region_id is not None:
+        return user.region_id == uploader.region_id
+    return False

@@ -36,9 +36,21 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         if not user.is_authenticated:
             return self.none()
         if user.role == Role.GENERAL_PRACTITIONER:
-            return self.filter(shares__recipient=user)
+            return self.filter(shares__recipient=user).not_withdrawn_for(user)
         case_model: Any = Document._meta.get_field("case").related_model
-        return self.filter(case__in=case_model.objects.visible_to(user))
+        return self.filter(case__in=case_model.objects.visible_to(user)).not_withdrawn_for(user)
+
+    def not_withdrawn_for(self, user: "User") -> "DocumentQuerySet":
+        """Leave out the documents withdrawn by an organisation other than the user's: a
+        withdrawn document is seen only by the organisation that attached it."""
+        own = Document.objects.filter(withdrawn_at__isnull=False)
+        if user.municipality_id:
+            own = own.filter(uploaded_by__municipality_id=user.municipality_id)
+        elif user.region_id:
+            own = own.filter(uploaded_by__region_id=user.region_id)
+        else:
+            return self.filter(withdrawn_at__isnull=True)
+        return self.filter(models.Q(withdrawn_at__isnull=True) | models.Q(pk__in=own.values("pk")))
 
 
 class Document(models.Model):
@@ -59,6 +71,25 @@ class Document(models.Model):
     carried_over_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The first time someone outside the uploader's organisation opened it: until then the
+    # uploader's organisation may withdraw it (a mistaken attachment), afterwards only mark it
+    # replaced by a newer document.
+    opened_by_other_side_at = models.DateTimeField("åbnet af modparten", null=True, blank=True)
+    # Withdrawn: kept on the record, no longer served to or listed for the other side.
+    withdrawn_at = models.DateTimeField("trukket tilbage", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawal_reason = models.CharField("begrundelse", max_length=500, blank=True)
+    # Replaced by a newer version; both stay on the case.
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
+    replaced_at = models.DateTimeField("erstattet", null=True, blank=True)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -66,9 +97,21 @@ class Document(models.Model):
         ordering = ["uploaded_at", "id"]
         verbose_name = "dokument"
         verbose_name_plural = "dokumenter"
+        indexes = [
+            # The few withdrawn documents, read by `visible_to` for every other-side list.
+            models.Index(
+                fields=["withdrawn_at"],
+                condition=models.Q(withdrawn_at__isnull=False),
+                name="document_withdrawn",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class DocumentShare(models.Model):
@@ -95,3 +138,33 @@ class DocumentShare(models.Model):
                 fields=["recipient", "-shared_at", "-id"], name="document_share_recip_newest"
             ),
         ]
+
+
+class CombinedCaseFile(models.Model):
+    """ "Åbn alle dokumenter": a case's documents as one bookmarked PDF, cached by `key`, the
+    SHA-256 of the ordered list of the document hashes (and titles) it was built from.
+
+    A row without a blob is being built (or failed: `error`); the result is stored as a blob
+    like any document, so the same case file is kept once.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="combined_files")
+    key = models.CharField(max_length=64)
+    blob = models.ForeignKey(
+        Blob, null=True, blank=True, on_delete=models.PROTECT, related_name="combined_files"
+    )
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    document_count = models.PositiveIntegerField(default=0)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "key"], name="combined_case_file_unique"),
+        ]
+        verbose_name = "dokumentsamling"
+        verbose_name_plural = "dokumentsamlinger"
+
+    def __str__(self) -> str:
+        return f"Dokumentsamling {self.key[:12]}"

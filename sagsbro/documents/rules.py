@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 
@@ -364,3 +366,128 @@ def name_refusal(name: str, label: str) -> str | None:
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in name):
         return f"{label} indeholder tegn, der ikke kan gemmes."
     return None
+
+
+# --- the case file: "Åbn alle dokumenter" -----------------------------------------------------
+
+# The order the case file shows its documents in: the rehabiliteringsplan's parts first, then
+# the certificates and health information, the region's answers, and everything else last
+# (Procedure Løbende sag; the evaluation asks for "en fast rækkefølge").
+CASE_FILE_CATEGORY_ORDER: tuple[Category, ...] = (
+    Category.FORBEREDENDE_DEL,
+    Category.INDSTILLING,
+    Category.INDSATSPLAN,
+    Category.CASEWORKER_SUMMARY,
+    Category.DOCUMENTATION,
+    Category.EMPLOYMENT_OFFER,
+    Category.CITIZEN_STATEMENT,
+    Category.LAE_265,
+    Category.LAE_271,
+    Category.LAE_275,
+    Category.SPECIALIST_CERTIFICATE,
+    Category.PSYCHOLOGICAL_ASSESSMENT,
+    Category.WORK_TRIAL_REPORT,
+    Category.NEW_HEALTH_INFORMATION,
+    Category.OTHER_HEALTH_INFORMATION,
+    Category.COORDINATOR_ADVICE,
+    Category.FORWARDED_COORDINATOR_ADVICE,
+    Category.WRITTEN_ANSWER,
+    Category.CITIZEN_CONCLUSION,
+    Category.OTHER,
+)
+_CATEGORY_RANK = {category: rank for rank, category in enumerate(CASE_FILE_CATEGORY_ORDER)}
+
+
+@dataclass(frozen=True)
+class CaseFileEntry:
+    """One document as the case file sees it. `document_date` is the document's own date
+    (the upload date until documents carry one); `sha256` is its content's hash."""
+
+    document_id: int
+    category: str
+    title: str
+    document_date: date
+    sha256: str
+    is_pdf: bool = True
+
+
+@dataclass(frozen=True)
+class CaseFilePlan:
+    """What goes into the combined PDF, in order, and what is only listed on its contents page:
+    `duplicates` maps a left-out document's id to the id of the included one with the same
+    bytes; `not_included` holds documents that are not PDFs (opened one by one)."""
+
+    included: tuple[CaseFileEntry, ...]
+    duplicates: Mapping[int, int]
+    not_included: tuple[CaseFileEntry, ...]
+    ordered: tuple[CaseFileEntry, ...]
+
+
+def _category_rank(category: str) -> int:
+    try:
+        return _CATEGORY_RANK[Category(category)]
+    except (KeyError, ValueError):
+        return len(CASE_FILE_CATEGORY_ORDER)
+
+
+def case_file_order(entries: Sequence[CaseFileEntry]) -> list[CaseFileEntry]:
+    """By category (`CASE_FILE_CATEGORY_ORDER`), then newest document date first within a
+    category; documents of the same date in the order they were added."""
+    return sorted(
+        entries,
+        key=lambda e: (_category_rank(e.category), -e.document_date.toordinal(), e.document_id),
+    )
+
+
+def case_file_plan(entries: Sequence[CaseFileEntry]) -> CaseFilePlan:
+    """Order the documents and leave out the copies: the first document (in the case file's
+    order) with given bytes is included, every later one with the same hash is a duplicate."""
+    ordered = case_file_order(entries)
+    first_with_hash: dict[str, int] = {}
+    included: list[CaseFileEntry] = []
+    duplicates: dict[int, int] = {}
+    not_included: list[CaseFileEntry] = []
+    for entry in ordered:
+        original = first_with_hash.get(entry.sha256)
+        if original is not None:
+            duplicates[entry.document_id] = original
+            continue
+        first_with_hash[entry.sha256] = entry.document_id
+        if entry.is_pdf:
+            included.append(entry)
+        else:
+            not_included.append(entry)
+    return CaseFilePlan(tuple(included), duplicates, tuple(not_included), tuple(ordered))
+
+
+# Raised when the case file's layout changes, so cached files are built again.
+CASE_FILE_LAYOUT_VERSION = "1"
+
+
+def case_file_key(plan: CaseFilePlan) -> str:
+    """The cache key of a case file: SHA-256 over everything its pages show, in order."""
+    digest = hashlib.sha256(f"sagsbro-case-file/{CASE_FILE_LAYOUT_VERSION}\n".encode())
+    for entry in plan.ordered:
+        line = "\x1f".join(
+            (
+                entry.sha256,
+                entry.category,
+                entry.title,
+                entry.document_date.isoformat(),
+                str(plan.duplicates.get(entry.document_id, "")),
+                str(entry.document_id),
+            )
+        )
+        digest.update(line.encode() + b"\n")
+    return digest.hexdigest()
+
+
+def contents_start_pages(contents_pages: int, page_counts: Sequence[int]) -> list[int]:
+    """The 1-based page each included document starts on, after `contents_pages` pages of
+    contents."""
+    starts: list[int] = []
+    page = contents_pages + 1
+    for count in page_counts:
+        starts.append(page)
+        page += count
+    return starts

@@ -15,13 +15,16 @@ from typing import Any, Protocol, TypedDict
 
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
-from sagsbro.core.errors import ServiceError
+from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.core.files import files_atomic, files_atomic_service, note_written_file
+from sagsbro.documents.access import same_organisation
 from sagsbro.documents.models import Blob, Document
 from sagsbro.documents.rules import (
     ALLOWED_CONTENT_TYPES,
@@ -53,7 +56,10 @@ __all__ = [
     "blob_files_atomic",
     "blob_files_block",
     "inspect_content",
+    "record_opening",
+    "replace_document",
     "store_blob",
+    "withdraw_document",
 ]
 
 CHUNK_BYTES = 1024 * 1024
@@ -341,4 +347,121 @@ def attach_document(
         detail=str(category),
         channel=channel,
     )
+    return document
+
+
+# --- opening, withdrawing and replacing a document -----------------------------------------
+
+WITHDRAW_REASON_REQUIRED = "Skriv hvorfor dokumentet trækkes tilbage."
+MAX_REASON_LENGTH = 500
+
+
+def record_opening(user: User, document: Document) -> bool:
+    """Note the first time the other side opens the document (a download or an inline view)
+    and say whether it may be served: False when it has been withdrawn meanwhile.
+
+    A single conditional UPDATE: if a withdrawal holds the row, PostgreSQL re-reads it when the
+    lock is released and finds it withdrawn, so a withdrawn file is never served after the
+    withdrawal has been let through.
+    """
+    if same_organisation(user, document.uploaded_by):
+        return True
+    live = Document.objects.filter(pk=document.pk, withdrawn_at__isnull=True)
+    if document.opened_by_other_side_at is None:
+        opened = timezone.now()
+        if live.filter(opened_by_other_side_at__isnull=True).update(opened_by_other_side_at=opened):
+            document.opened_by_other_side_at = opened
+            return True
+    return live.exists()
+
+
+def _audit(user: User, document: Document, citizen_id: int, detail: str, channel: str) -> None:
+    record(
+        user,
+        AuditEntry.Action.UPDATE,
+        Subject("document", document.pk, document.case_id, citizen_id),
+        detail=detail,
+        channel=channel,
+    )
+
+
+def _locked(document: Document) -> Document:
+    return Document.objects.select_for_update().select_related("uploaded_by").get(pk=document.pk)
+
+
+def _check_uploader_side(user: User, document: Document) -> None:
+    if not same_organisation(user, document.uploaded_by):
+        raise PermissionRefused(
+            "not_uploader",
+            "Kun den organisation, der har tilføjet dokumentet, kan trække det tilbage "
+            "eller erstatte det.",
+        )
+
+
+@transaction.atomic
+def withdraw_document(
+    user: User, document: Document, *, reason: str, citizen_id: int, channel: str = "api"
+) -> Document:
+    """Withdraw a document attached by mistake, before the other side has opened it. Nothing
+    is deleted: the row and the file stay, with who withdrew it, when and why; the other side
+    no longer sees it (``DocumentQuerySet.visible_to``).
+
+    Whether the user may act on the case is the caller's to check
+    (``cases.services.documents.withdraw_case_document``, which records the case event)."""
+    document = _locked(document)
+    _check_uploader_side(user, document)
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError(
+            "reason_required",
+            WITHDRAW_REASON_REQUIRED,
+            fields={"reason": [WITHDRAW_REASON_REQUIRED]},
+        )
+    if len(reason) > MAX_REASON_LENGTH:
+        message = f"Begrundelsen må højst være {MAX_REASON_LENGTH} tegn."
+        raise ServiceError("invalid_reason", message, fields={"reason": [message]})
+    refusal = name_refusal(reason.replace("\n", " ").replace("\r", " "), "Begrundelsen")
+    if refusal is not None:
+        raise ServiceError("invalid_reason", refusal, fields={"reason": [refusal]})
+    if document.withdrawn_at is not None:
+        raise ServiceError("already_withdrawn", "Dokumentet er allerede trukket tilbage.")
+    if document.opened_by_other_side_at is not None:
+        raise ServiceError(
+            "already_opened",
+            "Dokumentet er åbnet af modparten og kan ikke længere trækkes tilbage. "
+            "Tilføj en ny version, og markér dette som erstattet.",
+        )
+    document.withdrawn_at = timezone.now()
+    document.withdrawn_by = user
+    document.withdrawal_reason = reason
+    document.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    _audit(user, document, citizen_id, "withdrawn", channel)
+    return document
+
+
+@transaction.atomic
+def replace_document(
+    user: User, document: Document, newer: Document, *, citizen_id: int, channel: str = "api"
+) -> Document:
+    """Mark a document as replaced by a newer one on the same case. Both stay on the case and
+    are served as before; the list shows the older one as replaced."""
+    document = _locked(document)
+    _check_uploader_side(user, document)
+    if document.withdrawn_at is not None:
+        raise ServiceError("already_withdrawn", "Dokumentet er trukket tilbage.")
+    if document.replaced_by_id is not None:
+        raise ServiceError("already_replaced", "Dokumentet er allerede erstattet.")
+    message = None
+    if newer.pk == document.pk or newer.case_id != document.case_id:
+        message = "Vælg et andet dokument på samme sag."
+    elif newer.withdrawn_at is not None:
+        message = "Det nye dokument er trukket tilbage."
+    elif (newer.uploaded_at, newer.pk) < (document.uploaded_at, document.pk):
+        message = "Det nye dokument skal være tilføjet efter det, det erstatter."
+    if message is not None:
+        raise ServiceError("invalid_replacement", message, fields={"replaced_by": [message]})
+    document.replaced_by = newer
+    document.replaced_at = timezone.now()
+    document.save(update_fields=["replaced_by", "replaced_at"])
+    _audit(user, document, citizen_id, f"replaced_by={newer.pk}", channel)
     return document

@@ -59,6 +59,12 @@ def snapshot():
         CaseEvent.objects.count(),
         CaseNote.objects.count(),
         Document.objects.count(),
+        # Withdrawn, replaced, or opened by the other side (a probe must change none).
+        list(
+            Document.objects.order_by("pk").values_list(
+                "withdrawn_at", "replaced_by_id", "opened_by_other_side_at"
+            )
+        ),
         Consent.objects.count(),
     )
 

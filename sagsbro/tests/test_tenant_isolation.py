@@ -167,6 +167,8 @@ TARGETS = {
     "CitizenViewSet": "citizen",
     "ConsentViewSet": "consent",
     "DocumentViewSet": "shared_document",
+    # "Åbn alle dokumenter": the case's documents as one PDF (cases/api/case_file_views.py).
+    "CombinedCaseFileView": "case",
     "AuditEntryViewSet": "audit",
     "TreatmentRelationViewSet": None,
     "AgreementViewSet": "agreement",
@@ -191,6 +193,7 @@ DENIED_OBJECT_TYPES = {
     "CitizenViewSet": "citizen",
     "ConsentViewSet": "consent",
     "DocumentViewSet": "document",
+    "CombinedCaseFileView": "case",
     "AuditEntryViewSet": "audit_entry",
     "AgreementViewSet": "agreement",
     "ForloebFollowUpViewSet": "case",
@@ -283,6 +286,12 @@ def snapshot():
         "outbox": list(OutgoingMessage.objects.order_by("pk").values_list("state", flat=True)),
         "states": list(Case.objects.order_by("pk").values_list("state", flat=True)),
         "withdrawn": list(Consent.objects.values_list("withdrawn_on", flat=True)),
+        # A document withdrawn, replaced or opened by the other side (documents).
+        "documents": list(
+            Document.objects.order_by("pk").values_list(
+                "withdrawn_at", "replaced_by_id", "opened_by_other_side_at"
+            )
+        ),
         "agreements": list(
             CollaborationAgreement.objects.order_by("pk").values_list("valid_from", "valid_to")
         ),

@@ -7,18 +7,30 @@ from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from sagsbro.audit.api.mixins import AuditedReadMixin
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
 from sagsbro.cases.models import Case
-from sagsbro.cases.services.documents import add_case_document
+from sagsbro.cases.services.documents import (
+    add_case_document,
+    replace_case_document,
+    withdraw_case_document,
+)
 from sagsbro.core.api import AccessRule, cursor_pagination
+from sagsbro.core.errors import ServiceError
 from sagsbro.core.filters import IdFilter
-from sagsbro.documents.api.serializers import DocumentSerializer, DocumentUploadSerializer
+from sagsbro.documents.api.serializers import (
+    DocumentSerializer,
+    DocumentUploadSerializer,
+    ReplaceDocumentSerializer,
+    WithdrawDocumentSerializer,
+)
 from sagsbro.documents.models import Document
+from sagsbro.documents.services import record_opening
+from sagsbro.documents.viewing import delivery
 from sagsbro.organisations.api.idempotency import idempotent
 
 
@@ -72,12 +84,48 @@ class DocumentViewSet(
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
-    # The stored file's own type (PDF, Word, an image, ...).
+    # The stored file's own type (PDF, Word, an image, ...), under the uploader's file name:
+    # a PDF opens in the browser (inline), every other type is saved (attachment).
     @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def content(self, request, pk=None):
         document = self.get_object()
+        # The first opening by the other side ends the uploader's chance to withdraw it; a
+        # document withdrawn in the meantime is refused like one the user may not see.
+        if not record_opening(request.user, document):
+            raise NotFound()
         record(request.user, AuditEntry.Action.DOWNLOAD, self.audit_subject(document))
-        response = FileResponse(document.blob.file.open("rb"), content_type=document.content_type)
-        response["Content-Disposition"] = f'attachment; filename="document-{document.pk}"'
+        served = delivery(document.filename, document.content_type, f"dokument-{document.pk}")
+        response = FileResponse(document.blob.file.open("rb"), content_type=served.content_type)
+        response["Content-Disposition"] = served.disposition
+        response["Content-Security-Policy"] = served.csp
+        response["X-Content-Type-Options"] = "nosniff"
         return response
+
+    @extend_schema(request=WithdrawDocumentSerializer, responses={200: DocumentSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
+    def withdraw(self, request, pk=None):
+        """Withdraw a document attached by mistake, before the other side has opened it. It
+        stays on the record (who, when, why) and is no longer served to or listed for the
+        other side."""
+        document = self.get_object()
+        payload = WithdrawDocumentSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        document = withdraw_case_document(
+            request.user, document.case, document, reason=payload.validated_data["reason"]
+        )
+        return Response(DocumentSerializer(document).data)
+
+    @extend_schema(request=ReplaceDocumentSerializer, responses={200: DocumentSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
+    def replace(self, request, pk=None):
+        """Mark a document as replaced by a newer document on the same case (both stay)."""
+        document = self.get_object()
+        payload = ReplaceDocumentSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        newer = self.get_queryset().filter(pk=payload.validated_data["replaced_by"]).first()
+        if newer is None:
+            message = "Det nye dokument findes ikke."
+            raise ServiceError("invalid_replacement", message, fields={"replaced_by": [message]})
+        document = replace_case_document(request.user, document.case, document, newer)
+        return Response(DocumentSerializer(document).data)

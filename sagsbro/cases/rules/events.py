@@ -58,6 +58,8 @@ class EventKind(StrEnum):
     FORLOEB_EFFORT_STARTED = "forloeb_effort_started"
     # Documents.
     DOCUMENT_ADDED = "document_added"
+    DOCUMENT_WITHDRAWN = "document_withdrawn"
+    DOCUMENT_REPLACED = "document_replaced"
     WRITTEN_ANSWER_PDF = "written_answer_pdf"
     WRITTEN_ANSWER_PDF_RETRY = "written_answer_pdf_retry"
     # The meeting day (meetings app): outcome per booking, the structured indstilling, the

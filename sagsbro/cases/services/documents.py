@@ -2,6 +2,7 @@
 bytes and the audit entry are the documents app's (``documents.services.attach_document``)."""
 
 from django.core.files.base import File
+from django.db import transaction
 
 from sagsbro.cases import access
 from sagsbro.cases.events import record_event
@@ -11,7 +12,12 @@ from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.documents.access import category_refusal, may_add_category
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
-from sagsbro.documents.services import attach_document, blob_files_atomic
+from sagsbro.documents.services import (
+    attach_document,
+    blob_files_atomic,
+    replace_document,
+    withdraw_document,
+)
 from sagsbro.organisations.models import User
 
 
@@ -53,5 +59,54 @@ def add_case_document(
         user,
         EventKind.DOCUMENT_ADDED,
         f"Dokument tilføjet: {CATEGORY_LABELS[Category(category)]}",
+    )
+    return document
+
+
+def _check_may_correct(user: User, case: Case) -> None:
+    if not access.may_see(user, case):
+        raise ServiceError("not_found", "Sagen findes ikke.", status=404)
+    if user.role not in access.DOCUMENT_ROLES:
+        raise PermissionRefused("role_not_allowed", "Din rolle må ikke ændre dokumenter.")
+
+
+@transaction.atomic
+def withdraw_case_document(
+    user: User, case: Case, document: Document, *, reason: str, channel: str = "api"
+) -> Document:
+    """Withdraw a document attached to the case by mistake (before the other side opened
+    it), with the event in the case's history. The reason stays with the document and the
+    audit log; the history names the document's category only."""
+    _check_may_correct(user, case)
+    if document.case_id != case.pk:
+        raise ServiceError("not_found", "Dokumentet findes ikke.", status=404)
+    document = withdraw_document(
+        user, document, reason=reason, citizen_id=case.citizen_id, channel=channel
+    )
+    record_event(
+        case,
+        user,
+        EventKind.DOCUMENT_WITHDRAWN,
+        f"Dokument trukket tilbage: {CATEGORY_LABELS[Category(document.category)]}",
+        data={"document": document.pk},
+    )
+    return document
+
+
+@transaction.atomic
+def replace_case_document(
+    user: User, case: Case, document: Document, newer: Document, *, channel: str = "api"
+) -> Document:
+    """Mark a document on the case as replaced by a newer one, with the event in the history."""
+    _check_may_correct(user, case)
+    if document.case_id != case.pk:
+        raise ServiceError("not_found", "Dokumentet findes ikke.", status=404)
+    document = replace_document(user, document, newer, citizen_id=case.citizen_id, channel=channel)
+    record_event(
+        case,
+        user,
+        EventKind.DOCUMENT_REPLACED,
+        f"Dokument erstattet af en ny version: {CATEGORY_LABELS[Category(document.category)]}",
+        data={"document": document.pk, "replaced_by": newer.pk},
     )
     return document

@@ -157,7 +157,9 @@ def missing_requirements(case: Case) -> list[Missing]:
         for name in EDITABLE_FIELDS + ("parent",)
         if getattr(case, name) not in (None, "", False)
     }
-    categories = {Category(c) for c in case.documents.values_list("category", flat=True)}
+    # A withdrawn document no longer counts for the checklist.
+    live = case.documents.filter(withdrawn_at__isnull=True)
+    categories = {Category(c) for c in live.values_list("category", flat=True)}
     today = common.local_today()
     records = consent_records(case.citizen)
     status = {

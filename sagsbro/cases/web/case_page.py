@@ -108,7 +108,10 @@ def documents_context(case, user, today, calendar) -> dict[str, object]:
         .prefetch_related(Prefetch("shares"))
         .order_by("uploaded_at", "id")
     )
-    return {"documents": documents}
+    rows = list(documents)
+    # The documents the user is offered to withdraw (Træk tilbage).
+    withdrawable = {d.pk for d in rows if access.may_withdraw_document(user, d)}
+    return {"documents": rows, "withdrawable": withdrawable}
 
 
 def coordinator_context(case, user, today, calendar) -> dict[str, object]:

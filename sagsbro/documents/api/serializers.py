@@ -27,7 +27,12 @@ class DocumentSerializer(serializers.ModelSerializer):
             "content_type",
             "uploaded_at",
             "carried_over_from",
+            "withdrawn_at",
+            "withdrawal_reason",
+            "replaced_by",
+            "replaced_at",
         ]
+        read_only_fields = ["withdrawn_at", "withdrawal_reason", "replaced_by", "replaced_at"]
 
     def get_category_label(self, obj) -> str:
         return CATEGORY_LABELS.get(obj.category, obj.category)
@@ -49,4 +54,21 @@ class DocumentUploadSerializer(serializers.Serializer):
             "empty": "Filen er tom.",
             "invalid": "Filen kunne ikke læses.",
         }
+    )
+
+
+class WithdrawDocumentSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=500,
+        error_messages={
+            "required": "Skriv hvorfor dokumentet trækkes tilbage.",
+            "blank": "Skriv hvorfor dokumentet trækkes tilbage.",
+            "max_length": "Begrundelsen må højst være {max_length} tegn.",
+        },
+    )
+
+
+class ReplaceDocumentSerializer(serializers.Serializer):
+    replaced_by = serializers.IntegerField(
+        error_messages={"required": "Angiv det nye dokument, der erstatter dette."}
     )

@@ -185,7 +185,8 @@ def reopen_as_genforelaeggelse(
         purpose=original.purpose,
         meeting_date=meeting_date,
     )
-    for document in original.documents.select_related("blob"):
+    # A withdrawn document stays withdrawn: it is not carried over to the new case.
+    for document in original.documents.filter(withdrawn_at__isnull=True).select_related("blob"):
         Document.objects.create(
             case=new,
             category=document.category,
