@@ -3,21 +3,53 @@
 Nothing is fetched while rendering: no protocol is allowed and a refused URL stops the
 rendering, so a document can never make the server reach the network or read a file. The
 shared stylesheet (`pdf_base.css`) comes first, the document's own after it.
+
+The parsed stylesheets and the font configuration are kept for the life of each thread: the
+files are part of the code, and parsing them again costs more than a short document's layout.
 """
 
+import threading
 from pathlib import Path
+from typing import Any
 
 BASE_STYLESHEET = Path(__file__).resolve().parent / "pdf_base.css"
 
 
-def html_to_pdf(html_text: str, stylesheet: Path) -> bytes:
-    # Imported here: WeasyPrint loads Pango when imported, and only the worker needs it.
-    from weasyprint import CSS, HTML
+# One cache per thread: WeasyPrint's font configuration wraps a Pango font map, which is not
+# meant to be shared between threads (the demo's server and the task worker may use several).
+_per_thread = threading.local()
+
+
+def _no_fetching() -> Any:
     from weasyprint.urls import URLFetcher
 
-    no_fetching = URLFetcher(allowed_protocols=(), fail_on_errors=True)
-    html = HTML(string=html_text, url_fetcher=no_fetching)
-    sheets = [
-        CSS(filename=str(path), url_fetcher=no_fetching) for path in (BASE_STYLESHEET, stylesheet)
-    ]
-    return html.write_pdf(stylesheets=sheets)
+    return URLFetcher(allowed_protocols=(), fail_on_errors=True)
+
+
+def _font_config() -> Any:
+    config = getattr(_per_thread, "font_config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _per_thread.font_config = FontConfiguration()
+        _per_thread.stylesheets = {}
+    return config
+
+
+def _stylesheet(path: Path) -> Any:
+    font_config = _font_config()
+    sheets: dict[Path, Any] = _per_thread.stylesheets
+    if path not in sheets:
+        from weasyprint import CSS
+
+        sheets[path] = CSS(filename=str(path), url_fetcher=_no_fetching(), font_config=font_config)
+    return sheets[path]
+
+
+def html_to_pdf(html_text: str, stylesheet: Path) -> bytes:
+    # Imported here: WeasyPrint loads Pango when imported, and only the worker needs it.
+    from weasyprint import HTML
+
+    html = HTML(string=html_text, url_fetcher=_no_fetching())
+    sheets = [_stylesheet(path) for path in (BASE_STYLESHEET, stylesheet)]
+    return html.write_pdf(stylesheets=sheets, font_config=_font_config())

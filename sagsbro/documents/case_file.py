@@ -6,7 +6,8 @@ newest first within one, and a document whose bytes are already included is only
 the contents page ("dublet af …"). The pages are joined with pikepdf (qpdf), which copies each
 document's objects without decoding its content streams, so memory grows with the number of
 objects, not with what the pages draw. The contents page is rendered with WeasyPrint
-(`core.pdf.html_to_pdf`) until its own page count no longer moves the page numbers it lists.
+(`core.pdf.html_to_pdf`) as fixed-height rows without a table, so its own page count is known
+before it is laid out and it is laid out once.
 
 The result is cached by the hash of everything it shows (`rules.case_file_key`) in a
 `CombinedCaseFile` row whose blob is stored like any document's bytes. Small case files are
@@ -16,6 +17,7 @@ built in the request; larger ones by the task `documents.tasks.build_combined_ca
 import contextlib
 import io
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -48,10 +50,14 @@ STYLESHEET = Path(__file__).resolve().parent / "case_file.css"
 # it; a larger one by the task.
 DIRECT_BUILD_MAX_DOCUMENTS = 10
 DIRECT_BUILD_MAX_BYTES = 5 * 1024 * 1024
-# About this many rows fit on a contents page (long category names take two lines); a right
-# first guess saves a rendering.
-ROWS_PER_CONTENTS_PAGE = 16
-MAX_CONTENTS_RENDERINGS = 5
+# The contents listing is monospaced lines of fixed height (case_file.css): this many
+# characters fit on a line, and this many lines on the first contents page (below the
+# heading) and on each further one. The page count is then known before rendering and the
+# page is laid out once; it is checked after rendering all the same.
+LINE_WIDTH = 92
+LINES_ON_FIRST_CONTENTS_PAGE = 53
+LINES_PER_CONTENTS_PAGE = 59
+MAX_CONTENTS_RENDERINGS = 3
 
 NOT_PDF_NOTE = "Ikke en PDF – åbnes for sig"
 UNREADABLE_NOTE = "Kunne ikke læses – åbnes for sig"
@@ -109,6 +115,36 @@ def _contents_rows(
     return rows
 
 
+def _fit(text: str, width: int) -> str:
+    """`text` on one line of at most `width` characters, cut with an ellipsis."""
+    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def contents_listing(rows: Sequence[dict[str, Any]]) -> tuple[str, list[str]]:
+    """The column heading and the lines of the contents listing: per document its number,
+    title, date and first page, and below it its category and any note."""
+    title_width = LINE_WIDTH - 4 - 12 - 6
+    head = f"{'Nr.':<4}{'Titel':<{title_width}}  {'Dato':<10}{'Side':>6}"
+    lines: list[str] = []
+    for row in rows:
+        number = f"{row['number']}" if row["number"] else ""
+        start = f"{row['start']}" if row["start"] else "–"
+        written = row["date"].strftime("%d.%m.%Y") if row["date"] else ""
+        lines.append(
+            f"{number:<4}{_fit(row['title'], title_width):<{title_width}}  {written:<10}{start:>6}"
+        )
+        below = row["category"] + (f" · {row['note']}" if row["note"] else "")
+        lines.append("    " + _fit(below, LINE_WIDTH - 4))
+    return head, lines
+
+
+def contents_pages_for(line_count: int) -> int:
+    """How many pages the contents take for this many listing lines (case_file.css)."""
+    beyond_first = max(0, line_count - LINES_ON_FIRST_CONTENTS_PAGE)
+    return 1 + -(-beyond_first // LINES_PER_CONTENTS_PAGE)
+
+
 def render_contents(
     plan: CaseFilePlan,
     page_counts: Sequence[tuple[CaseFileEntry, int]],
@@ -117,22 +153,26 @@ def render_contents(
     reference: str = "",
     built_on: date | None = None,
 ) -> tuple[bytes, int]:
-    """The contents page(s) as PDF bytes and their page count, rendered again until the page
-    count they assume for themselves is the one they have."""
-    guess = max(1, -(-len(plan.ordered) // ROWS_PER_CONTENTS_PAGE))
+    """The contents page(s) as PDF bytes and their page count. The count is known from the
+    number of rows; should the rendering disagree (a font with other metrics), it is rendered
+    again with the count it has, until the page numbers it lists are right."""
     counts = [count for _, count in page_counts]
     total_documents = sum(counts)
+    guess = contents_pages_for(2 * len(plan.ordered))
     content = b""
     for _ in range(MAX_CONTENTS_RENDERINGS):
         starts = contents_start_pages(guess, counts)
+        rows = _contents_rows(
+            plan,
+            {entry.document_id: s for (entry, _), s in zip(page_counts, starts, strict=True)},
+            unreadable,
+        )
+        head, lines = contents_listing(rows)
         context = {
             "reference": reference,
             "built_on": built_on or timezone.localdate(),
-            "rows": _contents_rows(
-                plan,
-                {entry.document_id: s for (entry, _), s in zip(page_counts, starts, strict=True)},
-                unreadable,
-            ),
+            "head": head,
+            "listing": "\n".join(lines),
             "included_count": len(page_counts),
             "total_pages": guess + total_documents,
         }

@@ -63,6 +63,8 @@ class Document(models.Model):
     # Decided from the bytes (documents.services.inspect_content), never the uploader's claim.
     content_type = models.CharField("filtype", max_length=100)
     blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="documents")
+    # Counted from the PDF when it is attached; NULL for other types and unreadable files.
+    pages = models.PositiveIntegerField("sider", null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -225,6 +225,8 @@ class PdfFacts:
     types: frozenset[str] = frozenset()
     # "/OpenAction" is allowed as a destination (show page 1 at this zoom), not as an action.
     open_action_is_action: bool = False
+    # The number of pages, kept on the document (Document.pages); 0 when unreadable.
+    pages: int = 0
 
 
 PDF_UNREADABLE = "PDF-filen kan ikke læses. Gem den som PDF igen, og prøv på ny."
@@ -491,3 +493,28 @@ def contents_start_pages(contents_pages: int, page_counts: Sequence[int]) -> lis
         starts.append(page)
         page += count
     return starts
+
+
+# --- the page budget ----------------------------------------------------------------------
+
+# The case file's page budget when no collaboration agreement sets one (as in Region
+# Hovedstaden's agreements); CollaborationAgreement.page_budget has the same default.
+DEFAULT_PAGE_BUDGET = 50
+
+
+def page_budget_warning(total_pages: int, budget: int) -> str | None:
+    """The warning shown on a case whose documents fill more pages than the agreement's budget;
+    None up to and including the budget."""
+    if total_pages <= budget:
+        return None
+    return f"Sagen fylder {total_pages} sider – over samarbejdsaftalens grænse på {budget} sider."
+
+
+def case_page_total(documents: Sequence[tuple[str, int | None]]) -> int:
+    """The case's page count from its documents' (hash, pages): a document attached several
+    times (the same bytes) is counted once, one without a known page count not at all."""
+    pages_by_hash: dict[str, int] = {}
+    for sha256, pages in documents:
+        if pages is not None:
+            pages_by_hash.setdefault(sha256, pages)
+    return sum(pages_by_hash.values())

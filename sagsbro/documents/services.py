@@ -11,7 +11,7 @@ import hashlib
 import zipfile
 import zlib
 from collections.abc import Iterator
-from typing import Any, Protocol, TypedDict
+from typing import Any, NamedTuple, Protocol, TypedDict
 
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
@@ -56,6 +56,7 @@ __all__ = [
     "blob_files_atomic",
     "blob_files_block",
     "inspect_content",
+    "inspect_upload",
     "record_opening",
     "replace_document",
     "store_blob",
@@ -116,16 +117,31 @@ def _size(content: File[bytes]) -> int:
 # --- what the bytes are ---------------------------------------------------------------------
 
 
+class Inspection(NamedTuple):
+    """What the bytes of an accepted upload are: the content type and, for a PDF, its pages."""
+
+    content_type: str
+    pages: int | None
+
+
 def inspect_content(content: File[bytes]) -> str:
     """The content type the bytes really have, or a ServiceError (field `file`) saying why they
     may not be stored."""
+    return inspect_upload(content).content_type
+
+
+def inspect_upload(content: File[bytes]) -> Inspection:
+    """As `inspect_content`, with the page count a PDF's parse found (None for other types)."""
+    pages: int | None = None
     refusal = size_refusal(_size(content))
     if refusal is None:
         kind = kind_from_signature(_head(content, SIGNATURE_BYTES))
         refusal = kind_refusal(kind)
         if refusal is None:
             if kind == FileKind.PDF:
-                refusal = pdf_refusal(pdf_facts(content))
+                facts = pdf_facts(content)
+                refusal = pdf_refusal(facts)
+                pages = facts.pages
             elif kind == FileKind.ZIP:
                 refusal = docx_refusal(content)
                 kind = FileKind.DOCX
@@ -136,7 +152,7 @@ def inspect_content(content: File[bytes]) -> str:
         raise ServiceError(
             "invalid_document", "Dokumentet kunne ikke gemmes.", fields={"file": [refusal]}
         )
-    return str(kind)
+    return Inspection(str(kind), pages)
 
 
 def pdf_facts(content: File[bytes]) -> PdfFacts:
@@ -198,6 +214,7 @@ def _walk_pdf(reader: PdfReader) -> PdfFacts:
     open_action = open_action.get_object() if open_action is not None else None
     return PdfFacts(
         readable=True,
+        pages=len(reader.pages),
         keys=frozenset(keys),
         action_types=frozenset(actions),
         types=frozenset(types),
@@ -329,14 +346,15 @@ def attach_document(
             errors[field] = [refusal]
     if errors:
         raise ServiceError("invalid_document", "Dokumentet kunne ikke gemmes.", fields=errors)
-    content_type = inspect_content(upload)
+    inspection = inspect_upload(upload)
     blob = store_blob(upload)
     document = Document.objects.create(
         case_id=case.pk,
         category=Category(category),
         title=title or CATEGORY_LABELS[Category(category)],
         filename=filename,
-        content_type=content_type,
+        content_type=inspection.content_type,
+        pages=inspection.pages,
         blob=blob,
         uploaded_by=user,
     )

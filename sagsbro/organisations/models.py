@@ -177,6 +177,9 @@ class CollaborationAgreement(models.Model):
     valid_to = models.DateField("gyldig til", null=True, blank=True)
     expected_cases_per_year = models.PositiveIntegerField("forventet antal sager pr. år", default=0)
     notice_months = models.PositiveSmallIntegerField("opsigelsesvarsel (måneder)", default=9)
+    # Pages a case's documents may fill before the case warns (Region Hovedstaden: 50);
+    # the same default as documents.rules.DEFAULT_PAGE_BUDGET, used when there is no agreement.
+    page_budget = models.PositiveIntegerField("sidegrænse pr. sag", default=50)
 
     class Meta:
         ordering = ["-valid_from"]

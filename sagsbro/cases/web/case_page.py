@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from sagsbro.cases import access, services
 from sagsbro.cases.models import Case, CaseEvent, Deadline
@@ -23,7 +24,8 @@ from sagsbro.cases.tabs import CaseTab, case_tabs, register_case_tab
 from sagsbro.cases.web.worklist import DeadlineBadge, deadline_badge
 from sagsbro.core.web import get_visible_or_404
 from sagsbro.documents.models import Document
-from sagsbro.organisations.models import User
+from sagsbro.documents.rules import DEFAULT_PAGE_BUDGET, case_page_total, page_budget_warning
+from sagsbro.organisations.models import CollaborationAgreement, User
 from sagsbro.organisations.roles import Role
 from sagsbro.organisations.rules import masked_cpr
 from sagsbro.workdays.rules import WorkingDayCalendar
@@ -111,7 +113,32 @@ def documents_context(case, user, today, calendar) -> dict[str, object]:
     rows = list(documents)
     # The documents the user is offered to withdraw (Træk tilbage).
     withdrawable = {d.pk for d in rows if access.may_withdraw_document(user, d)}
-    return {"documents": rows, "withdrawable": withdrawable}
+    # The case's pages: withdrawn documents left out, the same bytes attached twice once.
+    total_pages = case_page_total([(d.blob_id, d.pages) for d in rows if d.withdrawn_at is None])
+    return {
+        "documents": rows,
+        "withdrawable": withdrawable,
+        "total_pages": total_pages,
+        "page_budget_warning": (
+            page_budget_warning(total_pages, page_budget(case, today)) if total_pages else None
+        ),
+    }
+
+
+def page_budget(case, today) -> int:
+    """The page budget of the collaboration agreement between the case's region and
+    municipality in force on the day the region received the case (today while a draft)."""
+    on = timezone.localdate(case.received_at) if case.received_at else today
+    budget = (
+        CollaborationAgreement.objects.filter(
+            region_id=case.region_id, municipality_id=case.municipality_id, valid_from__lte=on
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("-valid_from", "-id")
+        .values_list("page_budget", flat=True)
+        .first()
+    )
+    return DEFAULT_PAGE_BUDGET if budget is None else budget
 
 
 def coordinator_context(case, user, today, calendar) -> dict[str, object]:

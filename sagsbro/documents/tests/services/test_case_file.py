@@ -185,3 +185,35 @@ def test_a_withdrawn_document_is_left_out(side_a, sixty_pdfs):
     assert documents[1].title not in titles
     assert len(titles) == 2
     assert documents[1].title not in reader.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("documents", [1, 26, 27, 60, 200])
+def test_the_contents_are_laid_out_once_with_the_page_count_known_beforehand(documents):
+    """The listing's lines have a fixed height, so the contents page count is known from the
+    number of documents and the page numbers listed are right at the first rendering."""
+    from sagsbro.documents.case_file import contents_pages_for, render_contents
+    from sagsbro.documents.rules import CaseFileEntry, case_file_plan
+
+    entries = [
+        CaseFileEntry(
+            document_id=n,
+            category=str(Category.LAE_265),
+            title=f"Speciallægeattest fra Århus, ændret {n} " + "meget lang titel " * (n % 7),
+            document_date=datetime.date(2026, 3, 1 + n % 28),
+            sha256=f"{n:064x}",
+        )
+        for n in range(documents)
+    ]
+    plan = case_file_plan(entries)
+    content, pages = render_contents(
+        plan, [(entry, 5) for entry in plan.included], set(), reference="R-7"
+    )
+    assert pages == contents_pages_for(2 * documents)
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) == pages
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Dokumentsamling – sag R-7" in text
+    assert "Speciallægeattest fra Århus, ændret 0" in text
+    # The first and the last document's first page, counted after the contents.
+    assert f"{pages + 1}\n" in text
+    assert f"{pages + 1 + (documents - 1) * 5}\n" in text
