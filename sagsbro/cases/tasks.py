@@ -7,6 +7,7 @@ from sagsbro.cases.events import record_event
 from sagsbro.cases.models import Advice, CaseEvent
 from sagsbro.cases.pdf import written_answer
 from sagsbro.cases.rules.events import EventKind
+from sagsbro.core.pdf import page_count
 from sagsbro.core.tasks import retrying_task
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import Category
@@ -49,6 +50,7 @@ def build_written_answer_pdf(advice_id: int) -> int:
             filename=written_answer.filename_for(advice),
             content_type="application/pdf",
             blob=blob,
+            pages=page_count(content),
             uploaded_by=advice.author,
         )
         record_event(

@@ -1,5 +1,11 @@
 """HTML to PDF with WeasyPrint, one way for every document the product prints.
 
+A generated document (the written answer, the agenda, the indstilling, the letter to the
+citizen) is a template extending `pdf/base.html`, rendered by `render_document` with the
+issuing organisation (`Issuer`: the region's klinisk funktion or the municipality), the
+document's title and its date. The base template prints them as a letterhead on the first page
+and as a running header on the others; `pdf_base.css` numbers the pages "Side X af Y".
+
 Nothing is fetched while rendering: no protocol is allowed and a refused URL stops the
 rendering, so a document can never make the server reach the network or read a file. The
 shared stylesheet (`pdf_base.css`) comes first, the document's own after it.
@@ -8,11 +14,30 @@ The parsed stylesheets and the font configuration are kept for the life of each 
 files are part of the code, and parsing them again costs more than a short document's layout.
 """
 
+import datetime
+import io
 import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pikepdf
+from django.template.loader import render_to_string
+from django.utils import translation
+
 BASE_STYLESHEET = Path(__file__).resolve().parent / "pdf_base.css"
+BASE_TEMPLATE = "pdf/base.html"
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who issues a generated document, as its letterhead names it."""
+
+    name: str
+    unit: str = ""
+    # Contact lines under the name (an address, a digital inbox), each printed as it is.
+    contact: tuple[str, ...] = ()
 
 
 # One cache per thread: WeasyPrint's font configuration wraps a Pango font map, which is not
@@ -53,3 +78,27 @@ def html_to_pdf(html_text: str, stylesheet: Path) -> bytes:
     html = HTML(string=html_text, url_fetcher=_no_fetching())
     sheets = [_stylesheet(path) for path in (BASE_STYLESHEET, stylesheet)]
     return html.write_pdf(stylesheets=sheets, font_config=_font_config())
+
+
+def render_document(
+    template: str,
+    context: Mapping[str, Any],
+    stylesheet: Path,
+    *,
+    issuer: Issuer,
+    title: str,
+    dated: datetime.date,
+    date_label: str = "Dato",
+) -> bytes:
+    """A generated document as PDF bytes: `template` extends `pdf/base.html`, which prints the
+    issuer, the title and the date; the template's own context comes in `context`."""
+    frame = {"issuer": issuer, "title": title, "dated": dated, "date_label": date_label}
+    with translation.override("da"):
+        html_text = render_to_string(template, {**context, **frame})
+    return html_to_pdf(html_text, stylesheet)
+
+
+def page_count(content: bytes) -> int:
+    """The number of pages of a PDF the product made itself."""
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        return len(pdf.pages)

@@ -8,6 +8,7 @@ from sagsbro.audit.services import Subject, record
 from sagsbro.cases.events import record_event
 from sagsbro.cases.models import CaseEvent
 from sagsbro.cases.rules.events import EventKind
+from sagsbro.core.pdf import page_count
 from sagsbro.core.tasks import retrying_task
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import Category
@@ -40,6 +41,7 @@ def _file(indstilling, user, category, title, filename, content) -> Document:
         filename=filename,
         content_type="application/pdf",
         blob=store_blob(content),
+        pages=page_count(content),
         uploaded_by=user,
     )
     record(
@@ -70,7 +72,7 @@ def build_indstilling_pdf(indstilling_id: int, user_id: int) -> int:
             Category.INDSTILLING,
             letters.INDSTILLING_TITLE,
             letters.indstilling_filename(indstilling),
-            letters.to_pdf(letters.render_indstilling_html(indstilling)),
+            letters.render_indstilling_pdf(indstilling),
         )
         indstilling.document = document
         indstilling.save(update_fields=["document"])
@@ -105,7 +107,7 @@ def build_conclusion_letter(indstilling_id: int, user_id: int) -> int:
             Category.CITIZEN_CONCLUSION,
             letters.CONCLUSION_TITLE,
             letters.conclusion_filename(indstilling),
-            letters.to_pdf(letters.render_conclusion_html(indstilling, follow_ups)),
+            letters.render_conclusion_pdf(indstilling, follow_ups),
         )
         message = queue_message(
             user,

@@ -3,7 +3,9 @@ areas and roles, and the items in their time slots (formøde, the cases, afrundi
 with its reference, kind, the citizen's name and masked CPR number (DDMMÅÅ-XXXX) and the
 coordinator's screening verdict - never the full CPR number and no health text (the
 screening's reason stays on the case). A case the reader may not know of is an anonymous
-slot, as on the page. Rendered with WeasyPrint, fetching nothing from outside."""
+slot, as on the page. Rendered with WeasyPrint in the shared frame of generated documents
+(`core.pdf.render_document`) with the municipality as the issuer, fetching nothing from
+outside."""
 
 from __future__ import annotations
 
@@ -12,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone
 
 from sagsbro.cases.models import Case
-from sagsbro.core.pdf import html_to_pdf
+from sagsbro.core.pdf import render_document
 from sagsbro.meetings.models import Booking, MeetingDay
 from sagsbro.meetings.rules.agenda import CLOSING_ITEM_MINUTES, ITEM_LABELS, ItemKind, slots
 from sagsbro.meetings.rules.team import AREA_LABELS, Area, CompositionWarning
+from sagsbro.organisations.letterhead import municipality_issuer
 from sagsbro.organisations.models import User
 from sagsbro.organisations.rules import masked_cpr
 
@@ -106,6 +108,9 @@ def context_for(
     ]
     coordinator = day.coordinator
     return {
+        "title": f"Dagsorden {day.date:%d.%m.%Y}",
+        "issuer": municipality_issuer(day.municipality, day.get_kind_display()),
+        "printed_on": timezone.localdate(),
         "day": day,
         "municipality": day.municipality.name,
         "coordinator": (coordinator.get_full_name() or coordinator.username) if coordinator else "",
@@ -121,10 +126,13 @@ def context_for(
     }
 
 
-def render_html(context: dict[str, Any]) -> str:
-    with translation.override("da"):
-        return render_to_string(TEMPLATE, context)
-
-
 def render_pdf(context: dict[str, Any]) -> bytes:
-    return html_to_pdf(render_html(context), STYLESHEET)
+    return render_document(
+        TEMPLATE,
+        context,
+        STYLESHEET,
+        issuer=context["issuer"],
+        title=context["title"],
+        dated=context["printed_on"],
+        date_label="Udskrevet",
+    )

@@ -1,24 +1,26 @@
 """The team's indstilling and the written conclusion to the citizen as PDFs, rendered with
-WeasyPrint from the templates meetings/pdf/*.html. They name the citizen by name and masked CPR
-number only and fetch nothing from outside."""
+WeasyPrint from the templates meetings/pdf/*.html in the shared frame of generated documents
+(`core.pdf.render_document`) with the municipality's rehabilitation team as the issuer. They
+name the citizen by name and masked CPR number only and fetch nothing from outside."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone
 
-from sagsbro.core.pdf import html_to_pdf
+from sagsbro.core.pdf import render_document
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
 from sagsbro.meetings.models import FollowUp, Indstilling
 from sagsbro.meetings.rules.indstilling import FIELDS
+from sagsbro.organisations.letterhead import municipality_issuer
 from sagsbro.organisations.rules import masked_cpr
 
 STYLESHEET = Path(__file__).resolve().parent / "letters.css"
 INDSTILLING_TITLE = CATEGORY_LABELS[Category.INDSTILLING]
 CONCLUSION_TITLE = CATEGORY_LABELS[Category.CITIZEN_CONCLUSION]
+UNIT = "Rehabiliteringsteamet"
 
 
 def field_label(name: str) -> str:
@@ -58,21 +60,22 @@ def conclusion_filename(indstilling: Indstilling) -> str:
     return f"konklusion-{indstilling.case.reference}-{indstilling.pk}.pdf"
 
 
-def render_indstilling_html(indstilling: Indstilling) -> str:
-    with translation.override("da"):
-        return render_to_string(
-            "meetings/pdf/indstilling.html",
-            {**_base(indstilling), "title": INDSTILLING_TITLE},
-        )
+def _render(indstilling: Indstilling, template: str, title: str, **extra: Any) -> bytes:
+    return render_document(
+        template,
+        {**_base(indstilling), **extra},
+        STYLESHEET,
+        issuer=municipality_issuer(indstilling.case.municipality, UNIT),
+        title=title,
+        dated=timezone.localdate(),
+    )
 
 
-def render_conclusion_html(indstilling: Indstilling, follow_ups: list[FollowUp]) -> str:
-    with translation.override("da"):
-        return render_to_string(
-            "meetings/pdf/conclusion.html",
-            {**_base(indstilling), "title": CONCLUSION_TITLE, "follow_ups": follow_ups},
-        )
+def render_indstilling_pdf(indstilling: Indstilling) -> bytes:
+    return _render(indstilling, "meetings/pdf/indstilling.html", INDSTILLING_TITLE)
 
 
-def to_pdf(html_text: str) -> bytes:
-    return html_to_pdf(html_text, STYLESHEET)
+def render_conclusion_pdf(indstilling: Indstilling, follow_ups: list[FollowUp]) -> bytes:
+    return _render(
+        indstilling, "meetings/pdf/conclusion.html", CONCLUSION_TITLE, follow_ups=follow_ups
+    )

@@ -36,6 +36,11 @@ CHOSEN = [LoebendeSagRecommendation.CONTINUE_PLAN, LoebendeSagRecommendation.GP_
 TASK_PATH = "sagsbro.cases.tasks.build_written_answer_pdf"
 
 
+def pdf_tasks():
+    """The written answers' PDF tasks (attaching a document also queues its thumbnail)."""
+    return DBTaskResult.objects.filter(task_path=TASK_PATH)
+
+
 def client_for(user):
     client = Client()
     client.force_login(user)
@@ -85,13 +90,13 @@ def pdf_text(document):
 @pytest.mark.parametrize("answer", [answer_on_the_page, answer_through_the_api])
 def test_the_answer_enqueues_exactly_one_pdf_task(side_a, answer):
     case = assigned_case(side_a, Subtype.LOEBENDE_SAG)
-    assert not DBTaskResult.objects.exists()
+    assert not pdf_tasks().exists()
 
     response = answer(side_a, case)
 
     assert response.status_code in (200, 302)
     advice = Advice.objects.get(case=case, kind=Advice.Kind.WRITTEN_ANSWER)
-    task = DBTaskResult.objects.get()
+    task = pdf_tasks().get()
     assert task.task_path == TASK_PATH
     assert task.status == "READY"
     assert task.args_kwargs == {"args": [advice.pk], "kwargs": {}}
@@ -102,20 +107,20 @@ def test_the_answer_enqueues_exactly_one_pdf_task(side_a, answer):
 def test_a_refused_answer_enqueues_nothing(side_a):
     case = assigned_case(side_a, Subtype.LOEBENDE_SAG)
     assert answer_through_the_api(side_a, case).status_code == 200
-    assert DBTaskResult.objects.count() == 1
+    assert pdf_tasks().count() == 1
 
     again = answer_through_the_api(side_a, case, text="Et svar mere")  # already answered
     assert again.status_code >= 400
     blank = answer_through_the_api(side_a, case, text="   ")
     assert blank.status_code == 400
-    assert DBTaskResult.objects.count() == 1
+    assert pdf_tasks().count() == 1
 
 
 def test_a_refused_answer_on_the_page_enqueues_nothing(side_a):
     case = assigned_case(side_a, Subtype.LOEBENDE_SAG)
     response = answer_on_the_page(side_a, case, text="")
     assert response.status_code == 400
-    assert not DBTaskResult.objects.exists()
+    assert not pdf_tasks().exists()
     case.refresh_from_db()
     assert case.state == "assigned"
 
@@ -139,7 +144,7 @@ def test_the_answer_is_rolled_back_when_its_task_cannot_be_queued(side_a, monkey
     assert case.state == "assigned"
     assert not case.advice.exists()
     assert not case.events.filter(kind="answer").exists()
-    assert not DBTaskResult.objects.exists()
+    assert not pdf_tasks().exists()
 
 
 def test_only_a_written_answer_is_enqueued(side_a):
@@ -162,7 +167,7 @@ def test_the_worker_files_the_pdf_on_the_case(side_a, worker_in_test_transaction
 
     worker_in_test_transaction()
 
-    task = DBTaskResult.objects.get()
+    task = pdf_tasks().get()
     assert task.status == "SUCCESSFUL", task.traceback
     document = Document.objects.get(case=case, category=Category.WRITTEN_ANSWER)
     assert task.return_value == document.pk
@@ -246,7 +251,7 @@ def test_user_text_cannot_pull_in_outside_resources(side_a, worker_in_test_trans
     markup = '<img src="http://example.invalid/x.png"> <b>fed</b>'
     answer_on_the_page(side_a, case, text=markup)
     worker_in_test_transaction()
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert pdf_tasks().get().status == "SUCCESSFUL"
     text = pdf_text(Document.objects.get(case=case, category=Category.WRITTEN_ANSWER))
     assert "<b>fed</b>" in text  # escaped, printed as text
 
@@ -288,7 +293,7 @@ def test_the_worker_builds_the_pdf_from_committed_data(side_a):
 
     run_worker()
 
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert pdf_tasks().get().status == "SUCCESSFUL"
     document = Document.objects.get(case=case, category=Category.WRITTEN_ANSWER)
     assert ANSWER in pdf_text(document)
     assert Case.objects.get(pk=case.pk).state == "answered"
@@ -310,6 +315,6 @@ def test_a_rolled_back_answer_leaves_no_task_for_the_worker(side_a, monkeypatch)
     with pytest.raises(RuntimeError):
         answer_through_the_api(side_a, case)
 
-    assert not DBTaskResult.objects.exists()
+    assert not pdf_tasks().exists()
     run_worker()
     assert not Document.objects.filter(case=case, category=Category.WRITTEN_ANSWER).exists()
