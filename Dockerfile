@@ -23,10 +23,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=sagsbro.settings.production \
     PYTHONPATH=/app
 
-# Pango for WeasyPrint's PDFs, a font, and pg_dump/pg_restore for backups.
+# Pango for WeasyPrint's PDFs, a font, LibreOffice for the PDFs of attached Word files and
+# spreadsheets (the task worker), and pg_dump/pg_restore for backups.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core postgresql-client-15 \
+        libreoffice-writer-nogui libreoffice-calc-nogui \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

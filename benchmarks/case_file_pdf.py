@@ -4,7 +4,7 @@
 
 1. Writes 60 different five-page PDFs (300 pages) to a temporary folder, then alternates,
    round by round, the product's build (`documents.case_file.build_case_file_pdf`: the
-   contents page rendered with WeasyPrint, the pages joined and bookmarked with pikepdf) with
+   contents page drawn as PDF text, the pages joined and bookmarked with pikepdf) with
    `qpdf --empty --pages f1 … f60 -- out.pdf` on the same files, and prints the median wall
    time of each and their ratio (goal: at most 1.5× qpdf).
 2. Builds a 1,000-page case file (200 documents of five pages) in a child process and prints
@@ -93,7 +93,7 @@ def build(paths: list[Path], out_path: Path) -> int:
 
 
 def timing_contents(into: list[float]) -> None:
-    """Time the contents page inside each build (the same run's share of WeasyPrint)."""
+    """Time the contents page inside each build (its share of the same run)."""
     from sagsbro.documents import case_file
 
     render = case_file.render_contents
@@ -190,7 +190,7 @@ def main() -> int:
         joining_ms = statistics.median(joining) * 1000
         print(f"  ratio: {ratio:.2f}× qpdf (goal ≤ {RATIO_GOAL}×)")
         print(
-            f"  of the build, the contents page alone (WeasyPrint): {contents_ms:.1f} ms; "
+            f"  of the build, the contents page alone: {contents_ms:.1f} ms; "
             f"the rest (opening, joining, bookmarks, writing): {joining_ms:.1f} ms "
             f"= {joining_ms / qpdf_ms:.2f}× qpdf"
         )

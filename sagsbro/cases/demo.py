@@ -322,6 +322,8 @@ def create_cases(people, today, attach, *, meetings, clinical):
             if n in OVERDUE[suffix]:
                 options = options | {"overdue"}
             case = builder.draft(caseworker, subtype, purpose, citizen)
+            if (index, n) == RESCANNED_LAE_265:
+                builder.attach(caseworker, case, "rescanned")
             case = builder.advance(case, target, suffix, region_suffix, options)
             if "note" in options:
                 builder.note(case)
@@ -338,6 +340,10 @@ def create_cases(people, today, attach, *, meetings, clinical):
 
 
 # --- what is attached when ------------------------------------------------------------------
+
+# (municipality, case) whose LÆ 265 is attached twice, the second time scanned again: the
+# first municipality's screened team case, which both sides see with a flagged duplicate.
+RESCANNED_LAE_265 = (0, 1)
 
 # Attached by the caseworker when the case is drafted.
 ATTACHMENTS = {
@@ -365,7 +371,12 @@ AT_STEP = {
 
 def attach(user, case, step):
     """Attach the documents `case` needs at `step` ("drafted", "meeting_held",
-    "consultation_held"), as `user`."""
+    "consultation_held"), as `user`; "rescanned" attaches the case's LÆ 265 scanned again,
+    which the case file flags as a duplicate."""
+    if step == "rescanned":
+        upload = documents_demo.demo_upload(user, case, Category.LAE_265, scanned=True)
+        add_case_document(user, case, channel=CHANNEL, **upload)
+        return
     categories = ATTACHMENTS[Subtype(case.subtype)] if step == "drafted" else AT_STEP[step]
     for category in categories:
         add_case_document(

@@ -67,3 +67,8 @@ class AlreadyDone(ServiceError):
         body = super().as_dict()
         body["existing"] = self.existing
         return body
+
+
+class TransientError(Exception):
+    """A failure that says nothing about the input and passes by itself (a service that is
+    briefly down): a retrying task is queued again instead of failing for good."""

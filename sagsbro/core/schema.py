@@ -40,6 +40,7 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append(415)  # a body in a media type the operation does not read
             if "multipart/form-data" in body.get("content", {}):
                 codes.append(413)  # an upload over the size limit
+                codes.append(503)  # the virus scanner does not answer (documents.scanning)
         if not public:
             codes += [401, 403]  # not signed in; the role may not
         if in_path or "page" in in_query or (unsafe and not public):

@@ -19,13 +19,20 @@ from django.db import InterfaceError, OperationalError, connection
 from django.tasks import Task, task
 from django.utils import timezone
 
+from sagsbro.core.errors import TransientError
+
 logger = logging.getLogger("sagsbro.tasks")
 
 ATTEMPTS = 5
 FIRST_PAUSE = datetime.timedelta(seconds=2)
 
-# Errors that say nothing about the task's input: the database was busy or unreachable.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
+# Errors that say nothing about the task's input: the database was busy or unreachable, or a
+# service the task needs was briefly down.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    TransientError,
+)
 
 
 def pause_before(attempt: int, first: datetime.timedelta = FIRST_PAUSE) -> datetime.timedelta:
@@ -34,9 +41,14 @@ def pause_before(attempt: int, first: datetime.timedelta = FIRST_PAUSE) -> datet
 
 
 def retrying_task(
-    *, attempts: int = ATTEMPTS, first_pause: datetime.timedelta = FIRST_PAUSE
+    *,
+    attempts: int = ATTEMPTS,
+    first_pause: datetime.timedelta = FIRST_PAUSE,
+    on_give_up: Callable[..., Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Task]:
-    """Like `@task`, and queued again (up to `attempts` runs in all) on a transient error."""
+    """Like `@task`, and queued again (up to `attempts` runs in all) on a transient error.
+    `on_give_up`, called with the task's arguments when the last attempt still meets a
+    transient error, records the lasting state (the task then ends FAILED)."""
 
     def decorate(func: Callable[..., Any]) -> Task:
         @functools.wraps(func)
@@ -45,6 +57,8 @@ def retrying_task(
                 return func(*args, **kwargs)
             except TRANSIENT_ERRORS as error:
                 if attempt >= attempts:
+                    if on_give_up is not None:
+                        on_give_up(*args, **kwargs)
                     raise
                 pause = pause_before(attempt + 1, first_pause)
                 if not connection.in_atomic_block:

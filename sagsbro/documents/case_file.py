@@ -5,9 +5,9 @@ The order and the duplicates are the rules' (`documents.rules.case_file_plan`): 
 newest first within one, and a document whose bytes are already included is only listed on
 the contents page ("dublet af …"). The pages are joined with pikepdf (qpdf), which copies each
 document's objects without decoding its content streams, so memory grows with the number of
-objects, not with what the pages draw. The contents page is rendered with WeasyPrint
-(`core.pdf.html_to_pdf`) as fixed-height rows without a table, so its own page count is known
-before it is laid out and it is laid out once.
+objects, not with what the pages draw. The contents page is monospaced lines drawn straight
+into PDF pages (`documents.contents_pdf`, no layout engine), so its own page count follows
+from the number of lines and it is drawn once.
 
 The result is cached by the hash of everything it shows (`rules.case_file_key`) in a
 `CombinedCaseFile` row whose blob is stored like any document's bytes. Small case files are
@@ -15,10 +15,12 @@ built in the request; larger ones by the task `documents.tasks.build_combined_ca
 """
 
 import contextlib
+import datetime
 import io
 import tempfile
+import time
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,11 +29,10 @@ from typing import Any, BinaryIO, cast
 import pikepdf
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.db import models, transaction
+from django.utils import dateformat, timezone, translation
 
-from sagsbro.core.pdf import html_to_pdf
+from sagsbro.documents import contents_pdf
 from sagsbro.documents.models import Blob, CombinedCaseFile, Document
 from sagsbro.documents.rules import (
     CATEGORY_LABELS,
@@ -44,20 +45,13 @@ from sagsbro.documents.rules import (
 )
 from sagsbro.documents.services import blob_files_block, store_blob
 
-CONTENTS_TEMPLATE = "documents/case_file_contents.html"
-STYLESHEET = Path(__file__).resolve().parent / "case_file.css"
 # A case file of at most this many documents and bytes is built in the request that asks for
 # it; a larger one by the task.
 DIRECT_BUILD_MAX_DOCUMENTS = 10
 DIRECT_BUILD_MAX_BYTES = 5 * 1024 * 1024
-# The contents listing is monospaced lines of fixed height (case_file.css): this many
-# characters fit on a line, and this many lines on the first contents page (below the
-# heading) and on each further one. The page count is then known before rendering and the
-# page is laid out once; it is checked after rendering all the same.
-LINE_WIDTH = 92
-LINES_ON_FIRST_CONTENTS_PAGE = 53
-LINES_PER_CONTENTS_PAGE = 59
-MAX_CONTENTS_RENDERINGS = 3
+# The contents listing is monospaced lines of fixed height (documents/contents_pdf.py): this
+# many characters fit on a line, and the page count follows from the number of lines.
+LINE_WIDTH = contents_pdf.LINE_WIDTH
 
 NOT_PDF_NOTE = "Ikke en PDF – åbnes for sig"
 UNREADABLE_NOTE = "Kunne ikke læses – åbnes for sig"
@@ -140,9 +134,8 @@ def contents_listing(rows: Sequence[dict[str, Any]]) -> tuple[str, list[str]]:
 
 
 def contents_pages_for(line_count: int) -> int:
-    """How many pages the contents take for this many listing lines (case_file.css)."""
-    beyond_first = max(0, line_count - LINES_ON_FIRST_CONTENTS_PAGE)
-    return 1 + -(-beyond_first // LINES_PER_CONTENTS_PAGE)
+    """How many pages the contents take for this many listing lines."""
+    return contents_pdf.pages_for(line_count)
 
 
 def render_contents(
@@ -153,37 +146,34 @@ def render_contents(
     reference: str = "",
     built_on: date | None = None,
 ) -> tuple[bytes, int]:
-    """The contents page(s) as PDF bytes and their page count. The count is known from the
-    number of rows; should the rendering disagree (a font with other metrics), it is rendered
-    again with the count it has, until the page numbers it lists are right."""
+    """The contents page(s) as PDF bytes and their page count, known before drawing from the
+    number of listing lines (two per document)."""
+    contents_pages = contents_pages_for(2 * len(plan.ordered))
     counts = [count for _, count in page_counts]
-    total_documents = sum(counts)
-    guess = contents_pages_for(2 * len(plan.ordered))
-    content = b""
-    for _ in range(MAX_CONTENTS_RENDERINGS):
-        starts = contents_start_pages(guess, counts)
-        rows = _contents_rows(
-            plan,
-            {entry.document_id: s for (entry, _), s in zip(page_counts, starts, strict=True)},
-            unreadable,
-        )
-        head, lines = contents_listing(rows)
-        context = {
-            "reference": reference,
-            "built_on": built_on or timezone.localdate(),
-            "head": head,
-            "listing": "\n".join(lines),
-            "included_count": len(page_counts),
-            "total_pages": guess + total_documents,
-        }
-        with translation.override("da"):
-            content = html_to_pdf(render_to_string(CONTENTS_TEMPLATE, context), STYLESHEET)
-        with pikepdf.open(io.BytesIO(content)) as rendered:
-            pages = len(rendered.pages)
-        if pages == guess:
-            return content, pages
-        guess = pages
-    raise RuntimeError("The contents page count did not settle")  # pragma: no cover
+    starts = contents_start_pages(contents_pages, counts)
+    rows = _contents_rows(
+        plan,
+        {entry.document_id: s for (entry, _), s in zip(page_counts, starts, strict=True)},
+        unreadable,
+    )
+    head, lines = contents_listing(rows)
+    included = len(page_counts)
+    total_pages = contents_pages + sum(counts)
+    with translation.override("da"):
+        built = dateformat.format(built_on or timezone.localdate(), "j. F Y")
+    text = contents_pdf.ContentsText(
+        title=f"Dokumentsamling – sag {reference}" if reference else "Dokumentsamling",
+        meta=(
+            f"Dannet {built} · {included} dokument{'er' if included != 1 else ''} · "
+            f"{total_pages} side{'r' if total_pages != 1 else ''} i alt"
+        ),
+        head=head,
+        lines=lines,
+        total_pages=total_pages,
+    )
+    content, pages = contents_pdf.render(text)
+    assert pages == contents_pages
+    return content, pages
 
 
 def build_case_file_pdf(
@@ -193,14 +183,16 @@ def build_case_file_pdf(
     *,
     reference: str = "",
     built_on: date | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> BuiltCaseFile:
     """Write the case file of `plan` to `out_path`: the contents, then each included
     document's pages, one bookmark per document. `open_source` opens a document's bytes as a
-    seekable binary stream; a document pikepdf cannot open is listed, not included."""
+    seekable binary stream; a document pikepdf cannot open is listed, not included.
+    `progress` is told how many of the included documents have been read so far."""
     with contextlib.ExitStack() as stack:
         sources: list[tuple[CaseFileEntry, pikepdf.Pdf]] = []
         unreadable: set[int] = set()
-        for entry in plan.included:
+        for done, entry in enumerate(plan.included, start=1):
             try:
                 stream = stack.enter_context(open_source(entry))
                 source = stack.enter_context(pikepdf.open(stream))
@@ -208,8 +200,10 @@ def build_case_file_pdf(
                     raise pikepdf.PdfError("no pages")
             except (pikepdf.PdfError, pikepdf.PasswordError, OSError, ValueError):
                 unreadable.add(entry.document_id)
-                continue
-            sources.append((entry, source))
+            else:
+                sources.append((entry, source))
+            if progress is not None:
+                progress(done)
         page_counts = [(entry, len(source.pages)) for entry, source in sources]
         contents, contents_pages = render_contents(
             plan, page_counts, unreadable, reference=reference, built_on=built_on
@@ -236,29 +230,68 @@ def build_case_file_pdf(
 # --- the case's documents, and the cached result --------------------------------------------
 
 
-def _has_field(name: str) -> bool:
-    return any(field.name == name for field in Document._meta.get_fields())
-
-
 def case_file_entries(case_id: int) -> list[CaseFileEntry]:
-    """The case's documents as the case file sees them (withdrawn ones left out)."""
-    documents = Document.objects.filter(case_id=case_id)
-    if _has_field("withdrawn_at"):
-        documents = documents.filter(withdrawn_at__isnull=True)
-    rows: Iterable[tuple[int, str, str, Any, str, str]] = documents.values_list(
-        "id", "category", "title", "uploaded_at", "blob_id", "content_type"
-    )
-    return [
-        CaseFileEntry(
-            document_id=pk,
-            category=category,
-            title=title,
-            document_date=timezone.localdate(uploaded_at),
-            sha256=sha256,
-            is_pdf=content_type == "application/pdf",
+    """The case's documents as the case file sees them (withdrawn ones left out): dated by the
+    date on the document, or the upload date; a converted document joins its PDF rendition."""
+    return entries_by_case([case_id]).get(case_id, [])
+
+
+def entries_by_case(case_ids: Iterable[int]) -> dict[int, list[CaseFileEntry]]:
+    """`case_file_entries` for several cases in one query."""
+    rows: Iterable[tuple[Any, ...]] = (
+        Document.objects.filter(case_id__in=list(case_ids), withdrawn_at__isnull=True)
+        .order_by()
+        .values_list(
+            "case_id",
+            "id",
+            "category",
+            "title",
+            "document_date",
+            "uploaded_at",
+            "blob_id",
+            "content_type",
+            "rendition_id",
+            "conversion_status",
+            "text_sha256",
         )
-        for pk, category, title, uploaded_at, sha256, content_type in rows
-    ]
+    )
+    entries: dict[int, list[CaseFileEntry]] = {}
+    for (
+        case_id,
+        pk,
+        category,
+        title,
+        document_date,
+        uploaded_at,
+        sha256,
+        content_type,
+        rendition,
+        conversion_status,
+        text_sha256,
+    ) in rows:
+        converted = rendition is not None and conversion_status == "done"
+        entries.setdefault(case_id, []).append(
+            CaseFileEntry(
+                document_id=pk,
+                category=category,
+                title=title,
+                document_date=document_date or timezone.localdate(uploaded_at),
+                sha256=rendition if converted else sha256,
+                is_pdf=converted or content_type == "application/pdf",
+                text_sha256=text_sha256,
+                source_sha256=sha256,
+            )
+        )
+    return entries
+
+
+def duplicates_by_case(case_ids: Iterable[int]) -> dict[int, dict[int, int]]:
+    """Per case, the documents the case file leaves out as duplicates, each with the document
+    it duplicates (`rules.case_file_plan`), in one query."""
+    return {
+        case_id: dict(case_file_plan(entries).duplicates)
+        for case_id, entries in entries_by_case(case_ids).items()
+    }
 
 
 def _blob_opener(plan: CaseFilePlan) -> Callable[[CaseFileEntry], BinaryIO]:
@@ -281,7 +314,32 @@ def _small(plan: CaseFilePlan) -> bool:
     return sum(sizes) <= DIRECT_BUILD_MAX_BYTES
 
 
-def build_into(row: CombinedCaseFile, reference: str) -> CombinedCaseFile:
+def _store_built(row: CombinedCaseFile, out_path: Path, built: BuiltCaseFile) -> None:
+    """Store the built file's bytes and note them on the row (in the caller's transaction,
+    inside `blob_files_block`)."""
+    with out_path.open("rb") as result:
+        blob = store_blob(File(result, name="case-file.pdf"))
+    row.blob = blob
+    row.page_count = built.page_count
+    row.document_count = len(built.starts)
+    row.documents_done = len(built.starts)
+    row.built_at = timezone.now()
+    row.error = ""
+    row.save(
+        update_fields=[
+            "blob",
+            "page_count",
+            "document_count",
+            "documents_done",
+            "built_at",
+            "error",
+        ]
+    )
+
+
+def build_into(
+    row: CombinedCaseFile, reference: str, progress: Callable[[int], None] | None = None
+) -> CombinedCaseFile:
     """Build the case file of the row's case now and store it on the row (in the caller's
     transaction, inside `blob_files_block`)."""
     plan = case_file_plan(case_file_entries(row.case_id))
@@ -291,20 +349,17 @@ def build_into(row: CombinedCaseFile, reference: str) -> CombinedCaseFile:
         return row
     with tempfile.TemporaryDirectory(prefix="sagsbro-case-file-") as directory:
         out_path = Path(directory) / "case-file.pdf"
-        built = build_case_file_pdf(plan, _blob_opener(plan), out_path, reference=reference)
-        with out_path.open("rb") as result:
-            blob = store_blob(File(result, name="case-file.pdf"))
-    row.blob = blob
-    row.page_count = built.page_count
-    row.document_count = len(built.starts)
-    row.built_at = timezone.now()
-    row.error = ""
-    row.save(update_fields=["blob", "page_count", "document_count", "built_at", "error"])
+        built = build_case_file_pdf(
+            plan, _blob_opener(plan), out_path, reference=reference, progress=progress
+        )
+        _store_built(row, out_path, built)
     return row
 
 
 def build_combined_case_file_now(row_id: int) -> CombinedCaseFile:
-    """Build a requested case file (the task's body): once, however often it is asked for."""
+    """Build a requested case file in one transaction holding its row: once, however often it
+    is asked for. For a small case file, built in the request; a large one is built by
+    `build_combined_case_file_with_progress`, which does not hold the row while it works."""
     with blob_files_block():
         row = (
             CombinedCaseFile.objects.select_for_update(of=("self",))
@@ -315,6 +370,86 @@ def build_combined_case_file_now(row_id: int) -> CombinedCaseFile:
             return row
         reference: str = getattr(row.case, "reference", "")
         return build_into(row, reference)
+
+
+# --- building in the background, with progress ----------------------------------------------
+
+# Progress is written at most this often (seconds), and when the last document is read.
+PROGRESS_INTERVAL = 0.5
+# A build's lease on its row: longer than any build takes (the worker's task time limit).
+BUILD_LEASE = datetime.timedelta(minutes=15)
+
+
+@contextlib.contextmanager
+def _build_claim(row_id: int) -> Iterator[bool]:
+    """Whether this process may build the row now: a lease on the row (`build_started_at`)
+    taken by one conditional UPDATE, which PostgreSQL and SQLite both run atomically, so two
+    workers never build the same file. The lease is given back at the end; one left by a
+    worker that died is taken over once it is older than `BUILD_LEASE`."""
+    now = timezone.now()
+    free = models.Q(build_started_at__isnull=True) | models.Q(
+        build_started_at__lt=now - BUILD_LEASE
+    )
+    claimed = bool(
+        CombinedCaseFile.objects.filter(free, pk=row_id, blob__isnull=True).update(
+            build_started_at=now
+        )
+    )
+    try:
+        yield claimed
+    finally:
+        if claimed:
+            CombinedCaseFile.objects.filter(pk=row_id, build_started_at=now).update(
+                build_started_at=None
+            )
+
+
+def _progress_writer(row_id: int, total: int) -> Callable[[int], None]:
+    """Writes the row's `documents_done` in its own short statement (autocommit), so the page
+    polling the status sees it while the build goes on."""
+    last = time.monotonic()
+
+    def progress(done: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if done < total and now - last < PROGRESS_INTERVAL:
+            return
+        last = now
+        CombinedCaseFile.objects.filter(pk=row_id, blob__isnull=True).update(documents_done=done)
+
+    return progress
+
+
+def build_combined_case_file_with_progress(row_id: int) -> CombinedCaseFile:
+    """Build a requested case file (the task's body) showing progress: the documents are
+    read and joined outside any transaction, writing `documents_done` as they go, and the
+    result is stored in a short transaction at the end. Once, however often it is asked for:
+    a build already under way elsewhere is left to finish, one finished is not redone."""
+    if transaction.get_connection().in_atomic_block:
+        # Progress written inside a transaction is seen by nobody: build as one step.
+        return build_combined_case_file_now(row_id)
+    with _build_claim(row_id) as claimed:
+        row = CombinedCaseFile.objects.select_related("case").get(pk=row_id)
+        if not claimed or row.blob_id is not None or row.error:
+            return row
+        plan = case_file_plan(case_file_entries(row.case_id))
+        if case_file_key(plan) != row.key:
+            CombinedCaseFile.objects.filter(pk=row_id).update(error=CHANGED_ERROR)
+            row.error = CHANGED_ERROR
+            return row
+        reference: str = getattr(row.case, "reference", "")
+        CombinedCaseFile.objects.filter(pk=row_id).update(documents_done=0)
+        progress = _progress_writer(row_id, len(plan.included))
+        with tempfile.TemporaryDirectory(prefix="sagsbro-case-file-") as directory:
+            out_path = Path(directory) / "case-file.pdf"
+            built = build_case_file_pdf(
+                plan, _blob_opener(plan), out_path, reference=reference, progress=progress
+            )
+            with blob_files_block():
+                row = CombinedCaseFile.objects.select_for_update().get(pk=row_id)
+                if row.blob_id is None:
+                    _store_built(row, out_path, built)
+        return row
 
 
 def combined_case_file(case: Any) -> CombinedCaseFile:
@@ -334,8 +469,13 @@ def combined_case_file(case: Any) -> CombinedCaseFile:
         if not created and not row.error:
             return row
         if row.error:
+            # Asked again after a failure: only the request that clears the error goes on, so
+            # two at once queue one build, not two.
+            cleared = CombinedCaseFile.objects.filter(pk=row.pk).exclude(error="")
+            if not cleared.update(error="", documents_done=0):
+                row.refresh_from_db()
+                return row
             row.error = ""
-            row.save(update_fields=["error"])
         if _small(plan):
             return build_combined_case_file_now(row.pk)
         build_combined_case_file.enqueue(row.pk)

@@ -63,8 +63,40 @@ class Document(models.Model):
     # Decided from the bytes (documents.services.inspect_content), never the uploader's claim.
     content_type = models.CharField("filtype", max_length=100)
     blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="documents")
-    # Counted from the PDF when it is attached; NULL for other types and unreadable files.
+    # Counted from the PDF when it is attached (from its PDF rendition for other types);
+    # NULL until a rendition exists, and for unreadable files.
     pages = models.PositiveIntegerField("sider", null=True, blank=True)
+    # The date written on the document (a certificate's date, a letter's), which orders the
+    # case file within a category; the upload date when the uploader gives none.
+    document_date = models.DateField("dokumentdato", null=True, blank=True)
+    # Who wrote it (a GP's clinic, a hospital department, the municipality itself): free text,
+    # as most authors are not organisations in this system.
+    author_organisation = models.CharField("afsender", max_length=200, blank=True)
+    # The document as PDF for reading, when the original is not a PDF (Word, spreadsheet,
+    # image, text): made by a background task (documents.conversion), never on the web worker.
+    rendition = models.ForeignKey(
+        Blob, null=True, blank=True, on_delete=models.PROTECT, related_name="renditions"
+    )
+    conversion_status = models.CharField(
+        "konvertering",
+        max_length=20,
+        choices=[
+            ("not_needed", "Ikke nødvendig"),
+            ("pending", "Venter"),
+            ("done", "Konverteret"),
+            ("failed", "Mislykkedes"),
+        ],
+        default="not_needed",
+    )
+    # The Danish reason a conversion failed (a time limit, an unreadable file); no content.
+    conversion_error = models.CharField("konverteringsfejl", max_length=300, blank=True)
+    # SHA-256 of the document's normalised text: a re-scanned or re-saved copy of the same
+    # text is a duplicate even though its bytes differ. Empty when there is no text layer.
+    text_sha256 = models.CharField(max_length=64, blank=True)
+    # A small PNG of the first page for the list, made in the background.
+    thumbnail = models.ForeignKey(
+        Blob, null=True, blank=True, on_delete=models.PROTECT, related_name="thumbnails"
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -157,6 +189,12 @@ class CombinedCaseFile(models.Model):
     )
     page_count = models.PositiveIntegerField(null=True, blank=True)
     document_count = models.PositiveIntegerField(default=0)
+    # How many documents the build has joined so far, for the progress shown while it runs.
+    documents_done = models.PositiveIntegerField(default=0)
+    # A build's lease: set in a short locked transaction when a build starts and cleared when
+    # it ends, so the build runs without holding the row lock (progress stays writable) and
+    # still runs once; a lease older than the task's time limit is taken over.
+    build_started_at = models.DateTimeField(null=True, blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
     built_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=200, blank=True)

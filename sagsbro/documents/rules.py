@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -11,12 +11,20 @@ from enum import StrEnum
 
 class Category(StrEnum):
     FORBEREDENDE_DEL = "forberedende_del"
+    # The case summary with the concrete question (sagsresumé).
+    CASE_SUMMARY = "case_summary"
+    # The municipality's request to the GP for LÆ 265, and its letter to the citizen about it.
+    LAE_261 = "lae_261"
+    LAE_262 = "lae_262"
     LAE_265 = "lae_265"
     LAE_271 = "lae_271"
     LAE_275 = "lae_275"
     INDSTILLING = "indstilling"
     INDSATSPLAN = "indsatsplan"
     COORDINATOR_ADVICE = "coordinator_advice"
+    # The coordinator's own note on the case (sundhedskoordinatornotat), e.g. after a
+    # conversation with the GP.
+    COORDINATOR_NOTE = "coordinator_note"
     NEW_HEALTH_INFORMATION = "new_health_information"
     OTHER_HEALTH_INFORMATION = "other_health_information"
     EMPLOYMENT_OFFER = "employment_offer"
@@ -32,17 +40,23 @@ class Category(StrEnum):
     FORWARDED_COORDINATOR_ADVICE = "forwarded_coordinator_advice"
     # The municipality's written conclusion to the citizen after the team meeting.
     CITIZEN_CONCLUSION = "citizen_conclusion"
+    # The citizen's signed consent (samtykkeerklæring), when given on paper.
+    CONSENT = "consent"
     OTHER = "other"
 
 
 CATEGORY_LABELS: Mapping[Category, str] = {
     Category.FORBEREDENDE_DEL: "Rehabiliteringsplanens forberedende del",
+    Category.CASE_SUMMARY: "Sagsresumé",
+    Category.LAE_261: "LÆ 261 Anmodning om lægeattest",
+    Category.LAE_262: "LÆ 262 Brev til borgeren om lægeattest",
     Category.LAE_265: "LÆ 265 Lægeattest fra egen læge",
     Category.LAE_271: "LÆ 271 Anmodning om speciallægeattest",
     Category.LAE_275: "LÆ 275 Speciallægeattest",
     Category.INDSTILLING: "Rehabiliteringsteamets indstilling",
     Category.INDSATSPLAN: "Indsatsplan",
     Category.COORDINATOR_ADVICE: "Sundhedskoordinators tidligere resumé og rådgivning",
+    Category.COORDINATOR_NOTE: "Sundhedskoordinatornotat",
     Category.NEW_HEALTH_INFORMATION: "Nye helbredsoplysninger",
     Category.OTHER_HEALTH_INFORMATION: "Andre relevante helbredsoplysninger",
     Category.EMPLOYMENT_OFFER: "Beskrivelse af konkret beskæftigelsestilbud",
@@ -57,6 +71,7 @@ CATEGORY_LABELS: Mapping[Category, str] = {
         "Sundhedskoordinators tidligere resumé og rådgivning (videresendt af kommunen)"
     ),
     Category.CITIZEN_CONCLUSION: "Skriftlig konklusion til borgeren",
+    Category.CONSENT: "Samtykkeerklæring",
     Category.OTHER: "Andet",
 }
 
@@ -86,12 +101,16 @@ _BOTH = frozenset(Side)
 # information either party holds may come from both.
 UPLOADING_SIDES: Mapping[Category, frozenset[Side]] = {
     Category.FORBEREDENDE_DEL: _MUNICIPALITY,
+    Category.CASE_SUMMARY: _MUNICIPALITY,
+    Category.LAE_261: _MUNICIPALITY,
+    Category.LAE_262: _MUNICIPALITY,
     Category.LAE_265: _MUNICIPALITY,
     Category.LAE_271: _MUNICIPALITY,
     Category.LAE_275: _REGION,
     Category.INDSTILLING: _MUNICIPALITY,
     Category.INDSATSPLAN: _MUNICIPALITY,
     Category.COORDINATOR_ADVICE: _REGION,
+    Category.COORDINATOR_NOTE: _REGION,
     Category.NEW_HEALTH_INFORMATION: _BOTH,
     Category.OTHER_HEALTH_INFORMATION: _BOTH,
     Category.EMPLOYMENT_OFFER: _MUNICIPALITY,
@@ -104,6 +123,7 @@ UPLOADING_SIDES: Mapping[Category, frozenset[Side]] = {
     Category.WRITTEN_ANSWER: _REGION,
     Category.FORWARDED_COORDINATOR_ADVICE: _MUNICIPALITY,
     Category.CITIZEN_CONCLUSION: _MUNICIPALITY,
+    Category.CONSENT: _MUNICIPALITY,
     Category.OTHER: _BOTH,
 }
 
@@ -138,22 +158,37 @@ MAX_NAME_LENGTH = 200
 
 
 class FileKind(StrEnum):
-    """What the first bytes say a file is. Only the first five may be attached."""
+    """What the first bytes (and for a zip its directory) say a file is. Only `ALLOWED_KINDS`
+    may be attached."""
 
     PDF = "application/pdf"
     DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ODT = "application/vnd.oasis.opendocument.text"
+    ODS = "application/vnd.oasis.opendocument.spreadsheet"
     PNG = "image/png"
     JPEG = "image/jpeg"
     TEXT = "text/plain"
     # Refused, each with its own message.
     EXECUTABLE = "executable"
     MARKUP = "markup"  # HTML, SVG, XML: can carry script
-    ZIP = "zip"  # a zip that is not (yet known to be) a Word document
+    # An OLE2 compound file: Word 97-2003 (.doc), Excel 97-2003 (.xls), and any Office file
+    # saved with a password. Its macros and embedded objects cannot be judged from a
+    # directory, as a zip's can.
+    LEGACY_OFFICE = "legacy_office"
+    ZIP = "zip"  # a zip that is not (yet known to be) an office document
     OTHER = "other"
 
 
-ALLOWED_KINDS = frozenset({FileKind.PDF, FileKind.DOCX, FileKind.PNG, FileKind.JPEG, FileKind.TEXT})
+# The office documents that are zips: judged by their directory (`zip_refusal`,
+# `office_kind`, `office_parts_refusal`).
+OFFICE_KINDS = frozenset({FileKind.DOCX, FileKind.XLSX, FileKind.ODT, FileKind.ODS})
+ALLOWED_KINDS = frozenset({FileKind.PDF, FileKind.PNG, FileKind.JPEG, FileKind.TEXT}) | OFFICE_KINDS
 ALLOWED_CONTENT_TYPES = frozenset(str(kind) for kind in ALLOWED_KINDS)
+# Everything allowed but PDF is kept as uploaded and converted to PDF for reading
+# (documents.conversion), in the background.
+CONVERTED_KINDS = ALLOWED_KINDS - {FileKind.PDF}
+ALLOWED_LABEL = "PDF, Word (docx), Excel (xlsx), OpenDocument (odt, ods), tekst, PNG eller JPEG"
 
 # How many leading bytes `kind_from_signature` needs.
 SIGNATURE_BYTES = 1024
@@ -163,6 +198,7 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, FileKind], ...] = (
     (b"\x89PNG\r\n\x1a\n", FileKind.PNG),
     (b"\xff\xd8\xff", FileKind.JPEG),
     (b"PK\x03\x04", FileKind.ZIP),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", FileKind.LEGACY_OFFICE),
     (b"MZ", FileKind.EXECUTABLE),  # Windows programs and libraries
     (b"\x7fELF", FileKind.EXECUTABLE),
     (b"\xca\xfe\xba\xbe", FileKind.EXECUTABLE),  # Mach-O universal, Java class
@@ -257,7 +293,7 @@ def pdf_refusal(facts: PdfFacts) -> str | None:
     return None
 
 
-# --- Word (docx): a zip whose directory must describe a Word document, not a bomb -----------
+# --- office documents (docx, xlsx, odt, ods): a zip whose directory must describe one -------
 
 
 @dataclass(frozen=True)
@@ -269,7 +305,7 @@ class ZipMember:
 
 @dataclass(frozen=True)
 class ZipLimits:
-    # A Word document with pictures rarely unpacks to more than a few times its size; text
+    # A document with pictures rarely unpacks to more than a few times its size; text
     # compresses about 10:1. A bomb unpacks to thousands of times its size.
     max_uncompressed: int = 250 * 1024 * 1024
     max_ratio: int = 100
@@ -278,53 +314,103 @@ class ZipLimits:
     ratio_floor: int = 1024 * 1024
 
 
-DOCX_NOT_WORD = (
-    "Filtypen er ikke tilladt: filen er ikke et Word-dokument (docx). "
-    "Brug PDF, Word (docx), tekst, PNG eller JPEG."
+OFFICE_NOT_DOCUMENT = (
+    "Filtypen er ikke tilladt: filen er ikke et Word-, Excel- eller OpenDocument-dokument. "
+    f"Brug {ALLOWED_LABEL}."
 )
-DOCX_TOO_LARGE = (
-    "Word-filen fylder for meget, når den pakkes ud, og kan ikke vedhæftes. "
-    "Gem den som PDF, og prøv igen."
+OFFICE_TOO_LARGE = (
+    "Dokumentet fylder for meget, når det pakkes ud, og kan ikke vedhæftes. "
+    "Gem det som PDF, og prøv igen."
 )
-DOCX_MACROS = "Word-filer med makroer kan ikke vedhæftes. Gem filen som docx uden makroer."
+OFFICE_MACROS = (
+    "Dokumenter med makroer kan ikke vedhæftes. "
+    "Gem filen uden makroer (docx, xlsx, odt eller ods), og prøv igen."
+)
+OFFICE_PASSWORD = "Dokumentet er beskyttet med adgangskode. Fjern beskyttelsen, og prøv igen."
+
+# Where Word and Excel (and LibreOffice, saving as docx or xlsx) put the main part.
+OOXML_MAIN_PARTS: Mapping[FileKind, str] = {
+    FileKind.DOCX: "word/document.xml",
+    FileKind.XLSX: "xl/workbook.xml",
+}
+DOCX_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+DOCX_MACRO_MAIN_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
+XLSX_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+XLSX_MACRO_MAIN_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+OOXML_MAIN_TYPES: Mapping[FileKind, str] = {
+    FileKind.DOCX: DOCX_MAIN_TYPE,
+    FileKind.XLSX: XLSX_MAIN_TYPE,
+}
+# An OpenDocument file names its type in its first member, `mimetype`.
+ODF_MIMETYPES: Mapping[bytes, FileKind] = {
+    b"application/vnd.oasis.opendocument.text": FileKind.ODT,
+    b"application/vnd.oasis.opendocument.spreadsheet": FileKind.ODS,
+}
+ODF_REQUIRED_PARTS = frozenset({"mimetype", "content.xml", "META-INF/manifest.xml"})
+# Where an OpenDocument file keeps macros: LibreOffice Basic, and scripts in other languages.
+ODF_MACRO_FOLDERS = ("Basic/", "Scripts/")
 
 
 def zip_refusal(members: Sequence[ZipMember], limits: ZipLimits | None = None) -> str | None:
-    """Why a zip declared by its bytes may not be stored as a Word document, judged from its
-    central directory before anything is unpacked; None if it may."""
+    """Why a zip may not even be unpacked, judged from its central directory before anything
+    is: too many members, too large unpacked, or compressed as only a bomb is. None if it may."""
     limits = limits or ZipLimits()
     if len(members) > limits.max_members:
-        return DOCX_TOO_LARGE
+        return OFFICE_TOO_LARGE
     total = sum(member.uncompressed for member in members)
     packed = sum(member.compressed for member in members)
     if total > limits.max_uncompressed:
-        return DOCX_TOO_LARGE
+        return OFFICE_TOO_LARGE
     if total > limits.ratio_floor and total > limits.max_ratio * max(packed, 1):
-        return DOCX_TOO_LARGE
+        return OFFICE_TOO_LARGE
     for member in members:
         if (
             member.uncompressed > limits.ratio_floor
             and member.uncompressed > limits.max_ratio * max(member.compressed, 1)
         ):
-            return DOCX_TOO_LARGE
-    names = {member.name for member in members}
-    if "[Content_Types].xml" not in names or "word/document.xml" not in names:
-        return DOCX_NOT_WORD
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        return DOCX_MACROS
+            return OFFICE_TOO_LARGE
     return None
 
 
-DOCX_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-DOCX_MACRO_MAIN_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
+def office_kind(names: Collection[str], mimetype: bytes = b"") -> FileKind | None:
+    """Which office document a zip's member names describe (for OpenDocument, with the
+    content of its `mimetype` member); None for any other zip."""
+    if "[Content_Types].xml" in names:
+        for kind, part in OOXML_MAIN_PARTS.items():
+            if part in names:
+                return kind
+        return None
+    if ODF_REQUIRED_PARTS <= set(names):
+        return ODF_MIMETYPES.get(mimetype.strip())
+    return None
 
 
-def content_types_refusal(content_types_xml: bytes) -> str | None:
-    """`[Content_Types].xml` must name a Word document's main part, and not a macro one."""
-    if DOCX_MACRO_MAIN_TYPE.encode() in content_types_xml:
-        return DOCX_MACROS
-    if DOCX_MAIN_TYPE.encode() not in content_types_xml:
-        return DOCX_NOT_WORD
+def office_parts_refusal(kind: FileKind, names: Collection[str]) -> str | None:
+    """An office document whose parts carry macros is refused."""
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return OFFICE_MACROS
+    if kind in (FileKind.ODT, FileKind.ODS) and any(
+        name.startswith(ODF_MACRO_FOLDERS) for name in names
+    ):
+        return OFFICE_MACROS
+    return None
+
+
+def content_types_refusal(kind: FileKind, content_types_xml: bytes) -> str | None:
+    """A Word or Excel file's `[Content_Types].xml` must name its kind's main part, and no
+    macro-enabled one (docm, xlsm, xlsb and their templates say `macroEnabled`)."""
+    if b"macroenabled" in content_types_xml.lower():
+        return OFFICE_MACROS
+    if OOXML_MAIN_TYPES[kind].encode() not in content_types_xml:
+        return OFFICE_NOT_DOCUMENT
+    return None
+
+
+def odf_manifest_refusal(manifest_xml: bytes) -> str | None:
+    """An OpenDocument file saved with a password lists its encrypted parts in its manifest;
+    LibreOffice cannot open it without the password, so neither can the conversion."""
+    if b"encryption-data" in manifest_xml:
+        return OFFICE_PASSWORD
     return None
 
 
@@ -335,8 +421,13 @@ MARKUP_REFUSED = (
     "HTML-, SVG- og XML-filer kan ikke vedhæftes, fordi de kan indeholde scripts. "
     "Gem filen som PDF, og prøv igen."
 )
-TYPE_REFUSED = "Filtypen er ikke tilladt. Brug PDF, Word (docx), tekst, PNG eller JPEG."
-TEXT_REFUSED = "Filen er ikke ren tekst. Brug PDF, Word (docx), tekst, PNG eller JPEG."
+TYPE_REFUSED = f"Filtypen er ikke tilladt. Brug {ALLOWED_LABEL}."
+TEXT_REFUSED = f"Filen er ikke ren tekst. Brug {ALLOWED_LABEL}."
+LEGACY_OFFICE_REFUSED = (
+    "Ældre Word- og Excel-filer (doc, xls) og Office-filer med adgangskode kan ikke "
+    "vedhæftes. Gem filen som Word (docx), Excel (xlsx) eller PDF uden adgangskode, "
+    "og prøv igen."
+)
 EMPTY_REFUSED = "Filen er tom."
 TOO_LARGE_REFUSED = f"Filen er større end {MAX_DOCUMENT_LABEL}."
 
@@ -347,6 +438,8 @@ def kind_refusal(kind: FileKind) -> str | None:
         return EXECUTABLE_REFUSED
     if kind == FileKind.MARKUP:
         return MARKUP_REFUSED
+    if kind == FileKind.LEGACY_OFFICE:
+        return LEGACY_OFFICE_REFUSED
     if kind in ALLOWED_KINDS or kind == FileKind.ZIP:
         return None
     return TYPE_REFUSED
@@ -377,12 +470,15 @@ def name_refusal(name: str, label: str) -> str | None:
 # (Procedure Løbende sag; the evaluation asks for "en fast rækkefølge").
 CASE_FILE_CATEGORY_ORDER: tuple[Category, ...] = (
     Category.FORBEREDENDE_DEL,
+    Category.CASE_SUMMARY,
     Category.INDSTILLING,
     Category.INDSATSPLAN,
     Category.CASEWORKER_SUMMARY,
     Category.DOCUMENTATION,
     Category.EMPLOYMENT_OFFER,
     Category.CITIZEN_STATEMENT,
+    Category.LAE_261,
+    Category.LAE_262,
     Category.LAE_265,
     Category.LAE_271,
     Category.LAE_275,
@@ -392,9 +488,11 @@ CASE_FILE_CATEGORY_ORDER: tuple[Category, ...] = (
     Category.NEW_HEALTH_INFORMATION,
     Category.OTHER_HEALTH_INFORMATION,
     Category.COORDINATOR_ADVICE,
+    Category.COORDINATOR_NOTE,
     Category.FORWARDED_COORDINATOR_ADVICE,
     Category.WRITTEN_ANSWER,
     Category.CITIZEN_CONCLUSION,
+    Category.CONSENT,
     Category.OTHER,
 )
 _CATEGORY_RANK = {category: rank for rank, category in enumerate(CASE_FILE_CATEGORY_ORDER)}
@@ -402,8 +500,11 @@ _CATEGORY_RANK = {category: rank for rank, category in enumerate(CASE_FILE_CATEG
 
 @dataclass(frozen=True)
 class CaseFileEntry:
-    """One document as the case file sees it. `document_date` is the document's own date
-    (the upload date until documents carry one); `sha256` is its content's hash."""
+    """One document as the case file sees it. `document_date` is the date written on the
+    document, or its upload date when none was given. `sha256` is the hash of the bytes the
+    case file joins: the document's own, or its PDF rendition's for a converted one, whose own
+    hash is then `source_sha256`. `text_sha256` is the fingerprint of its text ("" without
+    text, `documents.fingerprint`). `is_pdf` says whether there are PDF bytes to join."""
 
     document_id: int
     category: str
@@ -411,13 +512,26 @@ class CaseFileEntry:
     document_date: date
     sha256: str
     is_pdf: bool = True
+    text_sha256: str = ""
+    source_sha256: str = ""
+
+    def duplicate_keys(self) -> tuple[str, ...]:
+        """What makes another document the same document: the same bytes (the original's or
+        the rendition's) or the same text."""
+        keys = [f"bytes:{self.sha256}"]
+        if self.source_sha256 and self.source_sha256 != self.sha256:
+            keys.append(f"bytes:{self.source_sha256}")
+        if self.text_sha256:
+            keys.append(f"text:{self.text_sha256}")
+        return tuple(keys)
 
 
 @dataclass(frozen=True)
 class CaseFilePlan:
     """What goes into the combined PDF, in order, and what is only listed on its contents page:
     `duplicates` maps a left-out document's id to the id of the included one with the same
-    bytes; `not_included` holds documents that are not PDFs (opened one by one)."""
+    bytes or the same text; `not_included` holds documents without PDF bytes (opened one by
+    one)."""
 
     included: tuple[CaseFileEntry, ...]
     duplicates: Mapping[int, int]
@@ -443,18 +557,24 @@ def case_file_order(entries: Sequence[CaseFileEntry]) -> list[CaseFileEntry]:
 
 def case_file_plan(entries: Sequence[CaseFileEntry]) -> CaseFilePlan:
     """Order the documents and leave out the copies: the first document (in the case file's
-    order) with given bytes is included, every later one with the same hash is a duplicate."""
+    order) is included, every later one with the same bytes or the same text (a re-scanned or
+    re-saved copy) is a duplicate of it."""
     ordered = case_file_order(entries)
-    first_with_hash: dict[str, int] = {}
+    first_with_key: dict[str, int] = {}
     included: list[CaseFileEntry] = []
     duplicates: dict[int, int] = {}
     not_included: list[CaseFileEntry] = []
     for entry in ordered:
-        original = first_with_hash.get(entry.sha256)
+        keys = entry.duplicate_keys()
+        original = next((first_with_key[k] for k in keys if k in first_with_key), None)
         if original is not None:
             duplicates[entry.document_id] = original
+            # A copy's other keys lead to the same original (a re-scan of a converted copy).
+            for key in keys:
+                first_with_key.setdefault(key, original)
             continue
-        first_with_hash[entry.sha256] = entry.document_id
+        for key in keys:
+            first_with_key[key] = entry.document_id
         if entry.is_pdf:
             included.append(entry)
         else:
@@ -463,7 +583,7 @@ def case_file_plan(entries: Sequence[CaseFileEntry]) -> CaseFilePlan:
 
 
 # Raised when the case file's layout changes, so cached files are built again.
-CASE_FILE_LAYOUT_VERSION = "1"
+CASE_FILE_LAYOUT_VERSION = "2"
 
 
 def case_file_key(plan: CaseFilePlan) -> str:
@@ -473,6 +593,8 @@ def case_file_key(plan: CaseFilePlan) -> str:
         line = "\x1f".join(
             (
                 entry.sha256,
+                entry.source_sha256,
+                "pdf" if entry.is_pdf else "",
                 entry.category,
                 entry.title,
                 entry.document_date.isoformat(),
@@ -518,3 +640,29 @@ def case_page_total(documents: Sequence[tuple[str, int | None]]) -> int:
         if pages is not None:
             pages_by_hash.setdefault(sha256, pages)
     return sum(pages_by_hash.values())
+
+
+# --- a document's own date and author -------------------------------------------------------
+
+# Longest author (`Document.author_organisation`).
+MAX_AUTHOR_LENGTH = 200
+FUTURE_DOCUMENT_DATE = "Dokumentets dato kan ikke ligge i fremtiden."
+AUTHOR_TOO_LONG = f"Afsenderen må højst være {MAX_AUTHOR_LENGTH} tegn."
+AUTHOR_UNSAFE = "Afsenderen indeholder tegn, der ikke kan gemmes."
+
+
+def document_date_refusal(document_date: date | None, today: date) -> str | None:
+    """A document's date may be left out (the upload date orders it then), but a document
+    cannot be dated after the day it is attached."""
+    if document_date is not None and document_date > today:
+        return FUTURE_DOCUMENT_DATE
+    return None
+
+
+def author_refusal(author: str) -> str | None:
+    """The author as free text: at most 200 characters, no control characters."""
+    if len(author) > MAX_AUTHOR_LENGTH:
+        return AUTHOR_TOO_LONG
+    if any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in author):
+        return AUTHOR_UNSAFE
+    return None

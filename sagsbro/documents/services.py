@@ -1,17 +1,19 @@
 """Storing and attaching documents. Bytes are stored once, named by their SHA-256.
 
 An upload is judged from its bytes before anything is written (`inspect_content`): what it is
-comes from its signature and, for PDF and Word, from parsing it; the name and the browser's
-claim are never trusted. The bytes are read in chunks from the upload's temporary file, never
-whole into memory. A blob file written in a transaction that then fails is removed again
-(`blob_files_atomic`), so a refused upload leaves no row and no file.
+comes from its signature and, for PDF and the office formats, from parsing it; the name and the
+browser's claim are never trusted. The bytes are read in chunks from the upload's temporary
+file, never whole into memory. A blob file written in a transaction that then fails is removed
+again (`blob_files_atomic`), so a refused upload leaves no row and no file. A document that is
+not a PDF is converted to one in the background (`documents.conversion`).
 """
 
 import hashlib
 import zipfile
 import zlib
 from collections.abc import Iterator
-from typing import Any, NamedTuple, Protocol, TypedDict
+from datetime import date
+from typing import Any, NamedTuple, NotRequired, Protocol, TypedDict
 
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
@@ -25,11 +27,15 @@ from sagsbro.audit.services import Subject, record
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.core.files import files_atomic, files_atomic_service, note_written_file
 from sagsbro.documents.access import same_organisation
+from sagsbro.documents.fingerprint import text_fingerprint
 from sagsbro.documents.models import Blob, Document
 from sagsbro.documents.rules import (
     ALLOWED_CONTENT_TYPES,
     CATEGORY_LABELS,
+    CONVERTED_KINDS,
     MAX_DOCUMENT_BYTES,
+    OFFICE_NOT_DOCUMENT,
+    OOXML_MAIN_TYPES,
     SIGNATURE_BYTES,
     TEXT_REFUSED,
     Category,
@@ -37,15 +43,21 @@ from sagsbro.documents.rules import (
     PdfFacts,
     ZipLimits,
     ZipMember,
+    author_refusal,
     content_types_refusal,
+    document_date_refusal,
     kind_from_signature,
     kind_refusal,
     looks_like_text,
     name_refusal,
+    odf_manifest_refusal,
+    office_kind,
+    office_parts_refusal,
     pdf_refusal,
     size_refusal,
     zip_refusal,
 )
+from sagsbro.documents.scanning import scan_upload
 from sagsbro.organisations.models import User
 
 __all__ = [
@@ -64,6 +76,8 @@ __all__ = [
 ]
 
 CHUNK_BYTES = 1024 * 1024
+# An office document's type list or manifest is a few kilobytes; more is not read.
+MAX_MANIFEST_BYTES = 1024 * 1024
 # A PDF with more objects than this is not a letter or a certificate; walking it would take
 # the server's time for nothing.
 MAX_PDF_OBJECTS = 200_000
@@ -88,6 +102,9 @@ class DocumentUpload(TypedDict):
     title: str
     filename: str
     content: bytes | File[bytes]
+    # The date written on the document and who wrote it, when the uploader gives them.
+    document_date: NotRequired[date | None]
+    author_organisation: NotRequired[str]
 
 
 # --- reading an upload in chunks ----------------------------------------------------------
@@ -143,8 +160,8 @@ def inspect_upload(content: File[bytes]) -> Inspection:
                 refusal = pdf_refusal(facts)
                 pages = facts.pages
             elif kind == FileKind.ZIP:
-                refusal = docx_refusal(content)
-                kind = FileKind.DOCX
+                office, refusal = office_document(content)
+                kind = office or kind
             elif kind == FileKind.TEXT and not all(looks_like_text(c) for c in _chunks(content)):
                 refusal = TEXT_REFUSED
     content.seek(0)
@@ -152,6 +169,8 @@ def inspect_upload(content: File[bytes]) -> Inspection:
         raise ServiceError(
             "invalid_document", "Dokumentet kunne ikke gemmes.", fields={"file": [refusal]}
         )
+    # Last, once the type is accepted: a virus or an unreachable scanner refuses it too.
+    scan_upload(content)
     return Inspection(str(kind), pages)
 
 
@@ -224,10 +243,14 @@ def _walk_pdf(reader: PdfReader) -> PdfFacts:
     )
 
 
-def docx_refusal(content: File[bytes], limits: ZipLimits | None = None) -> str | None:
-    """Judge a zip as a Word document: its central directory first (sizes, ratio, parts), then
-    unpack every member in chunks (discarding the bytes) so a directory that lies about the
-    sizes, or a damaged member, is caught by zipfile's size and CRC checks."""
+def office_document(
+    content: File[bytes], limits: ZipLimits | None = None
+) -> tuple[FileKind | None, str | None]:
+    """Judge a zip as an office document (docx, xlsx, odt, ods): its central directory first
+    (sizes, ratio, the kind's parts, macros), then its declared type and whether it is
+    encrypted, then unpack every member in chunks (discarding the bytes) so a directory that
+    lies about the sizes, or a damaged member, is caught by zipfile's size and CRC checks.
+    Returns the kind, or the reason it is refused."""
     content.seek(0)
     stream: Any = content.file if content.file is not None else content
     try:
@@ -236,11 +259,25 @@ def docx_refusal(content: File[bytes], limits: ZipLimits | None = None) -> str |
             members = [ZipMember(i.filename, i.compress_size, i.file_size) for i in infos]
             refusal = zip_refusal(members, limits)
             if refusal is not None:
-                return refusal
-            with archive.open("[Content_Types].xml") as part:
-                refusal = content_types_refusal(part.read(1024 * 1024))
+                return None, refusal
+            names = {info.filename for info in infos}
+            mimetype = b""
+            if "mimetype" in names:
+                with archive.open("mimetype") as part:
+                    mimetype = part.read(200)
+            kind = office_kind(names, mimetype)
+            if kind is None:
+                return None, OFFICE_NOT_DOCUMENT
+            refusal = office_parts_refusal(kind, names)
+            if refusal is None:
+                if kind in OOXML_MAIN_TYPES:
+                    with archive.open("[Content_Types].xml") as part:
+                        refusal = content_types_refusal(kind, part.read(MAX_MANIFEST_BYTES))
+                else:
+                    with archive.open("META-INF/manifest.xml") as part:
+                        refusal = odf_manifest_refusal(part.read(MAX_MANIFEST_BYTES))
             if refusal is not None:
-                return refusal
+                return None, refusal
             for info in infos:
                 with archive.open(info) as member:
                     while member.read(CHUNK_BYTES):
@@ -258,8 +295,8 @@ def docx_refusal(content: File[bytes], limits: ZipLimits | None = None) -> str |
     ):
         # RuntimeError: an encrypted member; NotImplementedError: an unknown compression
         # method; the others: a damaged or truncated archive.
-        return zip_refusal([])
-    return None
+        return None, OFFICE_NOT_DOCUMENT
+    return kind, None
 
 
 # --- storing the bytes, and removing them again if the transaction fails --------------------
@@ -329,8 +366,12 @@ def attach_document(
     filename: str,
     content: bytes | File[bytes],
     channel: str = "api",
+    document_date: date | None = None,
+    author_organisation: str = "",
 ) -> Document:
     """Check the upload, store its bytes and attach it to the case, with the audit entry.
+    `document_date` is the date on the document (None: the upload date orders it) and
+    `author_organisation` who wrote it (free text).
 
     Whether the user may attach to this case is the caller's to check, in the same
     transaction: ``cases.services.documents.add_case_document``, which also records the case
@@ -344,9 +385,20 @@ def attach_document(
         refusal = name_refusal(value, label)
         if refusal is not None:
             errors[field] = [refusal]
+    author_organisation = author_organisation.strip()
+    for field, refusal in (
+        ("document_date", document_date_refusal(document_date, timezone.localdate())),
+        ("author_organisation", author_refusal(author_organisation)),
+    ):
+        if refusal is not None:
+            errors[field] = [refusal]
     if errors:
         raise ServiceError("invalid_document", "Dokumentet kunne ikke gemmes.", fields=errors)
     inspection = inspect_upload(upload)
+    # A converted document gets its fingerprint from its rendition (documents.tasks).
+    text_sha256 = ""
+    if inspection.content_type == FileKind.PDF:
+        text_sha256 = text_fingerprint(upload.file if upload.file is not None else upload)
     blob = store_blob(upload)
     document = Document.objects.create(
         case_id=case.pk,
@@ -355,8 +407,14 @@ def attach_document(
         filename=filename,
         content_type=inspection.content_type,
         pages=inspection.pages,
+        document_date=document_date,
+        author_organisation=author_organisation,
+        text_sha256=text_sha256,
         blob=blob,
         uploaded_by=user,
+        conversion_status=(
+            "pending" if inspection.content_type in CONVERTED_KINDS else "not_needed"
+        ),
     )
     record(
         user,
@@ -365,6 +423,19 @@ def attach_document(
         detail=str(category),
         channel=channel,
     )
+    if document.conversion_status == "pending":
+        # Its PDF to read is made by the worker, never here; the task is queued in this
+        # transaction, so it exists only if the document does (imported here: the tasks
+        # module imports this one).
+        from sagsbro.documents.tasks import convert_document
+
+        convert_document.enqueue(document.pk)
+    else:
+        # The list's first-page thumbnail, drawn by the worker (a converted document's comes
+        # from its rendition, queued when the conversion is done).
+        from sagsbro.documents.tasks import enqueue_thumbnail
+
+        enqueue_thumbnail(document)
     return document
 
 

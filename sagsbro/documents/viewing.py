@@ -19,6 +19,9 @@ PDF = "application/pdf"
 EXTENSIONS: dict[str, str] = {
     PDF: ".pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
     "image/png": ".png",
     "image/jpeg": ".jpg",
     "text/plain": ".txt",
@@ -97,4 +100,17 @@ def delivery(filename: str, content_type: str, fallback: str = "dokument") -> De
         content_type=content_type,
         disposition=content_disposition(name, inline=inline),
         csp=INLINE_CSP if inline else ATTACHMENT_CSP,
+    )
+
+
+def rendition_delivery(filename: str, content_type: str, fallback: str = "dokument") -> Delivery:
+    """How to serve the PDF made from a document that is not one: inline, under the
+    uploader's name with `.pdf` in place of its extension (`notat.docx` -> `notat.pdf`)."""
+    name = download_name(filename, content_type, fallback)
+    stem, dot, _ext = name.rpartition(".")
+    name = (stem if dot and stem else name) + EXTENSIONS[PDF]
+    return Delivery(
+        content_type=PDF,
+        disposition=content_disposition(name, inline=True),
+        csp=INLINE_CSP,
     )

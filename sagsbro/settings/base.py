@@ -156,12 +156,26 @@ SAGSBRO_MAX_REQUEST_BYTES = SAGSBRO_MAX_UPLOAD_BYTES + 1024 * 1024
 # refused before they are read.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A document that is not a PDF is converted to one by the task worker (documents.conversion);
+# LibreOffice is killed, and the conversion marked failed, after this many seconds.
+SAGSBRO_CONVERSION_TIMEOUT_SECONDS = float(
+    os.environ.get("SAGSBRO_CONVERSION_TIMEOUT_SECONDS") or 60
+)
 # --- end uploads -----------------------------------------------------------------------------
 
+# Documents: files under MEDIA_ROOT, or an S3-compatible bucket when SAGSBRO_S3_BUCKET is set
+# (sagsbro/core/storage.py; README, "Storage and virus scanning").
+from sagsbro.core.storage import default_storage_settings  # noqa: E402
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_settings(os.environ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Every upload is scanned by ClamAV's clamd before it is stored when this names it:
+# "unix:///run/clamav/clamd.ctl" or "tcp://clamav:3310"; empty (the demo) scans nothing
+# (sagsbro/documents/scanning.py). An unreachable scanner refuses uploads, never skips them.
+SAGSBRO_CLAMD_ADDRESS = os.environ.get("SAGSBRO_CLAMD_ADDRESS", "").strip()
+SAGSBRO_CLAMD_TIMEOUT_SECONDS = float(os.environ.get("SAGSBRO_CLAMD_TIMEOUT_SECONDS") or 60)
 
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"

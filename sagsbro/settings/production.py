@@ -93,7 +93,8 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "sagsbro.core.staticfiles.ManifestStaticFilesStorage"},
 }
-# Stored documents (default: var/media in the project; a volume in compose.yaml).
+# Stored documents (default: var/media in the project; a volume in compose.yaml), unless
+# SAGSBRO_S3_BUCKET puts them in an S3-compatible bucket (base.py, sagsbro/core/storage.py).
 MEDIA_ROOT = Path(os.environ.get("SAGSBRO_MEDIA_ROOT") or MEDIA_ROOT)
 
 # One JSON object per line to standard error, for the platform's log collector; no CPR number

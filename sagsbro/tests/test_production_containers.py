@@ -106,6 +106,8 @@ def test_dockerfile_builds_the_production_image(dockerfile):
     assert "pip install --require-hashes -r requirements/base.txt" in runs
     assert (ROOT / "requirements" / "base.txt").is_file()
     assert "libpango-1.0-0" in runs and "libpangoft2-1.0-0" in runs
+    # LibreOffice for the worker's conversions of attached office files to PDF.
+    assert "libreoffice-writer-nogui" in runs and "libreoffice-calc-nogui" in runs
     assert "npm ci" in runs
     assert "manage.py collectstatic" in runs
     # Every file or folder copied from the build context exists in the repository.

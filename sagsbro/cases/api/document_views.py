@@ -23,14 +23,16 @@ from sagsbro.core.api import AccessRule, cursor_pagination
 from sagsbro.core.errors import ServiceError
 from sagsbro.core.filters import IdFilter
 from sagsbro.documents.api.serializers import (
+    DUPLICATES_CONTEXT,
     DocumentSerializer,
     DocumentUploadSerializer,
     ReplaceDocumentSerializer,
     WithdrawDocumentSerializer,
 )
+from sagsbro.documents.case_file import duplicates_by_case
 from sagsbro.documents.models import Document
 from sagsbro.documents.services import record_opening
-from sagsbro.documents.viewing import delivery
+from sagsbro.documents.viewing import ATTACHMENT_CSP, PDF, delivery, rendition_delivery
 from sagsbro.organisations.api.idempotency import idempotent
 
 
@@ -60,6 +62,18 @@ class DocumentViewSet(
     def get_queryset(self):
         return Document.objects.visible_to(self.request.user).select_related("blob", "case")
 
+    def get_serializer(self, *args, **kwargs):
+        # A page of documents: the duplicates of all their cases found in one query.
+        if kwargs.get("many") and args:
+            documents = list(args[0])
+            case_ids = {d.case_id for d in documents}
+            duplicates: dict[int, dict[int, int]] = {case_id: {} for case_id in case_ids}
+            duplicates.update(duplicates_by_case(case_ids))
+            context = kwargs.setdefault("context", self.get_serializer_context())
+            context[DUPLICATES_CONTEXT] = duplicates
+            args = (documents, *args[1:])
+        return super().get_serializer(*args, **kwargs)
+
     def audit_subject(self, obj):
         return Subject("document", obj.pk, obj.case_id, obj.case.citizen_id)
 
@@ -81,6 +95,8 @@ class DocumentViewSet(
             filename=upload.name,
             # Streamed from the upload's temporary file; the type comes from the bytes.
             content=upload,
+            document_date=data.get("document_date"),
+            author_organisation=data.get("author_organisation", ""),
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
@@ -100,6 +116,58 @@ class DocumentViewSet(
         response["Content-Disposition"] = served.disposition
         response["Content-Security-Policy"] = served.csp
         response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    # The document as a PDF to read in the browser: the PDF made from a Word file, a
+    # spreadsheet, an image or text (documents.conversion), or a PDF original itself. Inline,
+    # under the uploader's name with ".pdf"; an opening like `content`, and audited as one.
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def rendition(self, request, pk=None):
+        document = self.get_object()
+        is_pdf = document.content_type == PDF
+        if not is_pdf and document.rendition_id is None:
+            # Not made (yet): no refusal and nothing served, so nothing to audit.
+            if document.conversion_status == "failed":
+                body = {"detail": document.conversion_error, "code": "conversion_failed"}
+            else:
+                body = {"detail": "PDF'en er ikke klar endnu.", "code": "no_rendition"}
+            return Response(body, status=status.HTTP_404_NOT_FOUND)
+        if not record_opening(request.user, document):
+            raise NotFound()
+        record(request.user, AuditEntry.Action.DOWNLOAD, self.audit_subject(document), detail="pdf")
+        served = rendition_delivery(
+            document.filename, document.content_type, f"dokument-{document.pk}"
+        )
+        blob = document.blob if is_pdf else document.rendition
+        response = FileResponse(blob.file.open("rb"), content_type=served.content_type)
+        response["Content-Disposition"] = served.disposition
+        response["Content-Security-Policy"] = served.csp
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    # The first page as a small PNG for the documents list. Audited as a read; not an
+    # opening (the list shows it), so it does not end the uploader's chance to withdraw.
+    @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def thumbnail(self, request, pk=None):
+        document = self.get_object()
+        if document.thumbnail_id is None:
+            # Not made yet (or the page could not be drawn): no refusal, nothing to audit.
+            body = {"detail": "Dokumentet har ingen miniature.", "code": "no_thumbnail"}
+            return Response(body, status=status.HTTP_404_NOT_FOUND)
+        record(
+            request.user,
+            AuditEntry.Action.READ,
+            self.audit_subject(document),
+            detail="miniature",
+        )
+        response = FileResponse(document.thumbnail.file.open("rb"), content_type="image/png")
+        response["Content-Security-Policy"] = ATTACHMENT_CSP
+        response["X-Content-Type-Options"] = "nosniff"
+        # Like every document read: not kept by the browser or a proxy, so each view is audited.
+        response["Cache-Control"] = "private, no-store"
         return response
 
     @extend_schema(request=WithdrawDocumentSerializer, responses={200: DocumentSerializer})

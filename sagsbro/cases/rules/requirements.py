@@ -238,3 +238,70 @@ def missing_for_sending(
                 )
             )
     return missing
+
+
+# --- recommended documents -------------------------------------------------------------------
+
+# The evaluation's proposed checklist of what the case presentation should carry for the team
+# meeting ("tjekliste for sundhedsoplysninger"): the preparatory part with a
+# case summary, LÆ 265, the newest specialist certificates and psychological assessments, the
+# newest other certificates elaborating LÆ 265, and reports from work trials. A proposal, not
+# a rule: shown on the checklist as recommended and never blocking sending.
+_CASE_SUMMARY = _att("Sagsresumé til den forberedende del", Category.CASE_SUMMARY)
+_LAE_265 = _att("LÆ 265 Lægeattest fra egen læge", Category.LAE_265)
+_SPECIALISTS = _att(
+    "Nyeste speciallægeattester og psykologiske undersøgelser",
+    Category.SPECIALIST_CERTIFICATE,
+    Category.LAE_275,
+    Category.PSYCHOLOGICAL_ASSESSMENT,
+)
+_OTHER_CERTIFICATES = _att(
+    "Nyeste øvrige lægeattester, der uddyber LÆ 265",
+    Category.NEW_HEALTH_INFORMATION,
+    Category.OTHER_HEALTH_INFORMATION,
+)
+_WORK_TRIALS = _att(
+    "Rapporter fra virksomhedspraktik, arbejdsprøvning eller opkvalificering",
+    Category.WORK_TRIAL_REPORT,
+)
+
+RECOMMENDED: Mapping[Subtype, tuple[AttachmentRequirement, ...]] = {
+    # The team meeting: the whole checklist (the preparatory part and LÆ 265 are required).
+    Subtype.REHABILITERINGSTEAM: (_CASE_SUMMARY, _SPECIALISTS, _OTHER_CERTIFICATES, _WORK_TRIALS),
+    # Back to the team: the same health information, as it stands now.
+    Subtype.GENFORELAEGGELSE: (_LAE_265, _SPECIALISTS, _OTHER_CERTIFICATES, _WORK_TRIALS),
+    Subtype.AABENBAR_FOERTIDSPENSION: (_LAE_265, _SPECIALISTS, _OTHER_CERTIFICATES),
+    Subtype.LOEBENDE_SAG: (_LAE_265, _SPECIALISTS),
+    Subtype.RET_TIL_SUNDHEDSKOORDINATOR: (_LAE_265, _SPECIALISTS, _WORK_TRIALS),
+    Subtype.KLINISK_FUNKTION: (_LAE_265, _SPECIALISTS),
+    Subtype.SENIORPENSION: (_LAE_265, _SPECIALISTS),
+    # A conversation with the citizen; the coordinator asks for what is needed.
+    Subtype.JOBAFKLARING_4AAR: (),
+}
+
+
+@dataclass(frozen=True)
+class Recommended:
+    """One recommended document and whether the case carries it."""
+
+    key: str
+    label: str
+    categories: tuple[Category, ...]
+    present: bool
+
+
+def recommended_documents(
+    subtype: Subtype, categories_present: Collection[Category]
+) -> list[Recommended]:
+    """The subtype's recommended documents, each with whether an attachment of one of its
+    categories is on the case. Never part of `missing_for_sending`."""
+    present = frozenset(categories_present)
+    return [
+        Recommended(
+            key="recommended:" + "|".join(sorted(item.categories)),
+            label=item.label,
+            categories=tuple(sorted(item.categories)),
+            present=bool(item.categories & present),
+        )
+        for item in RECOMMENDED[subtype]
+    ]

@@ -12,6 +12,7 @@ from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
 from sagsbro.cases.rules import deadlines as deadline_rules
 from sagsbro.core.errors import PermissionRefused, ServiceError
+from sagsbro.documents.rules import DEFAULT_PAGE_BUDGET
 from sagsbro.organisations.models import (
     AgreementDeadlineRule,
     CollaborationAgreement,
@@ -20,6 +21,12 @@ from sagsbro.organisations.models import (
 )
 from sagsbro.organisations.roles import Role
 from sagsbro.organisations.services import agreement_in_force, pending_agreement
+
+# The pages a case's documents may fill before the Dokumenter tab warns: at least one page,
+# and no more than a case file anyone would read through.
+PAGE_BUDGET_MIN = 1
+PAGE_BUDGET_MAX = 2000
+PAGE_BUDGET_MESSAGE = f"Angiv en sidegrænse mellem {PAGE_BUDGET_MIN} og {PAGE_BUDGET_MAX} sider."
 
 
 @transaction.atomic
@@ -31,6 +38,7 @@ def save_agreement(
     rules: Iterable[Mapping[str, Any]],
     expected_cases_per_year: int | None = None,
     notice_months: int | None = None,
+    page_budget: int | None = None,
     channel: str = "api",
 ) -> CollaborationAgreement:
     """The region's administrator sets the agreement's deadlines with a municipality (BEK § 20).
@@ -71,6 +79,16 @@ def save_agreement(
         ):
             message = "Angiv et helt tal, der ikke er negativt."
             raise ServiceError("invalid_number", message, fields={name: [message]})
+    if page_budget is not None and (
+        isinstance(page_budget, bool)
+        or not isinstance(page_budget, int)
+        or not PAGE_BUDGET_MIN <= page_budget <= PAGE_BUDGET_MAX
+    ):
+        raise ServiceError(
+            "invalid_page_budget",
+            PAGE_BUDGET_MESSAGE,
+            fields={"page_budget": [PAGE_BUDGET_MESSAGE]},
+        )
 
     # One change at a time per municipality.
     Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
@@ -88,6 +106,7 @@ def save_agreement(
             valid_to=None,
             expected_cases_per_year=base.expected_cases_per_year if base else 0,
             notice_months=base.notice_months if base else 9,
+            page_budget=base.page_budget if base else DEFAULT_PAGE_BUDGET,
         )
         if current is not None and (current.valid_to is None or current.valid_to > today):
             current.valid_to = today
@@ -96,6 +115,8 @@ def save_agreement(
         version.expected_cases_per_year = expected_cases_per_year
     if notice_months is not None:
         version.notice_months = notice_months
+    if page_budget is not None:
+        version.page_budget = page_budget
     version.save()
     version.deadline_rules.all().delete()
     AgreementDeadlineRule.objects.bulk_create(
@@ -116,7 +137,7 @@ def save_agreement(
         AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
         Subject("agreement", version.pk, None, None),
         detail=f"samarbejdsaftale {municipality.code} fra {version.valid_from.isoformat()}: "
-        f"{len(inputs)} frister",
+        f"{len(inputs)} frister, sidegrænse {version.page_budget}",
         channel=channel,
     )
     return version

@@ -1,6 +1,8 @@
 """Attaching a document to a case: who may, on which case, and the case event. Storing the
 bytes and the audit entry are the documents app's (``documents.services.attach_document``)."""
 
+from datetime import date
+
 from django.core.files.base import File
 from django.db import transaction
 
@@ -8,6 +10,7 @@ from sagsbro.cases import access
 from sagsbro.cases.events import record_event
 from sagsbro.cases.models import Case
 from sagsbro.cases.rules.events import EventKind
+from sagsbro.cases.rules.requirements import Recommended, recommended_documents
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.documents.access import category_refusal, may_add_category
 from sagsbro.documents.models import Document
@@ -32,6 +35,8 @@ def add_case_document(
     filename: str,
     content: bytes | File[bytes],
     channel: str = "api",
+    document_date: date | None = None,
+    author_organisation: str = "",
 ) -> Document:
     if not access.may_see(user, case):
         raise ServiceError("not_found", "Sagen findes ikke.", status=404)
@@ -53,6 +58,8 @@ def add_case_document(
         filename=filename,
         content=content,
         channel=channel,
+        document_date=document_date,
+        author_organisation=author_organisation,
     )
     record_event(
         case,
@@ -110,3 +117,11 @@ def replace_case_document(
         data={"document": document.pk, "replaced_by": newer.pk},
     )
     return document
+
+
+def recommended_for(case: Case) -> list[Recommended]:
+    """The subtype's recommended documents, checked against the case's attachments that are
+    not withdrawn (a carried-over document counts, as for the requirements)."""
+    live = case.documents.filter(withdrawn_at__isnull=True)
+    categories = {Category(c) for c in live.values_list("category", flat=True)}
+    return recommended_documents(case.subtype_enum, categories)

@@ -20,8 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sagsbro.cases.rules import deadlines as deadline_rules
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.requirements import SUBTYPE_LABELS
-from sagsbro.cases.services.agreements import save_agreement
+from sagsbro.cases.services.agreements import (
+    PAGE_BUDGET_MAX,
+    PAGE_BUDGET_MESSAGE,
+    PAGE_BUDGET_MIN,
+    save_agreement,
+)
 from sagsbro.core.errors import ServiceError
+from sagsbro.documents.rules import DEFAULT_PAGE_BUDGET
 from sagsbro.organisations.models import CollaborationAgreement, Municipality
 from sagsbro.organisations.roles import Role
 from sagsbro.organisations.services import agreement_in_force, pending_agreement
@@ -50,6 +56,21 @@ class AgreementForm(forms.Form):
         label="Opsigelsesvarsel (måneder)",
         min_value=0,
         error_messages={"required": "Angiv et antal.", "invalid": "Angiv et helt tal."},
+    )
+    page_budget = forms.IntegerField(
+        label="Sidegrænse pr. sag",
+        help_text=(
+            "Så mange sider må en sags dokumenter fylde, før sagen viser en advarsel "
+            "(dubletter og tilbagetrukne dokumenter tælles ikke med)."
+        ),
+        min_value=PAGE_BUDGET_MIN,
+        max_value=PAGE_BUDGET_MAX,
+        error_messages={
+            "required": "Angiv en sidegrænse.",
+            "invalid": "Angiv et helt tal.",
+            "min_value": PAGE_BUDGET_MESSAGE,
+            "max_value": PAGE_BUDGET_MESSAGE,
+        },
     )
 
 
@@ -183,6 +204,7 @@ def agreement_detail(request, pk):
             initial={
                 "expected_cases_per_year": basis.expected_cases_per_year if basis else 0,
                 "notice_months": basis.notice_months if basis else 9,
+                "page_budget": basis.page_budget if basis else DEFAULT_PAGE_BUDGET,
             }
         )
         formset = RuleFormSet(

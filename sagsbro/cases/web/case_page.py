@@ -23,8 +23,14 @@ from sagsbro.cases.rules.workflow import (
 from sagsbro.cases.tabs import CaseTab, case_tabs, register_case_tab
 from sagsbro.cases.web.worklist import DeadlineBadge, deadline_badge
 from sagsbro.core.web import get_visible_or_404
+from sagsbro.documents.case_file import case_file_entries
 from sagsbro.documents.models import Document
-from sagsbro.documents.rules import DEFAULT_PAGE_BUDGET, case_page_total, page_budget_warning
+from sagsbro.documents.rules import (
+    DEFAULT_PAGE_BUDGET,
+    case_file_plan,
+    case_page_total,
+    page_budget_warning,
+)
 from sagsbro.organisations.models import CollaborationAgreement, User
 from sagsbro.organisations.roles import Role
 from sagsbro.organisations.rules import masked_cpr
@@ -102,21 +108,67 @@ def overview_context(case, user, today, calendar) -> dict[str, object]:
     }
 
 
+# The Dokumenter tab lists at most this many documents (a case rarely has a hundred); the
+# rest are in "Åbn alle dokumenter" and the API.
+DOCUMENTS_SHOWN = 200
+
+
+@dataclass
+class DocumentRow:
+    """One document on the Dokumenter tab, with what the case file makes of it."""
+
+    document: Document
+    #: The title of the document this one duplicates (same bytes or same text), if any.
+    duplicate_of: str | None = None
+
+
 def documents_context(case, user, today, calendar) -> dict[str, object]:
-    documents = (
-        Document.objects.visible_to(user)
-        .filter(case=case)
-        .select_related("uploaded_by", "blob")
-        .prefetch_related(Prefetch("shares"))
-        .order_by("uploaded_at", "id")
+    """The case's documents in the case file's order (by category, newest document date first;
+    `documents.rules.case_file_order`), duplicates marked as the combined PDF leaves them out,
+    then the ones the user's organisation has withdrawn. A constant number of queries: the
+    order and duplicates from the documents' keys, then one page of full rows."""
+    plan = case_file_plan(case_file_entries(case.pk))
+    visible = Document.objects.visible_to(user).filter(case=case)
+    facts = {
+        pk: (withdrawn, pages)
+        for pk, withdrawn, pages in visible.order_by().values_list("id", "withdrawn_at", "pages")
+    }
+    ordered = [e.document_id for e in plan.ordered if e.document_id in facts]
+    withdrawn = sorted(
+        (pk for pk, (at, _) in facts.items() if at is not None),
+        key=lambda pk: (facts[pk][0], pk),
     )
-    rows = list(documents)
+    order = (ordered + withdrawn)[:DOCUMENTS_SHOWN]
+    documents = {
+        d.pk: d
+        for d in Document.objects.filter(pk__in=order)
+        .select_related("uploaded_by", "blob", "carried_over_from__case")
+        .prefetch_related(Prefetch("shares"))
+    }
+    titles = {e.document_id: e.title for e in plan.ordered}
+    rows = [
+        DocumentRow(
+            documents[pk],
+            titles.get(plan.duplicates[pk]) if pk in plan.duplicates else None,
+        )
+        for pk in order
+        if pk in documents
+    ]
     # The documents the user is offered to withdraw (Træk tilbage).
-    withdrawable = {d.pk for d in rows if access.may_withdraw_document(user, d)}
-    # The case's pages: withdrawn documents left out, the same bytes attached twice once.
-    total_pages = case_page_total([(d.blob_id, d.pages) for d in rows if d.withdrawn_at is None])
+    withdrawable = {r.document.pk for r in rows if access.may_withdraw_document(user, r.document)}
+    # The case's pages as the combined PDF has them: withdrawn documents and duplicates left
+    # out (the same bytes attached twice, or the same text re-scanned).
+    total_pages = case_page_total(
+        [
+            (e.sha256, facts[e.document_id][1])
+            for e in plan.ordered
+            if e.document_id in facts and e.document_id not in plan.duplicates
+        ]
+    )
     return {
-        "documents": rows,
+        "document_rows": rows,
+        "documents": [r.document for r in rows],
+        "documents_hidden": max(0, len(ordered) + len(withdrawn) - len(order)),
         "withdrawable": withdrawable,
         "total_pages": total_pages,
         "page_budget_warning": (

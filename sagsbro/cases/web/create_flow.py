@@ -25,13 +25,21 @@ from sagsbro.cases.rules.requirements import (
     SUBTYPE_LABELS,
     ContactPreference,
     Missing,
+    Recommended,
     missing_for_sending,
 )
 from sagsbro.cases.rules.workflow import TEAM_SUBTYPES, State
 from sagsbro.cases.services import EDITABLE_FIELDS
 from sagsbro.core.forms import DATE_INPUT_FORMATS, BoundedDateField
 from sagsbro.documents.access import may_add_category
-from sagsbro.documents.rules import CATEGORY_LABELS, Category
+from sagsbro.documents.rules import (
+    AUTHOR_TOO_LONG,
+    CATEGORY_LABELS,
+    MAX_AUTHOR_LENGTH,
+    Category,
+    author_refusal,
+    document_date_refusal,
+)
 from sagsbro.documents.services import DocumentUpload
 from sagsbro.organisations.models import Citizen, User
 from sagsbro.organisations.roles import Role
@@ -484,9 +492,23 @@ class DocumentForm(forms.Form):
         help_text="Tomt felt: dokumenttypen bruges som titel.",
         error_messages={"max_length": "Titlen må højst være 200 tegn."},
     )
+    document_date = _date_field(
+        "Dokumentets dato",
+        "Datoen på dokumentet, fx attestens dato, som dd.mm.åååå. "
+        "Tomt felt: datoen for vedhæftningen bruges.",
+    )
+    author_organisation = forms.CharField(
+        label="Afsender (fx lægens klinik)",
+        required=False,
+        max_length=MAX_AUTHOR_LENGTH,
+        error_messages={"max_length": AUTHOR_TOO_LONG},
+    )
     file = forms.FileField(
         label="Fil",
-        help_text="PDF, Word (docx), tekst, PNG eller JPEG. Højst 50 MB.",
+        help_text=(
+            "PDF, Word (docx), Excel (xlsx), OpenDocument (odt, ods), tekst, PNG eller JPEG. "
+            "Højst 50 MB."
+        ),
         error_messages={
             "required": "Vælg en fil.",
             "missing": "Vælg en fil.",
@@ -500,6 +522,20 @@ class DocumentForm(forms.Form):
         category = cast(forms.ChoiceField, self.fields["category"])
         category.choices = [("", "Vælg dokumenttype")] + document_categories(role)
 
+    def clean_document_date(self) -> datetime.date | None:
+        value: datetime.date | None = self.cleaned_data.get("document_date")
+        refusal = document_date_refusal(value, timezone.localdate())
+        if refusal is not None:
+            raise forms.ValidationError(refusal, code="future")
+        return value
+
+    def clean_author_organisation(self) -> str:
+        value = str(self.cleaned_data.get("author_organisation", "")).strip()
+        refusal = author_refusal(value)
+        if refusal is not None:
+            raise forms.ValidationError(refusal, code="invalid")
+        return value
+
     def upload(self) -> DocumentUpload:
         """The arguments `add_case_document` takes for the uploaded file."""
         upload = self.cleaned_data["file"]
@@ -510,6 +546,8 @@ class DocumentForm(forms.Form):
             "title": self.cleaned_data.get("title", ""),
             "filename": filename,
             "content": upload,
+            "document_date": self.cleaned_data.get("document_date"),
+            "author_organisation": self.cleaned_data.get("author_organisation", ""),
         }
 
 
@@ -520,7 +558,7 @@ class DocumentForm(forms.Form):
 class ChecklistItem:
     key: str
     label: str
-    kind: str  # "field", "attachment" or "consent"
+    kind: str  # "field", "attachment", "consent" or "recommended" (never blocks sending)
     done: bool
     hint: str
     anchor: str
@@ -571,6 +609,28 @@ def checklist(case, missing: list[Missing]) -> list[ChecklistItem]:
                 hint=hint,
                 anchor=_anchor(key, field_names),
                 category=category,
+            )
+        )
+    return items
+
+
+def recommended_checklist(recommended: list[Recommended], role: Role) -> list[ChecklistItem]:
+    """The subtype's recommended documents (the evaluation's checklist) as checklist items:
+    checked against the attachments, never blocking sending. The link to attach one chooses a
+    category the user's role may add (none if it may add none of them)."""
+    items = []
+    for item in recommended:
+        labels = [CATEGORY_LABELS[c] for c in item.categories]
+        addable = [c for c in item.categories if may_add_category(role, c)]
+        items.append(
+            ChecklistItem(
+                key=item.key,
+                label=item.label,
+                kind="recommended",
+                done=item.present,
+                hint="Dokumenttype: " + " eller ".join(labels) if labels != [item.label] else "",
+                anchor="#dokumenter" if addable else "",
+                category=str(addable[0]) if addable else "",
             )
         )
     return items

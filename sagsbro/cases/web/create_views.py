@@ -31,6 +31,7 @@ from sagsbro.cases.web.create_flow import (
     consent_context,
     missing_anchor,
     needed_consents,
+    recommended_checklist,
     search_citizens,
 )
 from sagsbro.cases.web.views import render_case_page
@@ -291,6 +292,7 @@ def render_edit(
         "documents": documents,
         "checklist": items,
         "done_count": sum(1 for item in items if item.done),
+        "recommended": recommended_checklist(document_services.recommended_for(case), user.role),
         "needs_consent": bool(scopes),
         "send_error": send_error,
         "send_warning": send_warning,

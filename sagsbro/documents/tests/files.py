@@ -186,3 +186,195 @@ def docx_with_damaged_member() -> bytes:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES.format(main=WORD_MAIN))
         archive.writestr("word/document.xml", DOCUMENT.format(text="Statusnotat"))
     return out.getvalue().replace(b"Statusnotat", b"Statusnotxt", 1)
+
+
+# --- more office documents, images and PDFs for the conversion tests -----------------------
+
+XLSX_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="{main}"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    "</Types>"
+)
+XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+XLSX_RELS = RELS.replace("word/document.xml", "xl/workbook.xml")
+XLSX_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="Budget" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+XLSX_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
+
+
+def _xlsx_sheet(rows: list[tuple[str, int]]) -> str:
+    cells = "".join(
+        f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>{label}</t></is></c>'
+        f'<c r="B{n}"><v>{amount}</v></c></row>'
+        for n, (label, amount) in enumerate(rows, start=1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{cells}</sheetData></worksheet>"
+    )
+
+
+BUDGET = [("Husleje", 5200), ("Transport til praktik", 640), ("Medicin", 310)]
+
+
+def xlsx(rows: list[tuple[str, int]] = BUDGET, *, main: str = XLSX_MAIN, extra=None) -> bytes:
+    """A minimal Excel workbook (OOXML) with one sheet of labels and amounts."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", XLSX_CONTENT_TYPES.format(main=main))
+        archive.writestr("_rels/.rels", XLSX_RELS)
+        archive.writestr("xl/workbook.xml", XLSX_WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", XLSX_WORKBOOK_RELS)
+        archive.writestr("xl/worksheets/sheet1.xml", _xlsx_sheet(rows))
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+ODF_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+    'manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" manifest:media-type="{mimetype}"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+    "{encryption}</manifest:file-entry></manifest:manifest>"
+)
+ODF_ENCRYPTION = (
+    '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="AAAA">'
+    '<manifest:algorithm manifest:algorithm-name="Blowfish CFB" '
+    'manifest:initialisation-vector="AAAA"/></manifest:encryption-data>'
+)
+ODF_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'office:version="1.2"'
+)
+ODT_MIMETYPE = "application/vnd.oasis.opendocument.text"
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _odf(mimetype: str, content: str, *, encrypted: bool = False, extra=None) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        # OpenDocument: `mimetype` first and stored uncompressed.
+        archive.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", content)
+        archive.writestr(
+            "META-INF/manifest.xml",
+            ODF_MANIFEST.format(mimetype=mimetype, encryption=ODF_ENCRYPTION if encrypted else ""),
+        )
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def odt(text: str = "Statusnotat", **options) -> bytes:
+    """A minimal OpenDocument text with one paragraph."""
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODF_NAMESPACES}>'
+        f"<office:body><office:text><text:p>{text}</text:p></office:text></office:body>"
+        "</office:document-content>"
+    )
+    return _odf(ODT_MIMETYPE, content, **options)
+
+
+def ods(rows: list[tuple[str, int]] = BUDGET, **options) -> bytes:
+    """A minimal OpenDocument spreadsheet with one sheet of labels and amounts."""
+    cells = "".join(
+        "<table:table-row>"
+        f'<table:table-cell office:value-type="string"><text:p>{label}</text:p>'
+        "</table:table-cell>"
+        f'<table:table-cell office:value-type="float" office:value="{amount}">'
+        f"<text:p>{amount}</text:p></table:table-cell></table:table-row>"
+        for label, amount in rows
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODF_NAMESPACES}>'
+        '<office:body><office:spreadsheet><table:table table:name="Budget">'
+        f"{cells}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    return _odf(ODS_MIMETYPE, content, **options)
+
+
+def odp() -> bytes:
+    """An OpenDocument presentation: a well-formed OpenDocument file of a type not allowed."""
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODF_NAMESPACES}>'
+        "<office:body><office:presentation/></office:body></office:document-content>"
+    )
+    return _odf("application/vnd.oasis.opendocument.presentation", content)
+
+
+def jpeg(width: int = 320, height: int = 200) -> bytes:
+    """A real JPEG photo-sized image (Pillow), wider than tall."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), "white")
+    ImageDraw.Draw(image).rectangle((20, 20, width - 20, height - 20), outline="navy", width=4)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def png_with_transparency() -> bytes:
+    """A PNG with an alpha channel, as screenshots are saved (img2pdf cannot embed alpha)."""
+    from PIL import Image
+
+    image = Image.new("RGBA", (120, 80), (0, 0, 128, 0))
+    image.paste((200, 30, 30, 255), (10, 10, 60, 60))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def pdf_with_broken_xref(text: str = "Testdokument") -> bytes:
+    """A PDF whose cross-reference table points at the wrong offsets and whose `startxref` is
+    off, as a badly written or truncated-and-repaired file has: a reader must rebuild it by
+    scanning the objects."""
+    head, _xref, tail = pdf_bytes(text).partition(b"xref\n")
+    table, _trailer, rest = tail.partition(b"trailer\n")
+    # Every offset pointing elsewhere, and the pointer to the table past the end of the file.
+    wrong_offsets = table.replace(b"000000", b"000099")
+    trailer = rest.rsplit(b"startxref\n", 1)[0]
+    return head + b"xref\n" + wrong_offsets + b"trailer\n" + trailer + b"startxref\n999999\n%%EOF\n"
+
+
+def ole2_header() -> bytes:
+    """The start of an OLE2 compound file (Word 97-2003 .doc, Excel .xls)."""
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+
+
+def long_docx(paragraphs: int = 4000) -> bytes:
+    """A Word document of some 150 pages: LibreOffice needs several seconds for it. Under
+    1 MB unpacked, so its compression ratio is not judged."""
+    body = "".join(
+        f"<w:p><w:r><w:t>{n}. Borgeren har deltaget i arbejdsprøvning i uge {n % 52 + 1}."
+        "</w:t></w:r></w:p>"
+        for n in range(paragraphs)
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES.format(main=WORD_MAIN))
+        archive.writestr("_rels/.rels", RELS)
+        archive.writestr(
+            "word/document.xml",
+            DOCUMENT.replace("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>", body),
+        )
+    return out.getvalue()

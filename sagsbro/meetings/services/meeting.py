@@ -194,6 +194,15 @@ def reopen_as_genforelaeggelse(
             filename=document.filename,
             content_type=document.content_type,
             blob=document.blob,
+            # What the documents app knows of the file and its reading copy comes along.
+            pages=document.pages,
+            document_date=document.document_date,
+            author_organisation=document.author_organisation,
+            rendition_id=document.rendition_id,
+            conversion_status=document.conversion_status,
+            conversion_error=document.conversion_error,
+            text_sha256=document.text_sha256,
+            thumbnail_id=document.thumbnail_id,
             uploaded_by=document.uploaded_by,
             carried_over_from=document,
         )
@@ -206,6 +215,8 @@ def reopen_as_genforelaeggelse(
             filename=f"raadgivning-{advice.pk}.txt",
             content_type="text/plain",
             blob=_text_blob(advice.text),
+            document_date=timezone.localdate(advice.created_at),
+            author_organisation=advice.author.organisation_name,
             uploaded_by=advice.author,
         )
     finish(

@@ -109,6 +109,7 @@ class AgreementSerializer(serializers.ModelSerializer):
             "valid_to",
             "expected_cases_per_year",
             "notice_months",
+            "page_budget",
             "rules",
         ]
 
@@ -119,4 +120,6 @@ class AgreementWriteSerializer(serializers.Serializer):
     municipality = serializers.IntegerField(error_messages={"required": "Angiv kommunen."})
     expected_cases_per_year = serializers.IntegerField(required=False, min_value=0)
     notice_months = serializers.IntegerField(required=False, min_value=0)
+    # The pages a case may fill before it warns (1-2000; the service checks the same).
+    page_budget = serializers.IntegerField(required=False, min_value=1, max_value=2000)
     rules = AgreementRuleSerializer(many=True)

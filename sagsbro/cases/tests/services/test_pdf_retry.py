@@ -10,7 +10,6 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.cases.models import CaseEvent
@@ -18,6 +17,7 @@ from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.tests.services.test_written_answer_pdf import (
     answer_on_the_page,
     client_for,
+    pdf_tasks,
     run_worker,
 )
 from sagsbro.conftest import assigned_case
@@ -47,7 +47,7 @@ def broken(*args, **kwargs):
 
 def make_due_now():
     """Let the queued retries run now instead of after their pause."""
-    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    pdf_tasks().filter(status="READY").update(run_after=timezone.now())
 
 
 def pdfs(case):
@@ -84,7 +84,7 @@ def test_a_locked_database_queues_the_task_again_after_a_pause(side_a, monkeypat
         patch.setattr(RENDER, locked)
         worker()
 
-    first, second = DBTaskResult.objects.order_by("enqueued_at")
+    first, second = pdf_tasks().order_by("enqueued_at")
     assert first.status == "SUCCESSFUL"  # handed over to the next attempt
     assert first.return_value is None
     assert second.status == "READY"
@@ -94,7 +94,7 @@ def test_a_locked_database_queues_the_task_again_after_a_pause(side_a, monkeypat
     assert not pdfs(case).exists()
     # Not due yet: the worker leaves it.
     worker()
-    assert DBTaskResult.objects.get(pk=second.pk).status == "READY"
+    assert pdf_tasks().get(pk=second.pk).status == "READY"
     # Still waiting to retry: nothing to show on the case page.
     page = client_for(side_a.coordinator).get(f"/sager/{case.pk}/")
     assert FAILED_MESSAGE not in page.content.decode()
@@ -110,9 +110,9 @@ def test_a_locked_database_queues_the_task_again_after_a_pause(side_a, monkeypat
 def test_the_task_gives_up_after_the_last_attempt(side_a, monkeypatch, worker):
     case = fail_for_good(side_a, monkeypatch, worker, render=locked)
 
-    statuses = list(DBTaskResult.objects.order_by("enqueued_at").values_list("status", flat=True))
+    statuses = list(pdf_tasks().order_by("enqueued_at").values_list("status", flat=True))
     assert statuses == ["SUCCESSFUL"] * (ATTEMPTS - 1) + ["FAILED"]
-    last = DBTaskResult.objects.get(status="FAILED")
+    last = pdf_tasks().get(status="FAILED")
     assert last.args_kwargs["kwargs"] == {"attempt": ATTEMPTS}
     assert "database is locked" in last.traceback
     assert not pdfs(case).exists()
@@ -120,7 +120,7 @@ def test_the_task_gives_up_after_the_last_attempt(side_a, monkeypatch, worker):
 
 def test_an_error_that_is_not_transient_fails_at_once(side_a, monkeypatch, worker):
     case = fail_for_good(side_a, monkeypatch, worker, render=broken)
-    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["FAILED"]
+    assert list(pdf_tasks().values_list("status", flat=True)) == ["FAILED"]
     assert not pdfs(case).exists()
 
 
@@ -146,7 +146,7 @@ def test_the_button_queues_the_pdf_again_and_the_worker_builds_it(side_a, monkey
 
     assert response.status_code == 302
     assert response["Location"] == f"/sager/{case.pk}/"
-    queued = DBTaskResult.objects.get(status="READY")
+    queued = pdf_tasks().get(status="READY")
     assert queued.args_kwargs == {"args": [case.advice.get().pk], "kwargs": {}}
     event = CaseEvent.objects.get(case=case, kind="written_answer_pdf_retry")
     assert event.actor == side_a.coordinator
@@ -158,13 +158,13 @@ def test_the_button_queues_the_pdf_again_and_the_worker_builds_it(side_a, monkey
 
     worker()
 
-    assert DBTaskResult.objects.get(pk=queued.pk).status == "SUCCESSFUL"
+    assert pdf_tasks().get(pk=queued.pk).status == "SUCCESSFUL"
     assert pdfs(case).count() == 1
     assert FAILED_MESSAGE not in client.get(f"/sager/{case.pk}/").content.decode()
     # Built: a second press queues nothing.
     again = client.post(retry_url(case), {"csrfmiddlewaretoken": token}, follow=True)
     assert "allerede dannet" in again.content.decode()
-    assert DBTaskResult.objects.filter(status="READY").count() == 0
+    assert pdf_tasks().filter(status="READY").count() == 0
 
 
 def test_the_button_needs_csrf_and_post(side_a, monkeypatch, worker):
@@ -174,7 +174,7 @@ def test_the_button_needs_csrf_and_post(side_a, monkeypatch, worker):
 
     assert client.post(retry_url(case)).status_code == 403
     assert client.get(retry_url(case)).status_code == 405
-    assert not DBTaskResult.objects.filter(status="READY").exists()
+    assert not pdf_tasks().filter(status="READY").exists()
 
 
 def test_others_cannot_start_it_again(side_a, side_b, monkeypatch, worker):
@@ -184,5 +184,5 @@ def test_others_cannot_start_it_again(side_a, side_b, monkeypatch, worker):
         assert client_for(user).post(retry_url(case)).status_code == 404
     # The assigned coordinator's colleague does not see the case either.
     assert client_for(side_a.coordinator_2).post(retry_url(case)).status_code == 404
-    assert not DBTaskResult.objects.filter(status="READY").exists()
+    assert not pdf_tasks().filter(status="READY").exists()
     assert not CaseEvent.objects.filter(kind="written_answer_pdf_retry").exists()

@@ -12,6 +12,9 @@ from sagsbro.documents.rules import (
     kind_from_signature,
     kind_refusal,
     name_refusal,
+    odf_manifest_refusal,
+    office_kind,
+    office_parts_refusal,
     pdf_refusal,
     size_refusal,
     zip_refusal,
@@ -34,7 +37,7 @@ from sagsbro.documents.rules import (
         (b"Referat\n<script>alert(1)</script>", FileKind.MARKUP),
         ("Notat om forløbet, æøå.\r\n".encode(), FileKind.TEXT),
         ("Notat i Windows-1252: æøå".encode("cp1252"), FileKind.TEXT),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", FileKind.OTHER),  # an old .doc
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", FileKind.LEGACY_OFFICE),  # .doc, .xls
         (b"\x00\x01\x02binary", FileKind.OTHER),
     ],
 )
@@ -46,10 +49,17 @@ def test_only_the_product_s_types_are_allowed():
     assert rules.ALLOWED_CONTENT_TYPES == {
         "application/pdf",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
         "image/png",
         "image/jpeg",
         "text/plain",
     }
+    assert rules.CONVERTED_KINDS == rules.ALLOWED_KINDS - {FileKind.PDF}
+    assert kind_refusal(FileKind.LEGACY_OFFICE) == rules.LEGACY_OFFICE_REFUSED
+    assert "Gem filen som Word (docx), Excel (xlsx) eller PDF" in rules.LEGACY_OFFICE_REFUSED
+    assert "Excel (xlsx), OpenDocument (odt, ods)" in str(kind_refusal(FileKind.OTHER))
     assert kind_refusal(FileKind.EXECUTABLE) == "Filen er et program og kan ikke vedhæftes."
     assert "kan indeholde scripts" in str(kind_refusal(FileKind.MARKUP))
     assert "Filtypen er ikke tilladt" in str(kind_refusal(FileKind.OTHER))
@@ -110,7 +120,7 @@ def test_an_unreadable_or_locked_pdf_is_refused():
     assert pdf_refusal(PdfFacts(readable=False, needs_password=True)) == rules.PDF_PASSWORD
 
 
-# --- Word ----------------------------------------------------------------------------------------
+# --- office documents -------------------------------------------------------------------------
 
 WORD = [
     ZipMember("[Content_Types].xml", 400, 1_200),
@@ -118,6 +128,9 @@ WORD = [
     ZipMember("word/document.xml", 40_000, 400_000),
     ZipMember("word/media/image1.png", 900_000, 905_000),
 ]
+WORD_NAMES = {member.name for member in WORD}
+EXCEL_NAMES = {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/worksheets/s1.xml"}
+ODF_NAMES = {"mimetype", "content.xml", "styles.xml", "META-INF/manifest.xml"}
 
 
 def test_a_word_document_s_directory_passes():
@@ -126,19 +139,44 @@ def test_a_word_document_s_directory_passes():
 
 def test_a_bomb_is_refused_by_its_ratio_and_by_its_total():
     bomb = [*WORD, ZipMember("word/media/zeros.bin", 20_000, 20 * 1024 * 1024)]
-    assert zip_refusal(bomb) == rules.DOCX_TOO_LARGE
+    assert zip_refusal(bomb) == rules.OFFICE_TOO_LARGE
     big = [*WORD, ZipMember("word/media/film.bin", 200_000_000, 260 * 1024 * 1024)]
-    assert zip_refusal(big) == rules.DOCX_TOO_LARGE
-    assert zip_refusal(WORD, ZipLimits(max_uncompressed=1_000_000)) == rules.DOCX_TOO_LARGE
+    assert zip_refusal(big) == rules.OFFICE_TOO_LARGE
+    assert zip_refusal(WORD, ZipLimits(max_uncompressed=1_000_000)) == rules.OFFICE_TOO_LARGE
     many = [ZipMember(f"word/{n}.xml", 10, 10) for n in range(6000)]
-    assert zip_refusal(many) == rules.DOCX_TOO_LARGE
+    assert zip_refusal(many) == rules.OFFICE_TOO_LARGE
 
 
-def test_a_zip_that_is_not_word_or_holds_macros_is_refused():
-    assert zip_refusal([ZipMember("noter.txt", 10, 20)]) == rules.DOCX_NOT_WORD
-    assert zip_refusal([]) == rules.DOCX_NOT_WORD
-    macros = [*WORD, ZipMember("word/vbaProject.bin", 1000, 2000)]
-    assert zip_refusal(macros) == rules.DOCX_MACROS
-    assert content_types_refusal(rules.DOCX_MAIN_TYPE.encode()) is None
-    assert content_types_refusal(rules.DOCX_MACRO_MAIN_TYPE.encode()) == rules.DOCX_MACROS
-    assert content_types_refusal(b"<Types/>") == rules.DOCX_NOT_WORD
+def test_the_office_kind_comes_from_the_parts_and_the_opendocument_mimetype():
+    assert office_kind(WORD_NAMES) == FileKind.DOCX
+    assert office_kind(EXCEL_NAMES) == FileKind.XLSX
+    assert office_kind(ODF_NAMES, b"application/vnd.oasis.opendocument.text") == FileKind.ODT
+    assert office_kind(ODF_NAMES, b"application/vnd.oasis.opendocument.spreadsheet") == FileKind.ODS
+    # A presentation, a drawing, a zip of notes, an OpenDocument without its manifest: none.
+    assert office_kind(ODF_NAMES, b"application/vnd.oasis.opendocument.presentation") is None
+    assert office_kind({"[Content_Types].xml", "ppt/presentation.xml"}) is None
+    assert office_kind({"noter.txt"}) is None
+    assert office_kind(ODF_NAMES - {"META-INF/manifest.xml"}, b"x") is None
+
+
+def test_macros_and_passwords_are_refused():
+    assert office_parts_refusal(FileKind.DOCX, WORD_NAMES) is None
+    assert (
+        office_parts_refusal(FileKind.DOCX, {*WORD_NAMES, "word/vbaProject.bin"})
+        == rules.OFFICE_MACROS
+    )
+    assert office_parts_refusal(FileKind.ODS, ODF_NAMES) is None
+    for folder in ("Basic/Standard/Module1.xml", "Scripts/python/run.py"):
+        assert office_parts_refusal(FileKind.ODT, {*ODF_NAMES, folder}) == rules.OFFICE_MACROS
+    assert content_types_refusal(FileKind.DOCX, rules.DOCX_MAIN_TYPE.encode()) is None
+    assert content_types_refusal(FileKind.XLSX, rules.XLSX_MAIN_TYPE.encode()) is None
+    for macro in (rules.DOCX_MACRO_MAIN_TYPE, rules.XLSX_MACRO_MAIN_TYPE):
+        assert content_types_refusal(FileKind.DOCX, macro.encode()) == rules.OFFICE_MACROS
+    # A workbook that calls itself a Word document is neither.
+    assert (
+        content_types_refusal(FileKind.XLSX, rules.DOCX_MAIN_TYPE.encode())
+        == rules.OFFICE_NOT_DOCUMENT
+    )
+    assert content_types_refusal(FileKind.DOCX, b"<Types/>") == rules.OFFICE_NOT_DOCUMENT
+    assert odf_manifest_refusal(b"<manifest:manifest/>") is None
+    assert odf_manifest_refusal(b"<manifest:encryption-data/>") == rules.OFFICE_PASSWORD

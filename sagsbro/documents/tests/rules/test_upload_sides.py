@@ -14,6 +14,10 @@ from sagsbro.documents.rules import (
 
 MUNICIPALITY_ONLY = {
     Category.FORBEREDENDE_DEL,
+    Category.CASE_SUMMARY,
+    # The request to the GP and the letter to the citizen about LÆ 265 are the municipality's.
+    Category.LAE_261,
+    Category.LAE_262,
     Category.LAE_265,
     Category.LAE_271,
     Category.INDSTILLING,
@@ -26,10 +30,13 @@ MUNICIPALITY_ONLY = {
     Category.FORWARDED_COORDINATOR_ADVICE,
     # The municipality's letter to the citizen after the team meeting.
     Category.CITIZEN_CONCLUSION,
+    # The citizen's consent is given to the municipality, which attaches it.
+    Category.CONSENT,
 }
 REGION_ONLY = {
     Category.LAE_275,
     Category.COORDINATOR_ADVICE,
+    Category.COORDINATOR_NOTE,
     Category.SPECIALIST_CERTIFICATE,
     Category.WRITTEN_ANSWER,
 }

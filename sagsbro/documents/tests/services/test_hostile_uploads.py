@@ -63,11 +63,11 @@ HOSTILE = [
     ("attest.pdf", files.pdf_with_embedded_file, rules.PDF_EMBEDDED),
     ("attest.pdf", files.pdf_with_password, rules.PDF_PASSWORD),
     ("attest.pdf", files.broken_pdf, rules.PDF_UNREADABLE),
-    ("notat.docx", files.docx_bomb, rules.DOCX_TOO_LARGE),
-    ("notat.docx", files.plain_zip, rules.DOCX_NOT_WORD),
-    ("notat.docx", lambda: files.docx()[:-60], rules.DOCX_NOT_WORD),  # truncated
-    ("notat.docx", files.docx_with_damaged_member, rules.DOCX_NOT_WORD),
-    ("notat.docx", lambda: files.docx(main=rules.DOCX_MACRO_MAIN_TYPE), rules.DOCX_MACROS),
+    ("notat.docx", files.docx_bomb, rules.OFFICE_TOO_LARGE),
+    ("notat.docx", files.plain_zip, rules.OFFICE_NOT_DOCUMENT),
+    ("notat.docx", lambda: files.docx()[:-60], rules.OFFICE_NOT_DOCUMENT),  # truncated
+    ("notat.docx", files.docx_with_damaged_member, rules.OFFICE_NOT_DOCUMENT),
+    ("notat.docx", lambda: files.docx(main=rules.DOCX_MACRO_MAIN_TYPE), rules.OFFICE_MACROS),
     ("notat.txt", lambda: b"tekst\x00\x01\x02", rules.TYPE_REFUSED),
     ("notat.txt", lambda: b"", rules.EMPTY_REFUSED),
 ]

@@ -27,6 +27,9 @@ from sagsbro.meetings.tests.held_day import book, held, meeting_day, today_is
 
 GOAL = "Arbejde i butik 12 timer om ugen uden tunge løft"
 
+# Attaching a document also queues its thumbnail; these tests count the PDF task.
+INDSTILLING_TASK = "sagsbro.meetings.tasks.build_indstilling_pdf"
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
@@ -124,7 +127,7 @@ def test_finalise_files_the_pdf_by_a_task_and_send_indstilling_sends_it(side_a, 
         assert early.value.code == "meeting_not_held"
     held(side_a, booking.meeting, [booking])
     indstilling, task = finalise_indstilling(side_a.caseworker, booking)
-    assert DBTaskResult.objects.get().task_path == "sagsbro.meetings.tasks.build_indstilling_pdf"
+    assert DBTaskResult.objects.filter(task_path=INDSTILLING_TASK).count() == 1
     assert not Document.objects.filter(case=booking.case, category=Category.INDSTILLING).exists()
     with pytest.raises(ServiceError) as closed:
         save_indstilling(side_a.caseworker, booking, {"employment_goal": "Andet"})
@@ -148,7 +151,7 @@ def test_finalise_needs_a_goal(side_a, booking):
     with pytest.raises(ServiceError) as exc:
         finalise_indstilling(side_a.caseworker, booking)
     assert exc.value.code == "required"
-    assert not DBTaskResult.objects.exists()
+    assert not DBTaskResult.objects.filter(task_path=INDSTILLING_TASK).exists()
 
 
 def test_the_day_coordinator_advises_on_a_case_assigned_to_another(side_a, booking):

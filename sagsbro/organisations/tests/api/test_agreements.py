@@ -273,6 +273,7 @@ def test_region_admin_changes_the_deadlines_through_the_page(side_a, client):
     form = {
         "expected_cases_per_year": "430",
         "notice_months": "9",
+        "page_budget": "50",
         "regel-TOTAL_FORMS": "3",
         "regel-INITIAL_FORMS": "1",
         "regel-0-subtype": "loebende_sag",
