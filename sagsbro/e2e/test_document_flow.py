@@ -55,16 +55,17 @@ def listed_titles(page: Page) -> list[str]:
     return [text.strip() for text in links.all_inner_texts()]
 
 
-def one_thumbnail_at_a_time(page: Page) -> None:
+def one_request_at_a_time(page: Page) -> None:
     """The test server's threads share one in-memory SQLite connection, which refuses two
-    writers at once ("table is locked"); the browser asks for the list's thumbnails (each an
-    audited read) side by side. Pass them on one after another (Playwright's synchronous
-    route handlers run one at a time). A real server gives each request its own connection."""
+    writers at once ("table is locked") and can mix up two inserts; the browser asks for the
+    list's thumbnails (each an audited read) side by side with the page and its polling.
+    Pass every request on one after another (Playwright's synchronous route handlers run one
+    at a time). A real server gives each request its own connection."""
 
     def fetch_alone(route):
         route.fulfill(response=route.fetch())
 
-    page.route(re.compile(r"/api/v1/documents/\d+/thumbnail/$"), fetch_alone)
+    page.route("**/*", fetch_alone)
 
 
 def row_of(page: Page, title: str):
@@ -78,7 +79,7 @@ def test_upload_sort_preview_withdraw_and_open_all(page, live_server, side_a, mo
     monkeypatch.setattr(case_file, "DIRECT_BUILD_MAX_DOCUMENTS", 1)
     case = make_case(side_a, Subtype.LOEBENDE_SAG, complete=False)
     tab = f"/sager/{case.pk}/dokumenter/"
-    one_thumbnail_at_a_time(page)
+    one_request_at_a_time(page)
 
     login(page, live_server, side_a.caseworker.username)
     goto(page, live_server, tab)
