@@ -9,5 +9,8 @@ urlpatterns = [
     path("", include("sagsbro.meetings.api.followup_urls")),
     path("", include("sagsbro.meetings.api.urls")),
     path("", include("sagsbro.meetings.api.holding_urls")),
+    path("", include("sagsbro.clinical.api.assessment_urls")),
+    path("", include("sagsbro.clinical.api.referral_urls")),
+    path("", include("sagsbro.clinical.api.price_urls")),
     path("", include("sagsbro.organisations.api.audit_log_urls")),
 ]

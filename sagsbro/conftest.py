@@ -4,9 +4,11 @@ Hovedstaden, the same in Midtjylland), a person in every role, and a citizen."""
 import contextlib
 import datetime
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
@@ -18,6 +20,8 @@ from sagsbro.documents.rules import Category
 from sagsbro.organisations.models import Citizen, Municipality, Region, User
 from sagsbro.organisations.roles import Role
 from sagsbro.organisations.services import load_reference_data
+
+_specialty_seed = import_module("sagsbro.clinical.migrations.0002_seed_specialties")
 
 
 @dataclass
@@ -135,6 +139,9 @@ def _audit_guards_open_for_flush():
 @pytest.fixture
 def reference_data(db):
     load_reference_data()
+    # The specialties are seeded by a data migration, and a transactional test's flush empties
+    # their table for every test after it; seed them again (idempotent).
+    _specialty_seed.seed(django_apps, None)
 
 
 @pytest.fixture

@@ -19,6 +19,9 @@ urlpatterns = [
     path("", include("sagsbro.meetings.urls")),
     path("", include("sagsbro.documents.urls")),
     path("", include("sagsbro.workdays.urls")),
+    path("", include("sagsbro.clinical.web.price_urls")),
+    path("", include("sagsbro.clinical.web.referral_urls")),
+    path("", include("sagsbro.clinical.web.assessment_urls")),
 ]
 
 # Under /api/ an unknown URL or a refused request answers in the API's error body (JSON).

@@ -9,3 +9,11 @@ class ClinicalConfig(AppConfig):
         from sagsbro.clinical.transitions import register_clinical_transitions
 
         register_clinical_transitions()
+
+        from sagsbro.clinical.web.referral_tab import register_referral_tab
+
+        register_referral_tab()
+
+        from sagsbro.clinical.web.assessment_tab import register_assessment_tab
+
+        register_assessment_tab()

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from sagsbro.cases import demo as cases_demo
 from sagsbro.cases.models import Case
+from sagsbro.clinical import demo as clinical_demo
 from sagsbro.clinical import services as clinical_services
 from sagsbro.meetings import demo as meetings_demo
 from sagsbro.meetings import services as meetings_services
@@ -47,6 +48,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
             clinical=clinical_services,
         )
         meetings_demo.create_meetings(people, today, attach=cases_demo.attach)
+        extra_logins = clinical_demo.create_clinical(people, today)
         return [
             DemoLogin(
                 username=user.username,
@@ -54,5 +56,5 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
                 role=Role(user.role).label,
                 organisation=user.organisation_name,
             )
-            for user in organisations_demo.login_order(people)
+            for user in [*organisations_demo.login_order(people), *extra_logins]
         ]

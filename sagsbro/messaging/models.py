@@ -15,6 +15,7 @@ class OutgoingMessage(models.Model):
     class Purpose(models.TextChoices):
         CITIZEN_CONCLUSION = "citizen_conclusion", "Skriftlig konklusion til borgeren"
         GP_INDSTILLING_COPY = "gp_indstilling_copy", "Indstillingen til egen læge"
+        GP_CERTIFICATE_COPY = "gp_certificate_copy", "Speciallægeattesten til egen læge"
 
     class State(models.TextChoices):
         QUEUED = "queued", "I kø"

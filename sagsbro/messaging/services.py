@@ -33,11 +33,16 @@ SENT_EVENTS = {
         EventKind.GP_COPY_SENT,
         "Indstillingen sendt til egen læge",
     ),
+    OutgoingMessage.Purpose.GP_CERTIFICATE_COPY: (
+        EventKind.GP_CERTIFICATE_COPY_SENT,
+        "Speciallægeattesten sendt til egen læge",
+    ),
 }
 
 RECIPIENTS = {
     OutgoingMessage.Purpose.CITIZEN_CONCLUSION: OutgoingMessage.Recipient.CITIZEN,
     OutgoingMessage.Purpose.GP_INDSTILLING_COPY: OutgoingMessage.Recipient.GP,
+    OutgoingMessage.Purpose.GP_CERTIFICATE_COPY: OutgoingMessage.Recipient.GP,
 }
 
 

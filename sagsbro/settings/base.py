@@ -220,6 +220,8 @@ SPECTACULAR_SETTINGS = {
         "PurposeEnum": "sagsbro.cases.rules.requirements.Purpose",
         "ContactPreferenceEnum": "sagsbro.cases.rules.requirements.ContactPreference",
         "MeetingDayKindEnum": "sagsbro.meetings.models.MeetingDay.Kind",
+        "AssessmentCostKindEnum": "sagsbro.clinical.models.AssessmentCost.Kind",
+        "InvestigationKindEnum": "sagsbro.clinical.models.Investigation.Kind",
     },
 }
 

@@ -99,6 +99,12 @@ def test_pages_are_restricted(side_a, side_b, client):
         "booking_pk": booking.pk,
         # A letter in the outbox (meetings, messaging): none of side A's is reachable.
         "message_pk": 1,
+        # The consultation calendar's slots and the specialists (clinical): the region's own.
+        "slot_pk": 1,
+        "specialist_pk": side_a.specialist.pk,
+        # An investigation, record request or certificate of the case (clinical), reached only
+        # through the case.
+        "item": 1,
     }
     secrets = [
         side_a.citizen.name,

@@ -11,6 +11,7 @@ import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.cases import services as case_services
@@ -18,6 +19,11 @@ from sagsbro.cases.models import Advice, Case, CaseEvent, CaseNote, Consent
 from sagsbro.cases.rules.consent import ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.clinical import services as clinical_services
+from sagsbro.clinical.models import AssessmentCost, ConsultationSlot, Referral, Specialty
+from sagsbro.clinical.services import assessment as clinical_assessment
+from sagsbro.clinical.services import certificate as clinical_certificate
+from sagsbro.clinical.services.booking import create_place, create_slot
+from sagsbro.clinical.services.referrals import create_referral
 from sagsbro.conftest import api_client, assigned_case, attach, make_case
 from sagsbro.core.api import AccessRule
 from sagsbro.documents.models import Document, DocumentShare
@@ -145,7 +151,54 @@ def victim(side_a, side_b):
         document=team.documents.first(),
         created_by=side_a.caseworker,
     )
+    # A referral from the team case's screening, and a slot in the region's calendar (clinical).
+    referral = create_referral(
+        side_a.caseworker,
+        team,
+        origin_kind="screening",
+        origin_advice=team.advice.get(),
+        question="Hemmeligt spørgsmål til klinisk funktion",
+        specialty=Specialty.objects.get(code="psykiatri"),
+        documents=list(team.documents.all()),
+    )
+    place = create_place(side_a.secretariat, name="Klinik A", address="Vej 1")
+    slot = create_slot(
+        side_a.secretariat,
+        specialist=side_a.specialist,
+        place=place,
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    # What the region paid for the clinical assessment (clinical, BEK § 18).
+    cost = AssessmentCost.objects.create(
+        case=clinical,
+        region=side_a.region,
+        kind="own",
+        amount="14000.00",
+        incurred_on=datetime.date(2026, 1, 5),
+        recorded_by=side_a.secretariat,
+    )
+    # A clinical case under assessment: its note, an investigation and a draft certificate.
+    assessed = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
+    clinical_services.invite_citizen(side_a.secretariat, assessed, datetime.date.today())
+    clinical_services.hold_consultation(side_a.specialist, assessed)
+    clinical_assessment.save_consultation_note(
+        side_a.specialist, assessed, note="Hemmeligt konsultationsnotat"
+    )
+    clinical_assessment.order_investigation(
+        side_a.specialist,
+        assessed,
+        kind="imaging",
+        description="Hemmelig undersøgelse",
+        citizen_consented=True,
+    )
+    clinical_certificate.create_certificate(
+        side_a.specialist, assessed, health="Hemmelige helbredsforhold"
+    )
     return {
+        "assessed_case": assessed,
+        "assessment_cost": cost,
+        "referral": referral,
+        "slot": slot,
         "booking": booking,
         "follow_up": follow_up,
         "outgoing_message": outgoing,
@@ -185,6 +238,14 @@ TARGETS = {
     "FollowUpViewSet": "follow_up",
     "CaseConclusionViewSet": "case",
     "OutgoingMessageViewSet": "outgoing_message",
+    # The consultation, investigations, record requests and certificates (clinical).
+    "ClinicalAssessmentViewSet": "assessed_case",
+    # Referrals and the consultation calendar (clinical).
+    "ReferralViewSet": "referral",
+    "ConsultationSlotViewSet": "slot",
+    # The price of assessments (clinical): costs, and the region's average (no {pk}).
+    "AssessmentCostViewSet": "assessment_cost",
+    "PriceAverageViewSet": None,
 }
 
 # What a refused probe's DENIED entry names as the object asked for, by view.
@@ -204,6 +265,10 @@ DENIED_OBJECT_TYPES = {
     "FollowUpViewSet": "follow_up",
     "CaseConclusionViewSet": "case",
     "OutgoingMessageViewSet": "outgoing_message",
+    "ClinicalAssessmentViewSet": "case",
+    "ReferralViewSet": "referral",
+    "ConsultationSlotViewSet": "consultation_slot",
+    "AssessmentCostViewSet": "assessment_cost",
 }
 
 # Bodies for POSTs to list endpoints, pointing at side A's objects.
@@ -225,6 +290,25 @@ CREATE_BODIES = {
         "place": "Andetsteds",
     },
     "CaseViewSet": lambda v: {"subtype": "loebende_sag", "citizen": v["citizen"].pk},
+    "AssessmentCostViewSet": lambda v: {
+        "case": v["assessment_cost"].case_id,
+        "kind": "bought",
+        "amount": "999.00",
+        "incurred_on": "2026-01-06",
+    },
+    "ReferralViewSet": lambda v: {
+        "origin_case": v["case"].pk,
+        "origin_kind": "screening",
+        "origin_advice": v["case"].advice.get().pk,
+        "question": "Spørgsmål",
+        "specialty": "psykiatri",
+        "documents": [d.pk for d in v["case"].documents.all()],
+    },
+    "ConsultationSlotViewSet": lambda v: {
+        "specialist": v["slot"].specialist_id,
+        "place": v["slot"].place_id,
+        "starts_at": "2027-03-01T09:00:00+01:00",
+    },
     "ConsentViewSet": lambda v: {
         "citizen": v["citizen"].pk,
         "scope": "contact_gp",
@@ -270,6 +354,7 @@ def snapshot():
             MeetingSeries,
             MeetingDay,
             Booking,
+            AssessmentCost,
         )
     } | {
         "bookings": list(Booking.objects.order_by("pk").values_list("meeting_id", "state")),
@@ -284,6 +369,9 @@ def snapshot():
         ),
         "follow_ups": list(FollowUp.objects.order_by("pk").values_list("owner_id", "done_at")),
         "outbox": list(OutgoingMessage.objects.order_by("pk").values_list("state", flat=True)),
+        # Referrals and the calendar's bookings (clinical).
+        "referrals": Referral.objects.count(),
+        "slots": list(ConsultationSlot.objects.order_by("pk").values_list("case_id", flat=True)),
         "states": list(Case.objects.order_by("pk").values_list("state", flat=True)),
         "withdrawn": list(Consent.objects.values_list("withdrawn_on", flat=True)),
         # A document withdrawn, replaced or opened by the other side (documents).
@@ -308,6 +396,10 @@ def secrets_of(side, victim):
         "Ring gerne tirsdag",
         "Hemmeligt mål",
         "Kontakter egen læge om knæet",
+        "Hemmeligt konsultationsnotat",
+        "Hemmelig undersøgelse",
+        "Hemmelige helbredsforhold",
+        "Hemmeligt spørgsmål til klinisk funktion",
     ]
 
 

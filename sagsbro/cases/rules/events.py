@@ -75,3 +75,17 @@ class EventKind(StrEnum):
     # the meeting or the indstilling's sending, meet the deadlines after the meeting.
     CONCLUSION_SENT = "conclusion_sent"
     GP_COPY_SENT = "gp_copy_sent"
+    # Klinisk funktion (clinical app): investigations and record requests (BEK § 13 stk. 2,
+    # § 15 stk. 1), the structured certificate (§ 14) and its copy to the GP (§ 15 stk. 2).
+    CONSULTATION_NOTE_SAVED = "consultation_note_saved"
+    INVESTIGATION_ORDERED = "investigation_ordered"
+    INVESTIGATION_DONE = "investigation_done"
+    RECORDS_REQUESTED = "records_requested"
+    RECORDS_RECEIVED = "records_received"
+    CERTIFICATE_DRAFTED = "certificate_drafted"
+    CERTIFICATE_SIGNED = "certificate_signed"
+    GP_CERTIFICATE_COPY_SENT = "gp_certificate_copy_sent"
+    # The referral (LÆ 271) made from an originating case, and the invitation letter to the
+    # citizen with its copy to the caseworker.
+    REFERRAL_MADE = "referral_made"
+    INVITATION_LETTER = "invitation_letter"

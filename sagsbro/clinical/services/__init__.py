@@ -2,9 +2,9 @@
 consultation and the specialist's certificate (BEK §§ 13-15). Each is one transaction through
 the cases app's transition plumbing. The names are re-exported here."""
 
+from sagsbro.clinical.rules.invitation import LATE_APPOINTMENT_DAYS
+from sagsbro.clinical.services.certificate import deliver_certificate
 from sagsbro.clinical.services.clinical import (
-    LATE_APPOINTMENT_DAYS,
-    deliver_certificate,
     hold_consultation,
     invite_citizen,
     notify_late_appointment,

@@ -10,10 +10,10 @@ from sagsbro.cases.models import Case
 from sagsbro.cases.rules import meetings as meeting_rules
 from sagsbro.cases.services import common
 from sagsbro.cases.services.assignment import assignee_act
-from sagsbro.cases.services.common import share_with_gp
 from sagsbro.cases.services.transitions import begin, finish, target_of
+from sagsbro.clinical.rules.invitation import appointment_is_late
+from sagsbro.clinical.services.assessment import open_consultation_record
 from sagsbro.core.errors import PermissionRefused, ServiceError
-from sagsbro.documents.rules import Category
 from sagsbro.organisations.models import User
 
 
@@ -37,15 +37,12 @@ def notify_late_appointment(
     )
 
 
-LATE_APPOINTMENT_DAYS = 14
-
-
 @assignee_act
 @transaction.atomic
 def invite_citizen(user: User, case: Case, appointment_date: date, channel: str = "api") -> Case:
     case, transition = begin(user, case, "invite")
     received = timezone.localdate(case.received_at)
-    late = (appointment_date - received).days > LATE_APPOINTMENT_DAYS
+    late = appointment_is_late(received, appointment_date)
     notified_for_this = (
         case.late_appointment_notified_at is not None and case.appointment_date == appointment_date
     )
@@ -88,23 +85,7 @@ def hold_consultation(
     from_state = case.state
     case.consultation_date = consultation_date
     case.state = target_of(transition)
-    return finish(user, case, transition, from_state, channel)
-
-
-@assignee_act
-@transaction.atomic
-def deliver_certificate(user: User, case: Case, channel: str = "api") -> Case:
-    """LÆ 275 to the municipality and, at the same moment, a copy to the GP (BEK § 15 stk. 2)."""
-    case, transition = begin(user, case, "deliver_certificate")
-    certificate = case.documents.filter(category=Category.LAE_275).last()
-    if certificate is None:
-        raise ServiceError(
-            "attachment_missing",
-            "Vedhæft speciallægeattesten (LÆ 275), før den leveres.",
-            missing=[{"key": "attachment:lae_275", "label": "LÆ 275 Speciallægeattest"}],
-        )
-    from_state = case.state
-    case.state = target_of(transition)
     finish(user, case, transition, from_state, channel)
-    share_with_gp(case, certificate, "Kopi af speciallægeattest (BEK § 15, stk. 2)")
+    # The specialist's note on the consultation is written on it afterwards.
+    open_consultation_record(case, user)
     return case

@@ -16,6 +16,10 @@ def test_the_tabs_keep_their_names_labels_and_order():
         ("dokumenter", "Dokumenter"),
         ("rehabiliteringsteam", "Rehabiliteringsteam"),
         ("sundhedskoordinator", "Sundhedskoordinator"),
+        # Klinisk funktion (clinical): the clinical case's consultation and certificate, and
+        # the originating case's referrals.
+        ("vurdering", "Konsultation og attest"),
+        ("henvisninger", "Klinisk funktion"),
         ("historik", "Historik"),
         ("noter", "Noter"),
     ]

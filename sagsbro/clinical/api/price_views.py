@@ -1,0 +1,121 @@
+"""The price of assessments over HTTP (BEK § 18, stk. 2):
+
+* ``/assessment-costs/``: the region's secretariat records what an assessment cost (own or a
+  certificate bought outside) and reads the costs of the cases it can see;
+* ``/price-index/``: the yearly index of the price of medical certificates (2011 = 100),
+  read by anyone signed in and set by an administrator of a region;
+* ``/price-averages/``: the running average per case and year of the caller's region against
+  the cap of 14,000 kr. in 2011 prices, with the warning level.
+
+Thin: access through the services' helpers, a service called for every write. Every read of a
+cost is audited (it names a case); a refused request for a cost is recorded as DENIED."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+
+from sagsbro.audit.api.mixins import AuditedReadMixin
+from sagsbro.audit.services import Subject
+from sagsbro.cases.models import Case
+from sagsbro.clinical.api import price_serializers as s
+from sagsbro.clinical.models import AssessmentCost, PriceIndex
+from sagsbro.clinical.services import prices
+from sagsbro.core.api import AccessRule, cursor_pagination
+from sagsbro.core.filters import IdFilter
+from sagsbro.organisations.api.idempotency import idempotent
+from sagsbro.organisations.models import User
+
+
+class AssessmentCostFilter(django_filters.FilterSet):
+    case = IdFilter(field_name="case_id")
+    year = django_filters.NumberFilter(
+        field_name="incurred_on__year", min_value=2011, max_value=2100
+    )
+
+    class Meta:
+        model = AssessmentCost
+        fields = ["case", "year"]
+
+
+class AssessmentCostViewSet(
+    AuditedReadMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """What each assessment cost (BEK § 18, stk. 2: own assessments and certificates bought
+    outside klinisk funktion both count). The region's secretariat only."""
+
+    access_rule = AccessRule.TENANT
+    audit_object_type = "assessment_cost"
+    serializer_class = s.AssessmentCostSerializer
+    filterset_class = AssessmentCostFilter
+    pagination_class = cursor_pagination("incurred_on", "id")
+
+    def get_queryset(self):
+        return prices.costs_visible_to(cast(User, self.request.user)).select_related("case")
+
+    def audit_subject(self, obj):
+        return Subject("assessment_cost", obj.pk, obj.case_id, obj.case.citizen_id)
+
+    @idempotent
+    @extend_schema(
+        request=s.AssessmentCostWriteSerializer, responses={201: s.AssessmentCostSerializer}
+    )
+    def create(self, request, *args, **kwargs):
+        payload = s.AssessmentCostWriteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        case = Case.objects.filter(pk=data.pop("case")).first()
+        cost = prices.record_cost(cast(User, request.user), case, **data)
+        cost = self.get_queryset().get(pk=cost.pk)
+        return Response(s.AssessmentCostSerializer(cost).data, status=status.HTTP_201_CREATED)
+
+
+class PriceIndexViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """The yearly price index for the § 18 cap (2011 = 100). POST sets or corrects a year."""
+
+    # A national figure, no citizen data.
+    access_rule = AccessRule.REFERENCE
+    serializer_class = s.PriceIndexSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return PriceIndex.objects.order_by("year")
+
+    @idempotent
+    @extend_schema(request=s.PriceIndexWriteSerializer, responses={201: s.PriceIndexSerializer})
+    def create(self, request, *args, **kwargs):
+        payload = s.PriceIndexWriteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        row = prices.set_price_index(
+            cast(User, request.user),
+            payload.validated_data["year"],
+            payload.validated_data["index"],
+        )
+        return Response(s.PriceIndexSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class PriceAverageViewSet(viewsets.GenericViewSet):
+    """The running average price per case of the caller's region, per year, against the cap
+    (BEK § 18, stk. 2). Level ``warning`` from 90 % of the cap, ``over`` above it."""
+
+    access_rule = AccessRule.TENANT
+    serializer_class = s.PriceFigureSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return AssessmentCost.objects.none()
+
+    @extend_schema(responses=s.PriceFigureSerializer(many=True))
+    def list(self, request, *args, **kwargs):
+        figures = prices.price_figures(cast(User, request.user))
+        return Response(s.PriceFigureSerializer(figures, many=True).data)

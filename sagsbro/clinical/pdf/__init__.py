@@ -1,0 +1,1 @@
+"""The clinical app's generated documents (PDF)."""

@@ -1,0 +1,72 @@
+"""The referral (LÆ 271) and the invitation to the consultation as PDFs, rendered in the shared
+frame of generated documents (`core.pdf.render_document`): the referral with the municipality
+as issuer, the invitation with the region's klinisk funktion. They name the citizen by name
+and masked CPR number only and fetch nothing from outside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils import timezone
+
+from sagsbro.clinical.models import ConsultationSlot, Referral
+from sagsbro.core.pdf import render_document
+from sagsbro.documents.models import Document
+from sagsbro.documents.rules import CATEGORY_LABELS, Category
+from sagsbro.organisations.letterhead import municipality_issuer, region_issuer
+from sagsbro.organisations.rules import masked_cpr
+
+STYLESHEET = Path(__file__).resolve().parent / "letters.css"
+REFERRAL_TITLE = CATEGORY_LABELS[Category.LAE_271]
+INVITATION_TITLE = "Indkaldelse til konsultation"
+
+
+def render_referral_pdf(referral: Referral, attachments: list[Document]) -> bytes:
+    case = referral.case
+    advice = referral.origin_advice
+    return render_document(
+        "clinical/pdf/lae_271.html",
+        {
+            "case": case,
+            "origin": referral.origin_case,
+            "citizen_name": case.citizen.name,
+            "citizen_cpr": masked_cpr(case.citizen.cpr),
+            "klinisk_funktion": case.region.klinisk_funktion_name,
+            "specialty": referral.specialty.name,
+            "caseworker": case.caseworker.get_full_name() or case.caseworker.username,
+            "question": referral.question,
+            "origin_kind": referral.get_origin_kind_display(),
+            "advice_date": timezone.localdate(advice.created_at) if advice else None,
+            "advice_text": advice.text if advice else "",
+            "attachments": [document.title for document in attachments],
+        },
+        STYLESHEET,
+        issuer=municipality_issuer(case.municipality),
+        title=REFERRAL_TITLE,
+        dated=timezone.localdate(),
+    )
+
+
+def render_invitation_pdf(slot: ConsultationSlot) -> bytes:
+    case = slot.case
+    assert case is not None  # only a booked slot has a letter
+    specialist = slot.specialist
+    return render_document(
+        "clinical/pdf/invitation.html",
+        {
+            "case": case,
+            "citizen_name": case.citizen.name,
+            "citizen_cpr": masked_cpr(case.citizen.cpr),
+            "municipality": case.municipality.name,
+            "klinisk_funktion": case.region.klinisk_funktion_name,
+            "starts_at": timezone.localtime(slot.starts_at),
+            "minutes": slot.minutes,
+            "place_name": slot.place.name,
+            "place_address": slot.place.address,
+            "specialist": specialist.get_full_name() or specialist.username,
+        },
+        STYLESHEET,
+        issuer=region_issuer(case.region, "Klinisk funktion"),
+        title=INVITATION_TITLE,
+        dated=timezone.localdate(),
+    )

@@ -1,0 +1,221 @@
+"""The price of assessments (BEK § 18): each case's costs, the yearly price index and the
+running average per region and year against the cap (rules in `clinical.rules.prices`).
+
+Who may do what:
+
+* the region's secretariat records a cost on a klinisk-funktion case it can see and reads
+  the region's costs;
+* an administrator of a region keeps the price index (one national table: the cap follows
+  the national price development of medical certificates);
+* the region's secretariat and administrator read the region's average. The administrator
+  sees the figures but not the cases behind them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from sagsbro.audit.models import AuditEntry
+from sagsbro.audit.services import Subject, case_subject, record, record_many
+from sagsbro.cases.models import Case
+from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.clinical.models import AssessmentCost, PriceIndex
+from sagsbro.clinical.rules import prices as price_rules
+from sagsbro.core.errors import PermissionRefused, ServiceError
+from sagsbro.organisations.models import User
+from sagsbro.organisations.roles import Role
+
+__all__ = [
+    "audit_cost_reads",
+    "cost_cases_visible_to",
+    "costs_visible_to",
+    "index_table",
+    "may_record_costs",
+    "may_see_prices",
+    "may_set_index",
+    "price_figures",
+    "record_cost",
+    "set_price_index",
+]
+
+
+def may_record_costs(user: User) -> bool:
+    """The region's secretariat records and reads the costs of its cases."""
+    return user.is_authenticated and user.role == Role.SECRETARIAT and bool(user.region_id)
+
+
+def may_see_prices(user: User) -> bool:
+    """The region's secretariat and administrator follow the average against the cap."""
+    return (
+        user.is_authenticated
+        and user.role in (Role.SECRETARIAT, Role.ADMINISTRATOR)
+        and bool(user.region_id)
+    )
+
+
+def may_set_index(user: User) -> bool:
+    """An administrator of a region keeps the yearly price index."""
+    return user.is_authenticated and user.role == Role.ADMINISTRATOR and bool(user.region_id)
+
+
+def cost_cases_visible_to(user: User) -> QuerySet[Case]:
+    """The klinisk-funktion cases the user may record a cost on."""
+    if not may_record_costs(user):
+        return Case.objects.none()
+    return Case.objects.visible_to(user).filter(subtype=Subtype.KLINISK_FUNKTION)
+
+
+def costs_visible_to(user: User) -> QuerySet[AssessmentCost]:
+    """The costs the user may read: those of the cases the secretariat can see."""
+    if not may_record_costs(user) or user.region_id is None:
+        return AssessmentCost.objects.none()
+    region_id = user.region_id
+    return AssessmentCost.objects.filter(region_id=region_id, case__in=cost_cases_visible_to(user))
+
+
+def _refused(exc: price_rules.PriceInputInvalid) -> ServiceError:
+    return ServiceError(exc.code, exc.message, fields={exc.field: [exc.message]})
+
+
+def _decimal(value: object, field: str) -> Decimal:
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        number = None
+    if number is None or not number.is_finite():
+        message = "Angiv et tal, fx 14000,00."
+        raise ServiceError("invalid_number", message, fields={field: [message]})
+    return number
+
+
+@transaction.atomic
+def record_cost(
+    user: User,
+    case: Case | None,
+    *,
+    kind: str,
+    amount: object,
+    incurred_on: datetime.date,
+    description: str = "",
+    channel: str = "api",
+) -> AssessmentCost:
+    """Record what one assessment cost, the region's own or a certificate bought outside
+    klinisk funktion (BEK § 18, stk. 2: both count in the price per case)."""
+    if not may_record_costs(user):
+        raise PermissionRefused(
+            "role_not_allowed", "Kun regionens sekretariat kan registrere udgifter."
+        )
+    if case is None or not cost_cases_visible_to(user).filter(pk=case.pk).exists():
+        raise ServiceError(
+            "not_found",
+            "Sagen findes ikke, eller den er ikke en sag i klinisk funktion i din region.",
+            fields={"case": ["Vælg en sag i klinisk funktion i din region."]},
+            status=404,
+        )
+    if kind not in AssessmentCost.Kind.values:
+        message = "Vælg, om udgiften er en egen udredning eller en købt attest."
+        raise ServiceError("invalid_kind", message, fields={"kind": [message]})
+    number = _decimal(amount, "amount")
+    try:
+        price_rules.check_cost(number, incurred_on, timezone.localdate())
+    except price_rules.PriceInputInvalid as exc:
+        raise _refused(exc) from exc
+    description = description.strip()
+    if len(description) > 250:
+        message = "Beskrivelsen må højst have 250 tegn."
+        raise ServiceError("too_long", message, fields={"description": [message]})
+    cost = AssessmentCost.objects.create(
+        case=case,
+        region_id=case.region_id,
+        kind=kind,
+        amount=number,
+        incurred_on=incurred_on,
+        description=description,
+        recorded_by=user,
+    )
+    # The amount is no health information; the description may be, so it stays out.
+    record(
+        user,
+        AuditEntry.Action.CREATE,
+        Subject("assessment_cost", cost.pk, case.pk, case.citizen_id),
+        detail=f"udgift {kind} {number} kr. {incurred_on.isoformat()}",
+        channel=channel,
+    )
+    return cost
+
+
+def index_table() -> dict[int, Decimal]:
+    """The price index by year (2011 = 100)."""
+    return dict(PriceIndex.objects.values_list("year", "index"))
+
+
+@transaction.atomic
+def set_price_index(user: User, year: object, index: object, channel: str = "api") -> PriceIndex:
+    """Set (or correct) one year's price index (BEK § 18, stk. 2: the cap follows the
+    yearly price development of medical certificates)."""
+    if not may_set_index(user):
+        raise PermissionRefused(
+            "role_not_allowed", "Kun en administrator i regionen kan vedligeholde prisindekset."
+        )
+    if isinstance(year, bool) or not isinstance(year, int):
+        message = "Angiv året som et helt tal."
+        raise ServiceError("invalid_year", message, fields={"year": [message]})
+    number = _decimal(index, "index")
+    try:
+        price_rules.check_index(year, number)
+    except price_rules.PriceInputInvalid as exc:
+        raise _refused(exc) from exc
+    row = PriceIndex.objects.select_for_update().filter(year=year).first()
+    created = row is None
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = PriceIndex.objects.create(year=year, index=number, set_by=user)
+        except IntegrityError:
+            # Another administrator set the year at the same moment: correct that row.
+            row = PriceIndex.objects.select_for_update().get(year=year)
+            created = False
+    if not created:
+        row.index = number
+        row.set_by = user
+        row.save(update_fields=["index", "set_by", "set_at"])
+    record(
+        user,
+        AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+        Subject("price_index", year),
+        detail=f"prisindeks {year}: {number}",
+        channel=channel,
+    )
+    return row
+
+
+def price_figures(user: User) -> list[price_rules.PriceFigure]:
+    """The running average per year for the user's region (BEK § 18, stk. 2)."""
+    region_id = user.region_id
+    if not may_see_prices(user) or region_id is None:
+        raise PermissionRefused(
+            "role_not_allowed",
+            "Kun regionens sekretariat og administrator kan se gennemsnitsprisen.",
+        )
+    lines = [
+        price_rules.CostLine(case_id, region_id, incurred_on, amount)
+        for case_id, region_id, incurred_on, amount in AssessmentCost.objects.filter(
+            region_id=region_id
+        ).values_list("case_id", "region_id", "incurred_on", "amount")
+    ]
+    return price_rules.average_prices(lines, index_table())
+
+
+def audit_cost_reads(user: User, costs: list[AssessmentCost], channel: str) -> None:
+    """One LIST entry per case whose costs were shown."""
+    seen: dict[int, Case] = {}
+    for cost in costs:
+        seen.setdefault(cost.case_id, cost.case)
+    record_many(
+        user, AuditEntry.Action.LIST, [case_subject(c) for c in seen.values()], channel=channel
+    )

@@ -1,0 +1,152 @@
+"""The price services (BEK § 18): recording a cost, keeping the price index and the running
+average per region and year, each access-checked, audited and refusing bad input unchanged."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from sagsbro.audit.models import AuditEntry
+from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.clinical.models import AssessmentCost, PriceIndex
+from sagsbro.clinical.rules.prices import Level
+from sagsbro.clinical.services import prices
+from sagsbro.conftest import assigned_case
+from sagsbro.core.errors import PermissionRefused, ServiceError
+
+D = Decimal
+
+
+def _cost(side, case, amount, day, kind="own"):
+    return prices.record_cost(side.secretariat, case, kind=kind, amount=D(amount), incurred_on=day)
+
+
+def test_secretariat_records_a_cost_audited(side_a):
+    case = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
+    cost = prices.record_cost(
+        side_a.secretariat,
+        case,
+        kind="bought",
+        amount="3750.00",
+        incurred_on=datetime.date(2025, 7, 1),
+        description="Attest fra privatpraktiserende speciallæge",
+    )
+    cost.refresh_from_db()
+    assert (cost.case_id, cost.region_id, cost.kind, cost.amount) == (
+        case.pk,
+        side_a.region.pk,
+        "bought",
+        D("3750.00"),
+    )
+    assert cost.recorded_by == side_a.secretariat
+    entry = AuditEntry.objects.get(object_type="assessment_cost")
+    assert (entry.action, entry.user, entry.case_id, entry.citizen_id) == (
+        AuditEntry.Action.CREATE,
+        side_a.secretariat,
+        case.pk,
+        case.citizen_id,
+    )
+    # The free-text description may hold health details; it stays out of the log.
+    assert "speciallæge" not in entry.detail
+
+
+def test_only_the_regions_secretariat_records_costs(side_a, side_b):
+    case = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
+    for user in (
+        side_a.caseworker,
+        side_a.specialist,
+        side_a.regional_admin,
+        side_b.regional_admin,
+    ):
+        with pytest.raises(PermissionRefused):
+            prices.record_cost(
+                user, case, kind="own", amount="100.00", incurred_on=datetime.date(2025, 1, 2)
+            )
+    # Another region's secretariat is told the case does not exist.
+    with pytest.raises(ServiceError) as refused:
+        _cost(side_b, case, "100.00", datetime.date(2025, 1, 2))
+    assert refused.value.status == 404
+    # A case that is not a klinisk-funktion case takes no cost.
+    team = assigned_case(side_a, Subtype.REHABILITERINGSTEAM)
+    with pytest.raises(ServiceError) as not_clinical:
+        _cost(side_a, team, "100.00", datetime.date(2025, 1, 2))
+    assert not_clinical.value.code == "not_found"
+    assert not AssessmentCost.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"amount": "0"}, "amount"),
+        ({"amount": "-5.00"}, "amount"),
+        ({"amount": "12.345"}, "amount"),
+        ({"amount": "NaN"}, "amount"),
+        ({"amount": "tusind"}, "amount"),
+        ({"incurred_on": datetime.date.today() + datetime.timedelta(days=1)}, "incurred_on"),
+        ({"kind": "gift"}, "kind"),
+        ({"description": "x" * 251}, "description"),
+    ],
+)
+def test_bad_cost_is_refused_in_danish_and_changes_nothing(side_a, kwargs, field):
+    case = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
+    values = {"kind": "own", "amount": "100.00", "incurred_on": datetime.date(2025, 1, 2)}
+    with pytest.raises(ServiceError) as refused:
+        prices.record_cost(side_a.secretariat, case, **(values | kwargs))
+    assert list(refused.value.fields) == [field]
+    assert not AssessmentCost.objects.exists()
+    assert not AuditEntry.objects.filter(object_type="assessment_cost").exists()
+
+
+def test_administrator_keeps_the_index(side_a, side_b):
+    row = prices.set_price_index(side_a.regional_admin, 2025, "128.00")
+    assert (row.year, row.index, row.set_by) == (2025, D("128.00"), side_a.regional_admin)
+    # Another region's administrator corrects it: one national row, the change audited.
+    prices.set_price_index(side_b.regional_admin, 2025, D("128.40"))
+    assert list(PriceIndex.objects.values_list("year", "index")) == [(2025, D("128.40"))]
+    assert list(
+        AuditEntry.objects.filter(object_type="price_index")
+        .order_by("id")
+        .values_list("action", "object_id", "user")
+    ) == [
+        ("create", "2025", side_a.regional_admin.pk),
+        ("update", "2025", side_b.regional_admin.pk),
+    ]
+    for user in (side_a.secretariat, side_a.municipal_admin, side_a.caseworker):
+        with pytest.raises(PermissionRefused):
+            prices.set_price_index(user, 2026, "130.00")
+    for year, index, field in [
+        (2011, "101.00", "index"),
+        (2010, "99.00", "year"),
+        (2026, "0", "index"),
+        ("2026", "130.00", "year"),
+    ]:
+        with pytest.raises(ServiceError) as refused:
+            prices.set_price_index(side_a.regional_admin, year, index)
+        assert list(refused.value.fields) == [field]
+    assert PriceIndex.objects.count() == 1
+
+
+def test_running_average_per_region_and_year(side_a, side_b):
+    prices.set_price_index(side_a.regional_admin, 2024, "125.00")
+    prices.set_price_index(side_a.regional_admin, 2025, "128.00")
+    one, two, three = (assigned_case(side_a, Subtype.KLINISK_FUNKTION) for _ in range(3))
+    _cost(side_a, one, "15000.00", datetime.date(2024, 2, 5))  # 2011: 12,000
+    _cost(side_a, two, "14000.00", datetime.date(2024, 12, 10))  # 2011: 11,200
+    _cost(side_a, two, "2560.00", datetime.date(2025, 1, 15), "bought")  # 2011: 2,000
+    _cost(side_a, three, "19200.00", datetime.date(2025, 3, 3))  # 2011: 15,000
+    figures = prices.price_figures(side_a.secretariat)
+    # 2024: cases one and two, (12,000 + 13,200) / 2 = 12,600 = exactly 90 % of 14,000.
+    # 2025: case three alone, 15,000 = 107.1 % of 14,000.
+    assert [
+        (f.year, f.cases, f.average_2011, f.average_year_prices, f.percent_of_cap, f.level)
+        for f in figures
+    ] == [
+        (2024, 2, D("12600.00"), D("15750.00"), D("90.0"), Level.WARNING),
+        (2025, 1, D("15000.00"), D("19200.00"), D("107.1"), Level.OVER),
+    ]
+    assert prices.price_figures(side_a.regional_admin) == figures
+    # Region B has recorded nothing; it never sees region A's figures.
+    assert prices.price_figures(side_b.secretariat) == []
+    for user in (side_a.caseworker, side_a.specialist, side_a.municipal_admin):
+        with pytest.raises(PermissionRefused):
+            prices.price_figures(user)

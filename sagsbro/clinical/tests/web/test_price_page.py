@@ -1,0 +1,112 @@
+"""The secretariat's price page (BEK § 18): the average with its warning, recording a cost in
+Danish number format, the administrator's index form; refusals change nothing."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from sagsbro.audit.models import AuditEntry
+from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.clinical.models import AssessmentCost, PriceIndex
+from sagsbro.clinical.services import prices
+from sagsbro.clinical.web.price_views import parse_amount
+from sagsbro.conftest import assigned_case
+
+URL = "/klinisk/priser/"
+
+
+def _cost_form(case, **overrides):
+    return {
+        "form": "cost",
+        "cost-reference": case.reference,
+        "cost-kind": "own",
+        "cost-amount": "14.000,00",
+        "cost-incurred_on": "03.02.2025",
+        "cost-description": "",
+    } | overrides
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("14.000,00", Decimal("14000.00")),
+        ("14000,5", Decimal("14000.5")),
+        ("14 000", Decimal("14000")),
+        ("14000.50", Decimal("14000.50")),
+        ("14.000", Decimal("14000")),
+        ("128,40", Decimal("128.40")),
+        ("abc", None),
+        ("Infinity", None),
+    ],
+)
+def test_parse_amount(text, value):
+    assert parse_amount(text) == value
+
+
+def test_secretariat_records_a_cost_and_sees_the_warning(side_a, client):
+    prices.set_price_index(side_a.regional_admin, 2025, "128.00")
+    case = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
+    client.force_login(side_a.secretariat)
+    page = client.get(URL)
+    assert page.status_code == 200
+    assert "Der er ikke registreret udgifter endnu." in page.content.decode()
+
+    response = client.post(URL, _cost_form(case, **{"cost-amount": "16.640,00"}))
+    assert response.status_code == 302
+    cost = AssessmentCost.objects.get()
+    assert (cost.amount, cost.incurred_on) == (Decimal("16640.00"), datetime.date(2025, 2, 3))
+
+    text = client.get(URL).content.decode()
+    # 16,640 / 1.28 = 13,000 in 2011 prices = 92.9 % of the cap: a warning.
+    assert "Gennemsnitsprisen for 2025 nærmer sig loftet" in text
+    assert "16.640,00 kr. pr. sag mod et loft på 17.920,00 kr." in text
+    assert case.reference in text
+    assert AuditEntry.objects.filter(
+        action="list", user=side_a.secretariat, case_id=case.pk, channel="web"
+    ).exists()
+    # The secretariat has no index form.
+    assert 'name="form" value="index"' not in text
+
+
+def test_bad_cost_shows_danish_errors_and_saves_nothing(side_a, side_b, client):
+    case = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
+    client.force_login(side_a.secretariat)
+    response = client.post(URL, _cost_form(case, **{"cost-amount": "mange"}))
+    assert response.status_code == 400
+    assert "Angiv beløbet som et tal, fx 14.000,00." in response.content.decode()
+    response = client.post(URL, _cost_form(case, **{"cost-reference": "KF-FINDES-IKKE"}))
+    assert response.status_code == 400
+    assert "Vælg en sag i klinisk funktion i din region." in response.content.decode()
+    # Region B's secretariat cannot put a cost on region A's case.
+    client.force_login(side_b.secretariat)
+    response = client.post(URL, _cost_form(case))
+    assert response.status_code == 400
+    assert not AssessmentCost.objects.exists()
+
+
+def test_administrator_sets_the_index(side_a, client):
+    client.force_login(side_a.regional_admin)
+    text = client.get(URL).content.decode()
+    assert 'name="form" value="index"' in text
+    assert 'name="form" value="cost"' not in text
+    response = client.post(URL, {"form": "index", "index-year": "2025", "index-index": "128,40"})
+    assert response.status_code == 302
+    assert list(PriceIndex.objects.values_list("year", "index")) == [(2025, Decimal("128.40"))]
+    # 14,000 x 1.284 = 17,976.00.
+    assert "17.976,00 kr." in client.get(URL).content.decode()
+    response = client.post(URL, {"form": "index", "index-year": "2011", "index-index": "99"})
+    assert response.status_code == 400
+    assert "indekset for 2011 er altid 100,00" in response.content.decode()
+
+
+def test_others_are_refused(side_a, client):
+    for user in (side_a.caseworker, side_a.specialist, side_a.municipal_admin, side_a.gp):
+        client.force_login(user)
+        assert client.get(URL).status_code == 403
+    client.force_login(side_a.secretariat)
+    response = client.post(URL, {"form": "index", "index-year": "2025", "index-index": "128"})
+    assert response.status_code == 403
+    assert not PriceIndex.objects.exists()
+    client.logout()
+    assert client.get(URL).status_code == 302

@@ -1,0 +1,111 @@
+"""Forms for the specialist's work on a clinical case: the consultation note, an investigation,
+a record request and the certificate's sections (LÆ 275)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from sagsbro.clinical.models import Investigation
+from sagsbro.clinical.rules.certificate import MAX_FURTHER_PRICE
+from sagsbro.core.forms import date_field, text_field
+
+
+class NoteForm(forms.Form):
+    note = text_field("Notat fra konsultationen", "Skriv notatet fra konsultationen.")
+
+
+class InvestigationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Type undersøgelse",
+        choices=Investigation.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Vælg en type undersøgelse.",
+            "invalid_choice": "Vælg en type undersøgelse.",
+        },
+    )
+    description = text_field(
+        "Undersøgelse og begrundelse",
+        "Beskriv undersøgelsen, og hvorfor den er nødvendig for vurderingen.",
+        help_text="Undersøgelser foretages kun, når de er nødvendige for vurderingen "
+        "(BEK § 13, stk. 2).",
+    )
+    citizen_consented = forms.BooleanField(
+        label="Borgeren har givet informeret samtykke til undersøgelsen",
+        required=False,
+    )
+
+
+class DoneForm(forms.Form):
+    done_on = date_field("Undersøgelsen blev udført den")
+
+
+class RecordRequestForm(forms.Form):
+    source = forms.CharField(
+        label="Sygehus eller speciallæge",
+        max_length=200,
+        error_messages={"required": "Angiv sygehuset eller speciallægen."},
+        help_text="Journaloplysninger indhentes kun med borgerens skriftlige samtykke "
+        "(BEK § 3 og § 15, stk. 1).",
+    )
+
+
+def _section(label: str, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=20000,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class CertificateForm(forms.Form):
+    """The LÆ 275's sections as BEK § 14 lists them; a draft may be saved incomplete."""
+
+    functional_capacity = _section("Funktionsevne", "BEK § 14, stk. 1, nr. 1.")
+    health = _section(
+        "Helbredsforhold og resultatet af den objektive undersøgelse", "BEK § 14, stk. 1, nr. 1."
+    )
+    citizen_view = _section(
+        "Borgerens vurdering af helbredsforholdenes betydning for funktionsevnen",
+        "BEK § 14, stk. 1, nr. 2.",
+    )
+    doctor_view = _section(
+        "Lægens vurdering af helbredsforholdenes betydning for funktionsevnen",
+        "BEK § 14, stk. 1, nr. 2.",
+    )
+    other_factors = _section(
+        "Andre forhold af betydning for arbejde eller uddannelse", "BEK § 14, stk. 1, nr. 3."
+    )
+    further_assessment_needed = forms.BooleanField(
+        label="Der er behov for yderligere vurdering (BEK § 14, stk. 2)", required=False
+    )
+    further_assessment = _section("Hvilke yderligere vurderinger")
+    further_price = forms.DecimalField(
+        label="Pris for den yderligere vurdering (kr.)",
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=MAX_FURTHER_PRICE,
+        localize=True,
+        error_messages={
+            "invalid": "Angiv prisen som et beløb i kroner, fx 4500,00.",
+            "min_value": "Prisen skal være over 0 kr.",
+            "max_value": "Prisen må højst være 1.000.000 kr.",
+            "max_decimal_places": "Prisen kan højst have to decimaler.",
+            "max_digits": "Prisen må højst være 1.000.000 kr.",
+        },
+    )
+    further_time_frame = forms.CharField(
+        label="Tidsramme for den yderligere vurdering", required=False, max_length=200
+    )
+    is_overall = forms.BooleanField(
+        label="Attesten er den samlede vurdering (BEK § 14, stk. 3-4)", required=False
+    )
+    overall_assessment = _section(
+        "Samlet vurdering af borgerens muligheder for arbejde eller uddannelse"
+    )

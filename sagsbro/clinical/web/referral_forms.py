@@ -1,0 +1,133 @@
+"""The forms of the referral (LÆ 271) and the consultation calendar pages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from sagsbro.cases.models import Case
+from sagsbro.clinical.models import Referral, Specialty
+from sagsbro.core.forms import date_field, text_field
+from sagsbro.documents.rules import CATEGORY_LABELS, Category
+
+
+def _radio(label: str, choices, message: str, *, required: bool = True) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        required=required,
+        widget=forms.RadioSelect,
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
+class ReferralForm(forms.Form):
+    def __init__(self, *args, origin: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["origin_kind"] = _radio(
+            "Henvisningen bygger på",
+            Referral.OriginKind.choices,
+            "Vælg, hvad henvisningen bygger på.",
+        )
+        self.fields["origin_advice"] = _radio(
+            "Sundhedskoordinatorens anbefaling",
+            [
+                (str(a.pk), f"{a.get_kind_display()} af {a.created_at:%d.%m.%Y}")
+                for a in origin.advice.all()
+            ],
+            "Vælg anbefalingen.",
+            required=False,
+        )
+        self.fields["origin_advice"].help_text = "Ikke ved rådgivning på mødet."
+        self.fields["question"] = text_field(
+            "Spørgsmål til klinisk funktion", "Skriv spørgsmålet til klinisk funktion."
+        )
+        self.fields["specialty"] = _radio(
+            "Speciale", [(s.code, s.name) for s in Specialty.objects.all()], "Vælg speciale."
+        )
+        documents = origin.documents.filter(withdrawn_at__isnull=True)
+        self.fields["documents"] = forms.MultipleChoiceField(
+            label="Bilag fra sagen",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            choices=[
+                (str(d.pk), f"{d.title} ({CATEGORY_LABELS[Category(d.category)]})")
+                for d in documents
+            ],
+            initial=[str(d.pk) for d in documents],
+            help_text=(
+                "Rehabiliteringsplanens forberedende del (eller indstilling/plan i en løbende "
+                "sag) og relevante helbredsoplysninger skal med."
+            ),
+        )
+
+
+class PlaceForm(forms.Form):
+    name = forms.CharField(label="Navn", max_length=150)
+    address = forms.CharField(label="Adresse", max_length=250)
+
+
+TIME_MESSAGE = "Skriv klokkeslættet som tt.mm, fx 09.30."
+
+
+class SlotForm(forms.Form):
+    def __init__(self, *args, specialists, places, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialist"] = _radio(
+            "Speciallæge",
+            [(str(p.pk), p.get_full_name() or p.username) for p in specialists],
+            "Vælg en speciallæge.",
+        )
+        self.fields["place"] = _radio(
+            "Sted", [(str(p.pk), p.name) for p in places], "Vælg et konsultationssted."
+        )
+        self.fields["day"] = date_field("Dato")
+        self.fields["time"] = forms.TimeField(
+            label="Klokkeslæt",
+            input_formats=["%H.%M", "%H:%M"],
+            help_text="Skriv klokkeslættet som tt.mm, fx 09.30.",
+            error_messages={"required": TIME_MESSAGE, "invalid": TIME_MESSAGE},
+        )
+        self.fields["minutes"] = forms.IntegerField(
+            label="Varighed i minutter",
+            initial=60,
+            min_value=5,
+            max_value=480,
+            error_messages={
+                "required": "Angiv varigheden.",
+                "invalid": "Angiv varigheden i hele minutter.",
+                "min_value": "Varigheden skal være mindst 5 minutter.",
+                "max_value": "Varigheden kan højst være 480 minutter.",
+            },
+        )
+
+    def starts_at(self) -> datetime.datetime:
+        naive = datetime.datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"])
+        return timezone.make_aware(naive)
+
+
+class BookForm(forms.Form):
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"] = _radio(
+            "Sag",
+            [(str(c.pk), f"{c.reference} – {c.municipality.name}") for c in cases],
+            "Vælg sagen, tiden skal bookes til.",
+        )
+
+
+class SpecialtiesForm(forms.Form):
+    specialties = forms.MultipleChoiceField(
+        label="Specialer",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["specialties"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(s.code, s.name) for s in Specialty.objects.all()]
