@@ -6,7 +6,9 @@ and a referral (LÆ 271) from a screened team case in København waiting in the 
 from __future__ import annotations
 
 import datetime
+from importlib import import_module
 
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from sagsbro.cases.models import Advice, Case
@@ -70,6 +72,9 @@ def _slots(specialist: User, place: ConsultationPlace, today: datetime.date) -> 
 
 def create_clinical(people: dict[str, User], today: datetime.date) -> list[User]:
     """Klinisk funktion's demo data; returns the extra log-ins it made."""
+    # The specialties come from a data migration; seeded again (idempotent) in case their
+    # table was emptied since, as a test's flush does.
+    import_module("sagsbro.clinical.migrations.0002_seed_specialties").seed(django_apps, None)
     people[COORDINATOR_AS_SPECIALIST] = _second_account(people)
     for username, codes in SPECIALTIES.items():
         profile, _ = SpecialistProfile.objects.get_or_create(user=people[username])

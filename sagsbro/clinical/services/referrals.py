@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
@@ -228,6 +229,8 @@ def create_referral(
         title=REFERRAL_TITLE,
         filename=f"lae-271-{case.reference}.pdf",
         content=render_referral_pdf(referral, documents),
+        document_date=timezone.localdate(),
+        author_organisation=case.municipality.name,
         channel=channel,
     )
     # The LÆ 271 is the municipality's request: sent to the region's inbox at once (BEK § 24).
