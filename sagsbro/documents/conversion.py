@@ -28,6 +28,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,7 @@ from sagsbro.audit.services import Subject, record
 from sagsbro.core.errors import ServiceError, TransientError
 from sagsbro.documents.fingerprint import text_fingerprint
 from sagsbro.documents.models import Document
-from sagsbro.documents.rules import CONVERTED_KINDS, FileKind
+from sagsbro.documents.rules import CONVERTED_KINDS, FileKind, image_refusal, image_too_large
 from sagsbro.documents.services import CHUNK_BYTES, blob_files_block, inspect_upload, store_blob
 
 if TYPE_CHECKING:
@@ -249,6 +250,17 @@ def image_to_pdf(source: Path, work: Path) -> Path:
         fit=img2pdf.FitMode.shrink,
         auto_orient=True,
     )
+    # Checked again here (the upload was checked too): decoding takes memory by the pixel.
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(source) as header:
+                width, height = header.size
+    except Image.DecompressionBombError as error:
+        raise ConversionFailed(image_too_large("for mange pixel"), "image-too-large") from error
+    too_large = image_refusal(width, height)
+    if too_large is not None:
+        raise ConversionFailed(too_large, "image-too-large")
     result = work / "out.pdf"
     try:
         pdf = img2pdf.convert(str(source), layout_fun=layout, rotation=img2pdf.Rotation.ifvalid)

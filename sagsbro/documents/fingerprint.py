@@ -1,13 +1,13 @@
 """A fingerprint of a PDF's text, so a re-scanned (OCRed) or re-saved copy of a document is
 recognised as the same document although its bytes differ.
 
-The text of at most the first `MAX_PAGES` pages is extracted with pypdf, normalised (NFKC,
+The text of a PDF of at most `MAX_PAGES` pages is extracted with pypdf, normalised (NFKC,
 casefold, all whitespace removed: producers and OCR place spaces and line breaks differently)
-and hashed together with the page count, so two files that only share their first pages are
-not taken for one. A PDF with (almost) no text - a scan without OCR - gets "", which never
-matches anything. Extraction is bounded by pages, characters and time; a file that runs past
-the bounds or cannot be read also gets "": a missed duplicate is harmless, a false one hides
-a document from the case file.
+and hashed together with the page count; a longer PDF gets no fingerprint, since its first
+pages alone could make two different documents look the same. A PDF with (almost) no text - a
+scan without OCR - gets "", which never matches anything. Extraction is bounded by pages,
+characters and time; a file that runs past the bounds or cannot be read also gets "": a missed
+duplicate is harmless, a false one hides a document from the case file.
 """
 
 import hashlib
@@ -27,34 +27,59 @@ def normalised_text(text: str) -> str:
     return "".join(folded.split())
 
 
+class _QuietPypdf(logging.Filter):
+    """pypdf warns about every small flaw in a real-world file; the flaws are not ours to log.
+    A filter added once leaves the logger's level alone (changing it per call races between
+    threads)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR
+
+
+logging.getLogger("pypdf").addFilter(_QuietPypdf())
+
+
+class _OutOfTime(Exception):
+    pass
+
+
 def text_fingerprint(pdf: IO[bytes]) -> str:
     """SHA-256 hex of the PDF's normalised text and page count, or "" when there is too little
-    text or it cannot be read within the bounds."""
+    text, more than `MAX_PAGES` pages, or it cannot be read within the bounds. Slow on hostile
+    files even when bounded, so it runs in the worker, never in a request."""
     from pypdf import PdfReader
 
-    started = time.monotonic()
-    # pypdf warns about every small flaw in a real-world file; the flaws are not ours to log.
-    pypdf_logger = logging.getLogger("pypdf")
-    level = pypdf_logger.level
-    pypdf_logger.setLevel(logging.ERROR)
+    deadline = time.monotonic() + TIME_BUDGET_SECONDS
+
+    def check_deadline(*_args: object) -> None:
+        # Called before every content-stream operator, also inside repeated form XObjects, so
+        # one page cannot run past the budget.
+        if time.monotonic() > deadline:
+            raise _OutOfTime
+
     try:
         pdf.seek(0)
         reader = PdfReader(pdf)
         if reader.is_encrypted:
             return ""
         page_count = len(reader.pages)
+        # Only whole texts are compared: two long documents sharing their first pages are not
+        # one document.
+        if page_count > MAX_PAGES:
+            return ""
         parts: list[str] = []
         characters = 0
-        for index in range(min(page_count, MAX_PAGES)):
-            part = normalised_text(reader.pages[index].extract_text() or "")
+        for page in reader.pages:
+            text = page.extract_text(visitor_operand_before=check_deadline) or ""
+            part = normalised_text(text)
             parts.append(part)
             characters += len(part)
-            if characters > MAX_CHARACTERS or time.monotonic() - started > TIME_BUDGET_SECONDS:
+            if characters > MAX_CHARACTERS:
                 return ""
-    except Exception:  # noqa: BLE001 - any unreadable file simply has no fingerprint
+            check_deadline()
+    except Exception:  # noqa: BLE001 - an unreadable or too slow file simply has no fingerprint
         return ""
     finally:
-        pypdf_logger.setLevel(level)
         pdf.seek(0)
     text = "".join(parts)
     if len(text) < MIN_CHARACTERS:

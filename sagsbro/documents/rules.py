@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import html
+import re
+import struct
+import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -242,8 +246,18 @@ def looks_like_text(chunk: bytes) -> bool:
 PDF_SCRIPT_KEYS = frozenset({"/JS", "/JavaScript", "/AA", "/XFA"})
 PDF_EMBEDDED_KEYS = frozenset({"/EmbeddedFiles", "/EmbeddedFile"})
 # Action types (/S) that run code, start programs or open embedded content.
+# /GoToR opens another file, which may be a UNC path that leaks the reader's credentials;
+# /SubmitForm sends the form's data to an address outside the system.
 PDF_DANGEROUS_ACTIONS = frozenset(
-    {"/JavaScript", "/Launch", "/ImportData", "/RichMediaExecute", "/GoToE"}
+    {
+        "/JavaScript",
+        "/Launch",
+        "/ImportData",
+        "/RichMediaExecute",
+        "/GoToE",
+        "/GoToR",
+        "/SubmitForm",
+    }
 )
 # Annotation and object types that carry a file or active content.
 PDF_DANGEROUS_TYPES = frozenset({"/FileAttachment", "/EmbeddedFile", "/RichMedia", "/Movie"})
@@ -312,6 +326,8 @@ class ZipLimits:
     max_members: int = 5000
     # Members smaller than this are not judged by their ratio (tiny XML parts compress well).
     ratio_floor: int = 1024 * 1024
+    # The central directory is read whole by zipfile; a few thousand entries take well under this.
+    max_directory_bytes: int = 8 * 1024 * 1024
 
 
 OFFICE_NOT_DOCUMENT = (
@@ -327,6 +343,10 @@ OFFICE_MACROS = (
     "Gem filen uden makroer (docx, xlsx, odt eller ods), og prøv igen."
 )
 OFFICE_PASSWORD = "Dokumentet er beskyttet med adgangskode. Fjern beskyttelsen, og prøv igen."
+OFFICE_ACTIVE = (
+    "Filen henter indhold fra internettet eller indeholder aktive elementer (ActiveX/OLE) "
+    "og kan ikke vedhæftes. Gem den som PDF, og prøv igen."
+)
 
 # Where Word and Excel (and LibreOffice, saving as docx or xlsx) put the main part.
 OOXML_MAIN_PARTS: Mapping[FileKind, str] = {
@@ -372,6 +392,59 @@ def zip_refusal(members: Sequence[ZipMember], limits: ZipLimits | None = None) -
     return None
 
 
+# --- the zip's end of central directory, read before zipfile loads the whole directory ------
+
+EOCD_SIGNATURE = b"PK\x05\x06"
+ZIP64_LOCATOR_SIGNATURE = b"PK\x06\x07"
+ZIP64_EOCD_SIGNATURE = b"PK\x06\x06"
+# The record is 22 bytes and may be followed by a comment of at most 65,535 bytes.
+EOCD_SEARCH_BYTES = 22 + 65_535
+ZIP64_EOCD_BYTES = 56
+
+
+@dataclass(frozen=True)
+class ZipDirectory:
+    entries: int
+    size: int
+    # Where a ZIP64 end record is, when the archive has one (its values then count instead).
+    zip64_offset: int | None = None
+
+
+def zip_directory(tail: bytes) -> ZipDirectory | None:
+    """The entry count and directory size an archive's last bytes declare; None if they hold
+    no end of central directory record."""
+    at = tail.rfind(EOCD_SIGNATURE)
+    if at < 0 or len(tail) - at < 22:
+        return None
+    disk_entries, entries, size = struct.unpack_from("<HHI", tail, at + 8)
+    zip64_offset = None
+    locator = at - 20
+    if locator >= 0 and tail[locator : locator + 4] == ZIP64_LOCATOR_SIGNATURE:
+        zip64_offset = struct.unpack_from("<Q", tail, locator + 8)[0]
+    return ZipDirectory(max(disk_entries, entries), size, zip64_offset)
+
+
+def zip64_directory(record: bytes) -> ZipDirectory | None:
+    """The entry count and directory size of a ZIP64 end of central directory record."""
+    if len(record) < ZIP64_EOCD_BYTES or not record.startswith(ZIP64_EOCD_SIGNATURE):
+        return None
+    disk_entries, entries, size = struct.unpack_from("<QQQ", record, 24)
+    return ZipDirectory(max(disk_entries, entries), size)
+
+
+def zip_directory_refusal(
+    directory: ZipDirectory | None, limits: ZipLimits | None = None
+) -> str | None:
+    """A zip whose directory is missing, or declares more entries or bytes than the limits, is
+    refused before its directory is read."""
+    limits = limits or ZipLimits()
+    if directory is None:
+        return OFFICE_NOT_DOCUMENT
+    if directory.entries > limits.max_members or directory.size > limits.max_directory_bytes:
+        return OFFICE_TOO_LARGE
+    return None
+
+
 def office_kind(names: Collection[str], mimetype: bytes = b"") -> FileKind | None:
     """Which office document a zip's member names describe (for OpenDocument, with the
     content of its `mimetype` member); None for any other zip."""
@@ -396,6 +469,71 @@ def office_parts_refusal(kind: FileKind, names: Collection[str]) -> str | None:
     return None
 
 
+# Parts Word and Excel run or fetch: ActiveX controls and embedded OLE objects.
+OOXML_ACTIVE_FOLDERS = ("word/activex/", "xl/activex/", "ppt/activex/")
+# Each relationships part is read up to this size; a larger one is refused.
+MAX_RELS_BYTES = 1024 * 1024
+# content.xml and styles.xml of an OpenDocument file are read up to this size.
+MAX_ODF_XML_BYTES = 64 * 1024 * 1024
+# A relationship that may point outside the file: a link the reader clicks, nothing fetched.
+HYPERLINK_RELATIONSHIP = "/relationships/hyperlink"
+_TAG = re.compile(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)(\s[^>]*)?/?>", re.S)
+_ATTRIBUTE = re.compile(rb"([A-Za-z_][\w.:-]*)\s*=\s*(\"[^\"]*\"|'[^']*')")
+_SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:")
+# OpenDocument elements that run, embed or fetch something.
+ODF_ACTIVE_ELEMENTS = frozenset(
+    {"applet", "plugin", "object-ole", "dde-source", "dde-link", "dde-connection-decl"}
+)
+
+
+def _attributes(tag: bytes) -> dict[str, str]:
+    # Character references are decoded as an XML parser would (`&#69;xternal` is External).
+    return {
+        name.decode("ascii", "replace"): html.unescape(value[1:-1].decode("utf-8", "replace"))
+        for name, value in _ATTRIBUTE.findall(tag)
+    }
+
+
+def office_active_parts_refusal(names: Collection[str]) -> str | None:
+    """A Word or Excel file with ActiveX controls or embedded OLE objects is refused."""
+    for name in names:
+        lower = name.lower()
+        if lower.startswith(OOXML_ACTIVE_FOLDERS):
+            return OFFICE_ACTIVE
+        if lower.endswith(".bin") and ("oleobject" in lower or "/embeddings/" in lower):
+            return OFFICE_ACTIVE
+    return None
+
+
+def rels_refusal(rels_xml: bytes) -> str | None:
+    """A relationships part with an external target that is not a hyperlink (a template,
+    an OLE object, a picture or a frame fetched when the file opens) is refused."""
+    for match in _TAG.finditer(rels_xml):
+        if match.group(2) != b"Relationship":
+            continue
+        attributes = _attributes(match.group(0))
+        if attributes.get("TargetMode", "").strip().lower() != "external":
+            continue
+        if not attributes.get("Type", "").strip().endswith(HYPERLINK_RELATIONSHIP):
+            return OFFICE_ACTIVE
+    return None
+
+
+def odf_content_refusal(xml: bytes) -> str | None:
+    """An OpenDocument content or styles part that links outside the file other than by a
+    hyperlink (`text:a`), or holds applets, plugins, OLE objects or DDE links, is refused."""
+    for match in _TAG.finditer(xml):
+        local = match.group(2).decode("ascii", "replace")
+        if local in ODF_ACTIVE_ELEMENTS:
+            return OFFICE_ACTIVE
+        if local == "a" or not match.group(3):
+            continue
+        for name, value in _attributes(match.group(0)).items():
+            if name.endswith(":href") and _SCHEME.match(value):
+                return OFFICE_ACTIVE
+    return None
+
+
 def content_types_refusal(kind: FileKind, content_types_xml: bytes) -> str | None:
     """A Word or Excel file's `[Content_Types].xml` must name its kind's main part, and no
     macro-enabled one (docm, xlsm, xlsb and their templates say `macroEnabled`)."""
@@ -412,6 +550,25 @@ def odf_manifest_refusal(manifest_xml: bytes) -> str | None:
     if b"encryption-data" in manifest_xml:
         return OFFICE_PASSWORD
     return None
+
+
+# --- images: their size in pixels, from the header --------------------------------------------
+
+# A decoded image takes 3-4 bytes a pixel, and flattening its transparency a few copies more.
+MAX_IMAGE_PIXELS = 40_000_000
+IMAGE_UNREADABLE = "Billedet kan ikke læses. Gem det igen som PNG eller JPEG, og prøv igen."
+
+
+def image_refusal(width: int, height: int) -> str | None:
+    """An image with more pixels than the conversion may decode is refused."""
+    pixels = width * height
+    if pixels > MAX_IMAGE_PIXELS:
+        return image_too_large(f"{round(pixels / 1_000_000)} megapixel")
+    return None
+
+
+def image_too_large(size: str) -> str:
+    return f"Billedet er for stort ({size}). Gem det i lavere opløsning, og prøv igen."
 
 
 # --- the whole decision -----------------------------------------------------------------------
@@ -455,10 +612,11 @@ def size_refusal(size: int) -> str | None:
 
 def name_refusal(name: str, label: str) -> str | None:
     """A file name or title the document row can hold: at most 200 characters, and no control
-    characters (PostgreSQL refuses NUL in text)."""
+    characters (PostgreSQL refuses NUL in text) nor format characters (bidi overrides such as
+    U+202E make "gpj.exe" look like "exe.jpg"; zero-width ones hide in names)."""
     if len(name) > MAX_NAME_LENGTH:
         return f"{label} må højst være {MAX_NAME_LENGTH} tegn."
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in name):
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F or unicodedata.category(ch) == "Cf" for ch in name):
         return f"{label} indeholder tegn, der ikke kan gemmes."
     return None
 

@@ -9,6 +9,7 @@ not a PDF is converted to one in the background (`documents.conversion`).
 """
 
 import hashlib
+import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -27,34 +28,49 @@ from sagsbro.audit.services import Subject, record
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.core.files import files_atomic, files_atomic_service, note_written_file
 from sagsbro.documents.access import same_organisation
-from sagsbro.documents.fingerprint import text_fingerprint
 from sagsbro.documents.models import Blob, Document
 from sagsbro.documents.rules import (
     ALLOWED_CONTENT_TYPES,
     CATEGORY_LABELS,
     CONVERTED_KINDS,
+    EOCD_SEARCH_BYTES,
+    IMAGE_UNREADABLE,
     MAX_DOCUMENT_BYTES,
+    MAX_IMAGE_PIXELS,
+    MAX_ODF_XML_BYTES,
+    MAX_RELS_BYTES,
     OFFICE_NOT_DOCUMENT,
+    OFFICE_TOO_LARGE,
     OOXML_MAIN_TYPES,
     SIGNATURE_BYTES,
     TEXT_REFUSED,
+    ZIP64_EOCD_BYTES,
     Category,
     FileKind,
     PdfFacts,
+    ZipDirectory,
     ZipLimits,
     ZipMember,
     author_refusal,
     content_types_refusal,
     document_date_refusal,
+    image_refusal,
+    image_too_large,
     kind_from_signature,
     kind_refusal,
     looks_like_text,
     name_refusal,
+    odf_content_refusal,
     odf_manifest_refusal,
+    office_active_parts_refusal,
     office_kind,
     office_parts_refusal,
     pdf_refusal,
+    rels_refusal,
     size_refusal,
+    zip64_directory,
+    zip_directory,
+    zip_directory_refusal,
     zip_refusal,
 )
 from sagsbro.documents.scanning import scan_upload
@@ -80,7 +96,7 @@ CHUNK_BYTES = 1024 * 1024
 MAX_MANIFEST_BYTES = 1024 * 1024
 # A PDF with more objects than this is not a letter or a certificate; walking it would take
 # the server's time for nothing.
-MAX_PDF_OBJECTS = 200_000
+MAX_PDF_OBJECTS = 50_000
 
 
 class CaseLike(Protocol):
@@ -162,6 +178,8 @@ def inspect_upload(content: File[bytes]) -> Inspection:
             elif kind == FileKind.ZIP:
                 office, refusal = office_document(content)
                 kind = office or kind
+            elif kind in (FileKind.PNG, FileKind.JPEG):
+                refusal = image_size_refusal(content)
             elif kind == FileKind.TEXT and not all(looks_like_text(c) for c in _chunks(content)):
                 refusal = TEXT_REFUSED
     content.seek(0)
@@ -172,6 +190,28 @@ def inspect_upload(content: File[bytes]) -> Inspection:
     # Last, once the type is accepted: a virus or an unreachable scanner refuses it too.
     scan_upload(content)
     return Inspection(str(kind), pages)
+
+
+def image_size_refusal(content: File[bytes]) -> str | None:
+    """Judge an image by the size its header declares, without decoding its pixels."""
+    from PIL import Image
+
+    content.seek(0)
+    stream: Any = content.file if content.file is not None else content
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns of a large image on opening; the limit below is stricter.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(stream) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:
+        # Pillow will not even read the header of one this large.
+        return image_too_large(f"over {MAX_IMAGE_PIXELS // 1_000_000} megapixel")
+    except Exception:  # noqa: BLE001 - a hostile file may break the parser in any way
+        return IMAGE_UNREADABLE
+    finally:
+        content.seek(0)
+    return image_refusal(width, height)
 
 
 def pdf_facts(content: File[bytes]) -> PdfFacts:
@@ -254,6 +294,9 @@ def office_document(
     content.seek(0)
     stream: Any = content.file if content.file is not None else content
     try:
+        refusal = zip_directory_refusal(_zip_directory(stream), limits)
+        if refusal is not None:
+            return None, refusal
         with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
             members = [ZipMember(i.filename, i.compress_size, i.file_size) for i in infos]
@@ -268,7 +311,7 @@ def office_document(
             kind = office_kind(names, mimetype)
             if kind is None:
                 return None, OFFICE_NOT_DOCUMENT
-            refusal = office_parts_refusal(kind, names)
+            refusal = office_parts_refusal(kind, names) or _links_refusal(archive, kind, infos)
             if refusal is None:
                 if kind in OOXML_MAIN_TYPES:
                     with archive.open("[Content_Types].xml") as part:
@@ -297,6 +340,51 @@ def office_document(
         # method; the others: a damaged or truncated archive.
         return None, OFFICE_NOT_DOCUMENT
     return kind, None
+
+
+def _zip_directory(stream: Any) -> ZipDirectory | None:
+    """The archive's declared entry count and directory size, from its last bytes (and its
+    ZIP64 end record), without reading the directory itself."""
+    stream.seek(0, 2)
+    end = stream.tell()
+    start = max(0, end - EOCD_SEARCH_BYTES)
+    stream.seek(start)
+    directory = zip_directory(stream.read(end - start))
+    if directory is not None and directory.zip64_offset is not None:
+        stream.seek(directory.zip64_offset)
+        directory = zip64_directory(stream.read(ZIP64_EOCD_BYTES))
+    stream.seek(0)
+    return directory
+
+
+def _links_refusal(
+    archive: zipfile.ZipFile, kind: FileKind, infos: list[zipfile.ZipInfo]
+) -> str | None:
+    """External links that are fetched when the file opens, and active parts (ActiveX, OLE,
+    DDE): the original is handed to the other organisation, whose office program follows them."""
+    if kind in OOXML_MAIN_TYPES:
+        refusal = office_active_parts_refusal([info.filename for info in infos])
+        for info in infos:
+            if refusal is None and info.filename.lower().endswith(".rels"):
+                refusal = _bounded_part(archive, info, MAX_RELS_BYTES, rels_refusal)
+        return refusal
+    for info in infos:
+        if info.filename in ("content.xml", "styles.xml"):
+            refusal = _bounded_part(archive, info, MAX_ODF_XML_BYTES, odf_content_refusal)
+            if refusal is not None:
+                return refusal
+    return None
+
+
+def _bounded_part(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, bound: int, judge: Any
+) -> str | None:
+    with archive.open(info) as part:
+        data = part.read(bound + 1)
+    if len(data) > bound:
+        return OFFICE_TOO_LARGE
+    refusal: str | None = judge(data)
+    return refusal
 
 
 # --- storing the bytes, and removing them again if the transaction fails --------------------
@@ -395,10 +483,6 @@ def attach_document(
     if errors:
         raise ServiceError("invalid_document", "Dokumentet kunne ikke gemmes.", fields=errors)
     inspection = inspect_upload(upload)
-    # A converted document gets its fingerprint from its rendition (documents.tasks).
-    text_sha256 = ""
-    if inspection.content_type == FileKind.PDF:
-        text_sha256 = text_fingerprint(upload.file if upload.file is not None else upload)
     blob = store_blob(upload)
     document = Document.objects.create(
         case_id=case.pk,
@@ -409,7 +493,6 @@ def attach_document(
         pages=inspection.pages,
         document_date=document_date,
         author_organisation=author_organisation,
-        text_sha256=text_sha256,
         blob=blob,
         uploaded_by=user,
         conversion_status=(
@@ -433,9 +516,12 @@ def attach_document(
     else:
         # The list's first-page thumbnail, drawn by the worker (a converted document's comes
         # from its rendition, queued when the conversion is done).
-        from sagsbro.documents.tasks import enqueue_thumbnail
+        from sagsbro.documents.tasks import enqueue_fingerprint, enqueue_thumbnail
 
         enqueue_thumbnail(document)
+        # The text fingerprint, read by the worker: extracting a hostile PDF's text is slow
+        # even when bounded (a converted document's comes from its rendition).
+        enqueue_fingerprint(document)
     return document
 
 

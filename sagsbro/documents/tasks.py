@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from sagsbro.core.tasks import retrying_task
 from sagsbro.documents.case_file import build_combined_case_file_with_progress
 from sagsbro.documents.conversion import convert_document_now, give_up_conversion
+from sagsbro.documents.fingerprint import text_fingerprint
 from sagsbro.documents.models import Document
 from sagsbro.documents.services import blob_files_block, store_blob
 from sagsbro.documents.thumbnails import thumbnail_png
@@ -70,3 +71,34 @@ def save_thumbnail(document_id: int) -> bool:
 def make_thumbnail(document_id: int) -> bool:
     """The first-page thumbnail shown in the Dokumenter tab's list."""
     return save_thumbnail(document_id)
+
+
+# --- text fingerprints ----------------------------------------------------------------------
+
+
+def enqueue_fingerprint(document: Document) -> None:
+    """Queue the text fingerprint of an uploaded PDF, in the caller's transaction. A converted
+    document's fingerprint is taken from its rendition by the conversion."""
+    if document.content_type == PDF:
+        fingerprint_document.enqueue(document.pk)
+
+
+def save_fingerprint(document_id: int) -> str:
+    """Read the PDF's text fingerprint and store it; return it ("" for none)."""
+    document = Document.objects.select_related("blob").filter(pk=document_id).first()
+    if document is None or document.content_type != PDF:
+        return ""
+    with default_storage.open(str(document.blob.file.name), "rb") as stored:
+        text_sha256 = text_fingerprint(stored)
+    # Only this column: other tasks may be writing the rows' others meanwhile. Every PDF
+    # document of these bytes gets it, also a copy carried over to another case before this ran.
+    Document.objects.filter(blob_id=document.blob_id, content_type=PDF).update(
+        text_sha256=text_sha256
+    )
+    return text_sha256
+
+
+@retrying_task()
+def fingerprint_document(document_id: int) -> str:
+    """The text fingerprint that finds a re-scanned or re-saved copy of the same document."""
+    return save_fingerprint(document_id)

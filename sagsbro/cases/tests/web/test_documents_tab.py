@@ -23,7 +23,7 @@ from sagsbro.documents.case_file import case_file_entries
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import Category, case_file_plan
 from sagsbro.documents.services import store_blob
-from sagsbro.documents.tasks import make_thumbnail
+from sagsbro.documents.tasks import fingerprint_document, make_thumbnail
 from sagsbro.documents.tests.case_file_files import multi_page_pdf
 from sagsbro.documents.tests.files import docx
 
@@ -111,6 +111,8 @@ def test_a_resaved_copy_is_flagged_as_a_duplicate_and_its_pages_not_counted(side
     first = add(side_a, case, "Epikrise", Category.NEW_HEALTH_INFORMATION, content=original)
     copy = add(side_a, case, "Epikrise rescannet", Category.OTHER, content=resaved(original))
     assert copy.blob_id != first.blob_id
+    for document in (first, copy):
+        fingerprint_document.call(document.pk)
 
     page = tab(side_a.caseworker, case)
     rows = {pk: html for pk, _, html in listed(page)}

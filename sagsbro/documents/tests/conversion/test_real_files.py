@@ -19,7 +19,7 @@ from sagsbro.documents import conversion, rules
 from sagsbro.documents.fingerprint import MIN_CHARACTERS, normalised_text, text_fingerprint
 from sagsbro.documents.models import Blob, Document
 from sagsbro.documents.services import inspect_upload
-from sagsbro.documents.tasks import convert_document
+from sagsbro.documents.tasks import convert_document, fingerprint_document
 from sagsbro.documents.tests import files
 
 LONG_TEXT = "Borgeren har deltaget i arbejdsprøvning hos virksomheden i otte uger med skånehensyn"
@@ -86,6 +86,10 @@ def test_a_valid_pdf_is_kept_as_it_is_and_not_converted(side_a, case, build, pag
 
 def test_an_uploaded_pdf_with_text_gets_its_text_fingerprint(side_a, case):
     document = attach(side_a.caseworker, case, files.pdf_bytes(LONG_TEXT), "attest.pdf")
+    assert document.text_sha256 == ""  # read by the worker, never in the upload request
+    assert DBTaskResult.objects.filter(task_path=fingerprint_document.module_path).count() == 1
+    fingerprint_document.call(document.pk)
+    document.refresh_from_db()
     assert document.text_sha256
     assert document.text_sha256 == text_fingerprint(io.BytesIO(files.pdf_bytes(LONG_TEXT)))
 

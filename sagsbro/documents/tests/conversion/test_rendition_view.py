@@ -4,10 +4,11 @@ download; a clear answer while it is being made or when it could not be made. Tw
 converting the same document store one rendition."""
 
 import threading
+import time
 from urllib.parse import quote
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.urls import reverse
 
 from sagsbro.audit.models import AuditEntry
@@ -111,7 +112,14 @@ def test_two_workers_converting_at_once_store_one_rendition(side_a):
     def work() -> None:
         try:
             start.wait()
-            results.append(conversion.convert_document_now(document.pk))
+            # The test database is SQLite in shared memory, whose table lock answers "table is
+            # locked" at once instead of waiting: tried again, as the retrying task does.
+            for _attempt in range(50):
+                try:
+                    results.append(conversion.convert_document_now(document.pk))
+                    return
+                except OperationalError:
+                    time.sleep(0.1)
         finally:
             connection.close()
 

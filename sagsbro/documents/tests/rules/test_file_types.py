@@ -76,6 +76,11 @@ def test_size_and_names():
     assert "tegn, der ikke kan gemmes" in str(name_refusal("attest\x00.pdf", "Filnavnet"))
 
 
+@pytest.mark.parametrize("name", ["faktura\u202egpj.exe", "attest\u200b.pdf", "\ufeffbrev.pdf"])
+def test_names_with_invisible_format_characters_are_refused(name):
+    assert name_refusal(name, "Filnavnet") == "Filnavnet indeholder tegn, der ikke kan gemmes."
+
+
 # --- PDF ---------------------------------------------------------------------------------------
 
 PLAIN = PdfFacts(
@@ -97,6 +102,8 @@ def test_a_plain_pdf_may_be_stored_even_with_an_opening_view():
         PdfFacts(readable=True, keys=frozenset({"/AA"})),
         PdfFacts(readable=True, keys=frozenset({"/XFA"})),
         PdfFacts(readable=True, action_types=frozenset({"/Launch"})),
+        PdfFacts(readable=True, action_types=frozenset({"/GoToR"})),
+        PdfFacts(readable=True, action_types=frozenset({"/SubmitForm"})),
         PdfFacts(readable=True, open_action_is_action=True),
     ],
 )

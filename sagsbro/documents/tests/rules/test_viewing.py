@@ -3,6 +3,8 @@
 from email.message import EmailMessage
 from urllib.parse import unquote
 
+import pytest
+
 from sagsbro.documents.viewing import (
     ATTACHMENT_CSP,
     INLINE_CSP,
@@ -23,6 +25,18 @@ def test_a_name_without_extension_gets_the_types():
     assert download_name("Statusnotat", DOCX) == "Statusnotat.docx"
     assert download_name("scan", "image/jpeg") == "scan.jpg"
     assert download_name(".pdf", "application/pdf") == "pdf.pdf"
+
+
+@pytest.mark.parametrize("name", ["faktura.js", "faktura.html", "faktura.hta", "faktura.pdf"])
+def test_a_name_whose_extension_is_not_the_types_gets_the_types_appended(name):
+    # The content decided the type; the last extension is what the receiver's system obeys.
+    assert download_name(name, "text/plain") == f"{name}.txt"
+
+
+def test_other_spellings_of_the_types_extension_are_kept():
+    assert download_name("scan.JPEG", "image/jpeg") == "scan.JPEG"
+    assert download_name("scan.jpg", "image/jpeg") == "scan.jpg"
+    assert download_name("scan.png", "image/jpeg") == "scan.png.jpg"
 
 
 def test_path_quotes_and_control_characters_do_not_reach_the_header():

@@ -4,6 +4,7 @@ same text) left out of the combined file as a duplicate."""
 
 import datetime
 import io
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.services.documents import add_case_document
 from sagsbro.conftest import make_case
 from sagsbro.core.errors import ServiceError
+from sagsbro.documents import fingerprint
 from sagsbro.documents.case_file import (
     build_combined_case_file_now,
     case_file_entries,
@@ -26,8 +28,10 @@ from sagsbro.documents.fingerprint import text_fingerprint
 from sagsbro.documents.models import Blob, Document
 from sagsbro.documents.rules import Category, case_file_plan
 from sagsbro.documents.services import store_blob
+from sagsbro.documents.tasks import fingerprint_document
 from sagsbro.documents.tests.case_file_files import multi_page_pdf
 from sagsbro.documents.tests.files import docx
+from sagsbro.documents.tests.services.test_fingerprint import hostile_xobject_pdf
 from sagsbro.documents.tests.text_files import (
     LETTER,
     OTHER_LETTER,
@@ -81,10 +85,53 @@ def test_the_date_and_author_are_stored_with_the_document(side_a):
         author_organisation="  Lægehuset Nørrebrogade  ",
     )
     document.refresh_from_db()
+    assert document.text_sha256 == ""  # read by the worker, never in the upload request
+    fingerprint_document.call(document.pk)
+    document.refresh_from_db()
     assert document.document_date == datetime.date(2026, 9, 14)
     assert document.author_organisation == "Lægehuset Nørrebrogade"
     assert document.text_sha256 == text_fingerprint(io.BytesIO(pikepdf_pdf(LETTER)))
     assert len(document.text_sha256) == 64
+
+
+def test_a_pdf_slow_to_read_is_attached_at_once_and_the_worker_gives_up_in_time(
+    side_a, monkeypatch
+):
+    monkeypatch.setattr(fingerprint, "TIME_BUDGET_SECONDS", 0.5)
+    case = make_case(side_a, Subtype.REHABILITERINGSTEAM, complete=False)
+
+    started = time.monotonic()
+    document = _add(side_a, case, hostile_xobject_pdf(), title="Formular")
+    assert time.monotonic() - started < 5  # its text is never read in the request
+
+    started = time.monotonic()
+    assert fingerprint_document.call(document.pk) == ""
+    assert time.monotonic() - started < 5
+    document.refresh_from_db()
+    assert document.text_sha256 == ""
+    assert document.title == "Formular"
+
+
+def test_a_copy_of_the_same_bytes_made_before_the_worker_ran_gets_the_fingerprint(side_a):
+    case = make_case(side_a, Subtype.REHABILITERINGSTEAM, complete=False)
+    document = _add(side_a, case, pikepdf_pdf(LETTER), title="Lægeattest")
+    # As a referral carries a document over to another case: the same blob, the fields copied.
+    copy = Document.objects.create(
+        case=document.case,
+        category=document.category,
+        title=document.title,
+        filename=document.filename,
+        content_type=document.content_type,
+        blob=document.blob,
+        uploaded_by=side_a.caseworker,
+        carried_over_from=document,
+    )
+
+    fingerprint = fingerprint_document.call(document.pk)
+
+    copy.refresh_from_db()
+    assert len(fingerprint) == 64
+    assert copy.text_sha256 == fingerprint
 
 
 def test_without_a_date_the_upload_date_orders_the_document(side_a):
@@ -101,6 +148,10 @@ def test_a_pdf_with_almost_no_text_and_a_word_file_have_no_fingerprint(side_a):
     case = make_case(side_a, Subtype.REHABILITERINGSTEAM, complete=False)
     short = _add(side_a, case, pikepdf_pdf(["Side 1"]), title="Kort")
     word = _add(side_a, case, docx(" ".join(LETTER)), title="Word", filename="notat.docx")
+    assert fingerprint_document.call(short.pk) == ""
+    assert fingerprint_document.call(word.pk) == ""
+    short.refresh_from_db()
+    word.refresh_from_db()
     assert short.text_sha256 == ""
     assert word.text_sha256 == ""
 
@@ -187,6 +238,9 @@ def test_a_rescanned_copy_is_flagged_and_left_out_of_the_combined_file(side_a):
         category=Category.WORK_TRIAL_REPORT,
     )
     assert first.blob_id != rescanned.blob_id
+    for document in (first, rescanned, other):
+        fingerprint_document.call(document.pk)
+        document.refresh_from_db()
     assert first.text_sha256 == rescanned.text_sha256 != other.text_sha256
 
     plan = case_file_plan(case_file_entries(case.pk))

@@ -2,12 +2,16 @@
 different text another, and a PDF without text (a scan without OCR) none."""
 
 import io
+import time
 
+import pikepdf
+from pikepdf import Dictionary, Name
 from PIL import Image
 from pypdf import PdfWriter
 from weasyprint import HTML
 
-from sagsbro.documents.fingerprint import text_fingerprint
+from sagsbro.documents import fingerprint
+from sagsbro.documents.fingerprint import MAX_PAGES, text_fingerprint
 from sagsbro.documents.tests.files import pdf_with_password
 from sagsbro.documents.tests.text_files import LETTER, OTHER_LETTER, pikepdf_pdf, weasyprint_pdf
 
@@ -84,3 +88,49 @@ def test_the_file_is_left_at_its_start():
     text_fingerprint(content)
 
     assert content.tell() == 0
+
+
+def hostile_xobject_pdf() -> bytes:
+    """A PDF of a few KB whose one page draws a form holding 10,000 text operations 1,000
+    times: pypdf's text extraction would work on it for minutes."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    )
+    form = pdf.make_stream(
+        b"BT /F1 11 Tf 60 780 Td (tekst) Tj ET\n" * 10_000,
+        Type=Name.XObject,
+        Subtype=Name.Form,
+        BBox=[0, 0, 595, 842],
+        Resources=Dictionary(Font=Dictionary(F1=font)),
+    )
+    page = Dictionary(
+        Type=Name.Page,
+        MediaBox=[0, 0, 595, 842],
+        Resources=Dictionary(Font=Dictionary(F1=font), XObject=Dictionary(X1=form)),
+        Contents=pdf.make_stream(b"/X1 Do\n" * 1_000),
+    )
+    pdf.pages.append(pikepdf.Page(page))
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=True)
+    return out.getvalue()
+
+
+def test_a_pdf_that_takes_too_long_to_read_has_no_fingerprint(monkeypatch):
+    monkeypatch.setattr(fingerprint, "TIME_BUDGET_SECONDS", 0.5)
+    content = hostile_xobject_pdf()
+    assert len(content) < 10_000
+
+    started = time.monotonic()
+    assert _fingerprint(content) == ""
+    assert time.monotonic() - started < 5
+
+
+def test_a_pdf_longer_than_the_page_limit_has_no_fingerprint():
+    text = " ".join(LETTER)
+    pages = "".join(f"<p style='break-after: page'>{text} {n}</p>" for n in range(MAX_PAGES))
+    at_limit = HTML(string=pages).write_pdf()
+    over_limit = HTML(string=pages + "<p>Bilag</p>").write_pdf()
+
+    assert len(_fingerprint(at_limit)) == 64
+    assert _fingerprint(over_limit) == ""
