@@ -155,7 +155,8 @@ def _measure_database(rounds: int) -> dict[str, Any]:
             add(label, "arbejdsliste sendt, mødedato", client, "/?status=sent&sortering=moede")
         if case is not None and user.role not in (Role.GENERAL_PRACTITIONER, Role.ADMINISTRATOR):
             add(label, "sag", client, f"/sager/{case.pk}/")
-            for tab in case_tabs.names():
+            # The tabs this user is shown on this case (some belong to one subtype or role).
+            for tab in (tab.name for tab in case_tabs.visible(case, user)):
                 add(label, f"sag, fanen {tab}", client, f"/sager/{case.pk}/{tab}/")
         if user.role == Role.CASEWORKER:
             add(label, "opret sag", client, "/sager/ny/")

@@ -110,7 +110,8 @@ def main(usernames=USERS):
         if second:
             urls.append(second)
         if case is not None:
-            urls += [f"/sager/{case.pk}/{tab}/" for tab in case_tabs.names()]
+            tabs = [tab.name for tab in case_tabs.visible(case, user)]
+            urls += [f"/sager/{case.pk}/{tab}/" for tab in tabs]
         if user.role == "caseworker":
             urls.append("/sager/ny/")
             draft = Case.objects.visible_to(user).filter(state="draft").first()
