@@ -8,7 +8,7 @@ from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
 from sagsbro.cases.models import Case
 from sagsbro.core.web import ObjectNotVisible, get_visible_or_404
-from sagsbro.documents.case_file import combined_case_file
+from sagsbro.documents.case_file import build_state, combined_case_file, failure_text
 from sagsbro.documents.models import CombinedCaseFile
 from sagsbro.organisations.roles import Role
 
@@ -23,15 +23,21 @@ def case_for_case_file(user, pk) -> Case:
     return get_visible_or_404(Case.objects.visible_to(user), pk)
 
 
-def requested_case_file(user, pk) -> tuple[Case, CombinedCaseFile]:
+def requested_case_file(user, pk, *, retry: bool = False) -> tuple[Case, CombinedCaseFile]:
+    """The case and its case file as the documents are now; with `retry`, a build that
+    failed (or stalled) is asked for again. Looking never starts a failed build again."""
     case = case_for_case_file(user, pk)
-    return case, combined_case_file(case)
+    return case, combined_case_file(case, retry=retry)
 
 
 def status_of(row: CombinedCaseFile) -> str:
-    if row.blob_id is not None:
-        return "ready"
-    return "failed" if row.error else "building"
+    """ "ready", "building" or "failed" (a build that failed, or one whose worker died)."""
+    return build_state(row)
+
+
+def status_detail(row: CombinedCaseFile) -> str:
+    """The status in Danish for the API: why it failed, or that it is being built."""
+    return failure_text(row) if status_of(row) == "failed" else BUILDING
 
 
 def case_file_response(user, case: Case, row: CombinedCaseFile, channel: str) -> FileResponse:

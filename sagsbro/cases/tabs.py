@@ -10,9 +10,9 @@ web layer."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -22,6 +22,10 @@ from sagsbro.workdays.rules import WorkingDayCalendar
 
 # (case, user, today, calendar) -> what the tab's template shows.
 TabContextBuilder = Callable[[Case, User, datetime.date, WorkingDayCalendar], dict[str, Any]]
+# The same with the request's query parameters last, for a tab that pages its list.
+PagedTabContextBuilder = Callable[
+    [Case, User, datetime.date, WorkingDayCalendar, Mapping[str, Any]], dict[str, Any]
+]
 TabVisibility = Callable[[Case, User], bool]
 
 
@@ -34,14 +38,24 @@ class CaseTab:
     name: str
     label: str
     template: str
-    context_builder: TabContextBuilder
+    context_builder: TabContextBuilder | PagedTabContextBuilder
     order: int
     visible_for: TabVisibility = _always
+    # The builder takes the request's query parameters (a page cursor) too.
+    paged: bool = False
 
     def context(
-        self, case: Case, user: User, today: datetime.date, calendar: WorkingDayCalendar
+        self,
+        case: Case,
+        user: User,
+        today: datetime.date,
+        calendar: WorkingDayCalendar,
+        params: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        return self.context_builder(case, user, today, calendar)
+        if self.paged:
+            paged = cast(PagedTabContextBuilder, self.context_builder)
+            return paged(case, user, today, calendar, params or {})
+        return cast(TabContextBuilder, self.context_builder)(case, user, today, calendar)
 
 
 class CaseTabRegistry:
@@ -81,12 +95,14 @@ def register_case_tab(
     name: str,
     label: str,
     template: str,
-    context_builder: TabContextBuilder,
+    context_builder: TabContextBuilder | PagedTabContextBuilder,
     *,
     order: int,
     visible_for: TabVisibility | None = None,
+    paged: bool = False,
 ) -> CaseTab:
-    """Add a tab to the case page; see the module's docstring."""
+    """Add a tab to the case page; see the module's docstring. A `paged` tab's builder gets
+    the request's query parameters as a fifth argument."""
     return case_tabs.register(
-        CaseTab(name, label, template, context_builder, order, visible_for or _always)
+        CaseTab(name, label, template, context_builder, order, visible_for or _always, paged)
     )

@@ -46,6 +46,11 @@ urlpatterns = [
         case_file_views.case_file_status,
         name="case-file-status",
     ),
+    path(
+        "sager/<int:pk>/dokumenter/samlet/igen/",
+        case_file_views.case_file_retry,
+        name="case-file-retry",
+    ),
     path("sager/<int:pk>/samtykke/ny/", create_views.add_consent, name="add-consent"),
     path(
         "sager/<int:pk>/samtykke/<int:consent_pk>/tilbagekald/",

@@ -18,15 +18,20 @@ order), so a plain index on the sort key serves both directions.
 
 There is no page count: counting every row of a ten-year table is the slow part we avoid.
 Where a total helps the reader, ``bounded_count`` counts up to a limit ("mere end 1.000").
+
+A short list whose order is computed in Python (a case's documents in the case file's order)
+is paged the same way by ``sequence_page``: the same cursors over a key of integers, so the
+same pager partial (``_keyset_pagination.html``) shows it.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import datetime
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -289,7 +294,11 @@ def _plain(value: Any) -> Any:
 
 
 def _encode(sort: list[Key], row: Any, position: int) -> str:
-    payload = {"v": [_plain(_value(row, key.name)) for key in sort], "n": position}
+    return _encode_values([_plain(_value(row, key.name)) for key in sort], position)
+
+
+def _encode_values(values: Sequence[Any], position: int) -> str:
+    payload = {"v": list(values), "n": position}
     raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -311,3 +320,46 @@ def _decode(cursor: str | None, parsers: list[Any]) -> tuple[list[Any], int] | N
     except (binascii.Error, ValueError, TypeError, KeyError, AttributeError, ValidationError):
         return None
     return parsed, position
+
+
+def sequence_page[T](
+    items: Sequence[T],
+    key: Callable[[T], tuple[int, ...]],
+    params: Mapping[str, Any],
+    *,
+    page_size: int,
+    after_param: str = AFTER,
+    before_param: str = BEFORE,
+) -> KeysetPage[T]:
+    """The page of ``items`` (already sorted by ``key``, a unique tuple of integers of one
+    length) that ``params`` points at, with ``keyset_page``'s cursors: the items after the
+    key in ``params[after_param]``, the page before the one in ``params[before_param]``, or
+    the first page. An item added while the user pages neither repeats nor skips another.
+    For lists held in memory whole; a table's rows are paged by ``keyset_page``."""
+    keys = [key(item) for item in items]
+    names = dict(after_param=after_param, before_param=before_param)
+    width = len(keys[0]) if keys else 0
+    parsers = [int] * width
+    before = _decode(params.get(before_param), parsers)
+    after = _decode(params.get(after_param), parsers) if before is None else None
+    start = 0
+    if before is not None:
+        end = bisect.bisect_left(keys, tuple(before[0]))
+        # Fewer than a page before the cursor: back at the start.
+        start = max(end - page_size, 0) if end > page_size else 0
+    elif after is not None:
+        start = bisect.bisect_right(keys, tuple(after[0]))
+        if start >= len(items):
+            # Nothing after it any longer (the last items went): the last page.
+            start = max(len(items) - page_size, 0)
+    end = min(start + page_size, len(items))
+    has_next, has_previous = end < len(items), start > 0
+    return KeysetPage(
+        rows=list(items[start:end]),
+        has_next=has_next,
+        has_previous=has_previous,
+        next_cursor=_encode_values(keys[end - 1], end + 1) if has_next else None,
+        previous_cursor=_encode_values(keys[start], start + 1) if has_previous else None,
+        start_index=start + 1,
+        **names,
+    )

@@ -7,8 +7,10 @@ document's title and its date. The base template prints them as a letterhead on 
 and as a running header on the others; `pdf_base.css` numbers the pages "Side X af Y".
 
 Nothing is fetched while rendering: no protocol is allowed and a refused URL stops the
-rendering, so a document can never make the server reach the network or read a file. The
-shared stylesheet (`pdf_base.css`) comes first, the document's own after it.
+rendering, so a document can never make the server reach the network or read a file (so no
+`@import` either). The shared stylesheet (`pdf_base.css`) comes first, then the document's
+own, in order: a document that shares its layout with others names the shared sheet first
+(the answers to a case: `CASE_ANSWER_STYLESHEET`, then e.g. the certificate's own rules).
 
 The parsed stylesheets and the font configuration are kept for the life of each thread: the
 files are part of the code, and parsing them again costs more than a short document's layout.
@@ -17,7 +19,7 @@ files are part of the code, and parsing them again costs more than a short docum
 import datetime
 import io
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 BASE_STYLESHEET = Path(__file__).resolve().parent / "pdf_base.css"
+# The written answer's and the specialist certificate's shared layout (core/pdf_case_answer.css).
+CASE_ANSWER_STYLESHEET = Path(__file__).resolve().parent / "pdf_case_answer.css"
+
+# A document's stylesheet, or its stylesheets in order (a shared one first, then its own).
+Stylesheets = Path | Sequence[Path]
 BASE_TEMPLATE = "pdf/base.html"
 
 
@@ -71,19 +78,25 @@ def _stylesheet(path: Path) -> Any:
     return sheets[path]
 
 
-def html_to_pdf(html_text: str, stylesheet: Path) -> bytes:
+def _in_order(stylesheet: Stylesheets) -> list[Path]:
+    """The base stylesheet, then the document's, each once."""
+    own = [stylesheet] if isinstance(stylesheet, Path) else list(stylesheet)
+    return list(dict.fromkeys([BASE_STYLESHEET, *own]))
+
+
+def html_to_pdf(html_text: str, stylesheet: Stylesheets) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, and only the worker needs it.
     from weasyprint import HTML
 
     html = HTML(string=html_text, url_fetcher=_no_fetching())
-    sheets = [_stylesheet(path) for path in (BASE_STYLESHEET, stylesheet)]
+    sheets = [_stylesheet(path) for path in _in_order(stylesheet)]
     return html.write_pdf(stylesheets=sheets, font_config=_font_config())
 
 
 def render_document(
     template: str,
     context: Mapping[str, Any],
-    stylesheet: Path,
+    stylesheet: Stylesheets,
     *,
     issuer: Issuer,
     title: str,

@@ -12,6 +12,11 @@ from the number of lines and it is drawn once.
 The result is cached by the hash of everything it shows (`rules.case_file_key`) in a
 `CombinedCaseFile` row whose blob is stored like any document's bytes. Small case files are
 built in the request; larger ones by the task `documents.tasks.build_combined_case_file`.
+
+A build that fails is shown as failed (`build_state`), with a button to ask again
+(`combined_case_file(case, retry=True)`): the task notes its error on the row, and a build
+whose worker died (its lease, or a queued build never started, older than `BUILD_LEASE`) is
+failed too. Only asking again queues a new build: looking at the state never does.
 """
 
 import contextlib
@@ -56,6 +61,8 @@ LINE_WIDTH = contents_pdf.LINE_WIDTH
 NOT_PDF_NOTE = "Ikke en PDF – åbnes for sig"
 UNREADABLE_NOTE = "Kunne ikke læses – åbnes for sig"
 CHANGED_ERROR = "Dokumenterne er ændret, mens samlingen blev dannet. Prøv igen."
+BUILD_ERROR = "Der opstod en fejl, mens den blev dannet. Prøv igen."
+STALLED_ERROR = "Dannelsen gik i stå. Prøv igen."
 
 
 def duplicate_note(original_title: str) -> str:
@@ -379,6 +386,42 @@ PROGRESS_INTERVAL = 0.5
 # A build's lease on its row: longer than any build takes (the worker's task time limit).
 BUILD_LEASE = datetime.timedelta(minutes=15)
 
+READY = "ready"
+BUILDING = "building"
+FAILED = "failed"
+
+
+def stalled(row: CombinedCaseFile, now: datetime.datetime | None = None) -> bool:
+    """A build that will not finish by itself: its lease is older than any build takes (the
+    worker died), or it was queued that long ago and no worker has started it."""
+    if row.blob_id is not None or row.error:
+        return False
+    since = now or timezone.now()
+    started = row.build_started_at or row.requested_at
+    return started is not None and started < since - BUILD_LEASE
+
+
+def build_state(row: CombinedCaseFile, now: datetime.datetime | None = None) -> str:
+    """`READY` (the PDF is stored), `FAILED` (an error, or a stalled build: ask again) or
+    `BUILDING`."""
+    if row.blob_id is not None:
+        return READY
+    return FAILED if row.error or stalled(row, now) else BUILDING
+
+
+def failure_text(row: CombinedCaseFile) -> str:
+    """Why the build failed, in Danish, for the page and the API."""
+    return row.error or STALLED_ERROR
+
+
+def mark_build_failed(row_id: int, error: str = BUILD_ERROR) -> None:
+    """Note on the row that its build failed (the task calls this when it gives up), so the
+    page and the API show the failure instead of a build that never ends. In a statement of
+    its own; a file stored meanwhile is left as it is."""
+    CombinedCaseFile.objects.filter(pk=row_id, blob__isnull=True).update(
+        error=error, build_started_at=None
+    )
+
 
 @contextlib.contextmanager
 def _build_claim(row_id: int) -> Iterator[bool]:
@@ -452,9 +495,10 @@ def build_combined_case_file_with_progress(row_id: int) -> CombinedCaseFile:
         return row
 
 
-def combined_case_file(case: Any) -> CombinedCaseFile:
+def combined_case_file(case: Any, *, retry: bool = False) -> CombinedCaseFile:
     """The case file of the case's documents as they are now: the cached one if it has been
-    built (or is being built), else a new row, built here if small, otherwise queued.
+    built (or is being built, or failed), else a new row, built here if small, otherwise
+    queued. With `retry`, a failed or stalled build is asked for again.
 
     Whether the user may see the case's documents is the caller's to check.
     """
@@ -466,16 +510,22 @@ def combined_case_file(case: Any) -> CombinedCaseFile:
         row, created = CombinedCaseFile.objects.get_or_create(
             case_id=case.pk, key=key, defaults={"document_count": len(plan.included)}
         )
-        if not created and not row.error:
-            return row
-        if row.error:
-            # Asked again after a failure: only the request that clears the error goes on, so
-            # two at once queue one build, not two.
-            cleared = CombinedCaseFile.objects.filter(pk=row.pk).exclude(error="")
-            if not cleared.update(error="", documents_done=0):
+        if not created:
+            now = timezone.now()
+            if not retry or build_state(row, now) != FAILED:
+                return row
+            # Asked again after a failure: only the request that clears it goes on, so two at
+            # once queue one build, not two. A stalled build's lease is given up with it.
+            failed = models.Q(error__gt="") | models.Q(build_started_at__lt=now - BUILD_LEASE)
+            failed |= models.Q(build_started_at__isnull=True, requested_at__lt=now - BUILD_LEASE)
+            cleared = CombinedCaseFile.objects.filter(failed, pk=row.pk, blob__isnull=True)
+            if not cleared.update(
+                error="", documents_done=0, build_started_at=None, requested_at=now
+            ):
                 row.refresh_from_db()
                 return row
-            row.error = ""
+            row.error, row.documents_done, row.build_started_at = "", 0, None
+            row.requested_at = now
         if _small(plan):
             return build_combined_case_file_now(row.pk)
         build_combined_case_file.enqueue(row.pk)

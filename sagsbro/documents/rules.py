@@ -37,6 +37,9 @@ class Category(StrEnum):
     DOCUMENTATION = "documentation"
     SPECIALIST_CERTIFICATE = "specialist_certificate"
     PSYCHOLOGICAL_ASSESSMENT = "psychological_assessment"
+    # A psychologist's status (not an assessment), which the municipality obtains only where
+    # its agreement with the region lets it (BEK § 1 stk. 5, § 3 stk. 2).
+    PSYCHOLOGIST_STATUS = "psychologist_status"
     WORK_TRIAL_REPORT = "work_trial_report"
     WRITTEN_ANSWER = "written_answer"
     # The coordinator's earlier advice as the municipality forwards it with a new case (a copy
@@ -69,6 +72,7 @@ CATEGORY_LABELS: Mapping[Category, str] = {
     Category.DOCUMENTATION: "Dokumentation for resuméet",
     Category.SPECIALIST_CERTIFICATE: "Speciallægeerklæring",
     Category.PSYCHOLOGICAL_ASSESSMENT: "Psykologisk vurdering",
+    Category.PSYCHOLOGIST_STATUS: "Status fra psykolog",
     Category.WORK_TRIAL_REPORT: "Rapport fra arbejdsprøvning",
     Category.WRITTEN_ANSWER: "Sundhedskoordinators skriftlige svar",
     Category.FORWARDED_COORDINATOR_ADVICE: (
@@ -123,6 +127,7 @@ UPLOADING_SIDES: Mapping[Category, frozenset[Side]] = {
     Category.DOCUMENTATION: _MUNICIPALITY,
     Category.SPECIALIST_CERTIFICATE: _REGION,
     Category.PSYCHOLOGICAL_ASSESSMENT: _BOTH,
+    Category.PSYCHOLOGIST_STATUS: _BOTH,
     Category.WORK_TRIAL_REPORT: _MUNICIPALITY,
     Category.WRITTEN_ANSWER: _REGION,
     Category.FORWARDED_COORDINATOR_ADVICE: _MUNICIPALITY,
@@ -642,6 +647,7 @@ CASE_FILE_CATEGORY_ORDER: tuple[Category, ...] = (
     Category.LAE_275,
     Category.SPECIALIST_CERTIFICATE,
     Category.PSYCHOLOGICAL_ASSESSMENT,
+    Category.PSYCHOLOGIST_STATUS,
     Category.WORK_TRIAL_REPORT,
     Category.NEW_HEALTH_INFORMATION,
     Category.OTHER_HEALTH_INFORMATION,
@@ -704,13 +710,16 @@ def _category_rank(category: str) -> int:
         return len(CASE_FILE_CATEGORY_ORDER)
 
 
+def case_file_sort_key(entry: CaseFileEntry) -> tuple[int, int, int]:
+    """The case file's order as a key (`case_file_order`): the category's place, the newest
+    document date first, then the order they were added."""
+    return (_category_rank(entry.category), -entry.document_date.toordinal(), entry.document_id)
+
+
 def case_file_order(entries: Sequence[CaseFileEntry]) -> list[CaseFileEntry]:
     """By category (`CASE_FILE_CATEGORY_ORDER`), then newest document date first within a
     category; documents of the same date in the order they were added."""
-    return sorted(
-        entries,
-        key=lambda e: (_category_rank(e.category), -e.document_date.toordinal(), e.document_id),
-    )
+    return sorted(entries, key=case_file_sort_key)
 
 
 def case_file_plan(entries: Sequence[CaseFileEntry]) -> CaseFilePlan:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.files.storage import default_storage
 
-from sagsbro.core.tasks import retrying_task
-from sagsbro.documents.case_file import build_combined_case_file_with_progress
+from sagsbro.core.tasks import TRANSIENT_ERRORS, retrying_task
+from sagsbro.documents.case_file import build_combined_case_file_with_progress, mark_build_failed
 from sagsbro.documents.conversion import convert_document_now, give_up_conversion
 from sagsbro.documents.fingerprint import text_fingerprint
 from sagsbro.documents.models import Document
@@ -17,11 +17,19 @@ from sagsbro.documents.thumbnails import thumbnail_png
 from sagsbro.documents.viewing import PDF
 
 
-@retrying_task()
+@retrying_task(on_give_up=mark_build_failed)
 def build_combined_case_file(combined_id: int) -> int | None:
     """Build the requested "Åbn alle dokumenter" PDF; return its page count (None if the
-    documents changed meanwhile: the next request asks for a new one)."""
-    row = build_combined_case_file_with_progress(combined_id)
+    documents changed meanwhile: the next request asks for a new one). A build that fails
+    is noted on the row, so the page offers to try again; a transient error is retried
+    first, and noted only when the last attempt meets it too."""
+    try:
+        row = build_combined_case_file_with_progress(combined_id)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception:
+        mark_build_failed(combined_id)
+        raise
     return row.page_count
 
 

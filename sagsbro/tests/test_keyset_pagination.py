@@ -180,3 +180,34 @@ def test_rows_with_and_without_the_first_key_read_apart_page_the_same(side_a, ke
             queryset, keys, {"foer": page.previous_cursor}, page_size=4, present=present
         )
         assert [c.pk for c in page.rows] == [c.pk for c in expected.rows]
+
+
+def test_a_list_in_memory_is_paged_with_the_same_cursors():
+    from sagsbro.core.pagination import sequence_page
+
+    items = [(group, n) for group in (0, 1) for n in range(4)]  # sorted, unique
+    seen, starts = [], []
+    params: dict[str, str | None] = {}
+    while True:
+        page = sequence_page(items, lambda item: item, params, page_size=3)
+        seen += page.rows
+        starts.append(page.start_index)
+        if not page.has_next:
+            break
+        params = page.next_query
+    assert seen == items and starts == [1, 4, 7]
+    assert page.end_index == 8 and page.has_previous
+
+    back = sequence_page(items, lambda item: item, page.previous_query, page_size=3)
+    assert back.rows == items[3:6] and back.start_index == 4
+    # An item added before the cursor is not shown again on the way forward.
+    grown = sorted([*items, (0, -1)])
+    forward = sequence_page(grown, lambda item: item, back.next_query, page_size=3)
+    assert forward.rows == items[6:] and forward.start_index == 8
+    # Nothing after the cursor any longer: the last page; a cursor that does not parse: the first.
+    past = sequence_page(items[:5], lambda item: item, back.next_query, page_size=3)
+    assert past.rows == items[2:5] and not past.has_next
+    for bad in ("x", "eyJ2IjpbIngiLCAxXSwibiI6Mn0", "eyJ2IjpbMV0sIm4iOjJ9"):
+        first = sequence_page(items, lambda item: item, {"efter": bad}, page_size=3)
+        assert first.rows == items[:3]
+    assert sequence_page([], lambda item: item, {"efter": "x"}, page_size=3).rows == []

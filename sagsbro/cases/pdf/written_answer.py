@@ -10,19 +10,19 @@ templates and the stylesheets.
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 from django.utils import timezone
 
 from sagsbro.cases.models import Advice
 from sagsbro.cases.rules.advice import BENEFIT_REMINDER_SUBTYPES, RECOMMENDATION_LABELS
-from sagsbro.core.pdf import Issuer, render_document
+from sagsbro.core.pdf import CASE_ANSWER_STYLESHEET, Issuer, render_document
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
 from sagsbro.organisations.letterhead import region_issuer
 from sagsbro.organisations.rules import masked_cpr
 
 TEMPLATE = "cases/written_answer.html"
-STYLESHEET = Path(__file__).resolve().parent / "written_answer.css"
+# The answers' shared layout is all the written answer needs.
+STYLESHEET = CASE_ANSWER_STYLESHEET
 TITLE = CATEGORY_LABELS[Category.WRITTEN_ANSWER]
 UNIT = "Sundhedskoordinatorfunktionen"
 

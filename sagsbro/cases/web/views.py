@@ -90,7 +90,7 @@ def render_case_page(request, case, tab, *, status=200, **extra):
     context = {
         **case_page.page_context(case, user),
         **case_page.tab_context(
-            case, registered, user, timezone.localdate(), configured_calendar()
+            case, registered, user, timezone.localdate(), configured_calendar(), request.GET
         ),
         "tab": tab,
         "failed_pdfs": failed_written_answer_pdfs(case),

@@ -14,13 +14,14 @@ from pathlib import Path
 from django.utils import timezone
 
 from sagsbro.clinical.models import Certificate
-from sagsbro.core.pdf import Issuer, render_document
+from sagsbro.core.pdf import CASE_ANSWER_STYLESHEET, Issuer, render_document
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
 from sagsbro.organisations.letterhead import region_issuer
 from sagsbro.organisations.rules import masked_cpr
 
 TEMPLATE = "clinical/certificate.html"
-STYLESHEET = Path(__file__).resolve().parent / "certificate.css"
+# The answers' shared layout, then the certificate's own rules.
+STYLESHEET = (CASE_ANSWER_STYLESHEET, Path(__file__).resolve().parent / "certificate.css")
 TITLE = CATEGORY_LABELS[Category.LAE_275]
 UNIT = "Klinisk funktion – speciallægeattest"
 

@@ -116,11 +116,15 @@ def test_progress_is_seen_while_the_file_is_built_and_it_is_built_once(side_a, m
 def test_asking_again_after_a_failure_queues_one_new_build(side_a):
     case = case_with_documents(side_a, DOCUMENTS)
     row = combined_case_file(case)
-    CombinedCaseFile.objects.filter(pk=row.pk).update(error=case_file.CHANGED_ERROR)
+    CombinedCaseFile.objects.filter(pk=row.pk).update(error=case_file.BUILD_ERROR)
+    # Looking at a failed build shows it failed and queues nothing.
+    assert combined_case_file(case).error == case_file.BUILD_ERROR
+    assert "Dokumentsamlingen kunne ikke dannes" in status_page(side_a.caseworker, case)
+    assert DBTaskResult.objects.filter(task_path=BUILD_TASK).count() == 1
     # Asked again: the first request clears the error and queues one build; the next finds
     # it under way.
-    assert combined_case_file(case).error == ""
-    assert combined_case_file(case).pk == row.pk
+    assert combined_case_file(case, retry=True).error == ""
+    assert combined_case_file(case, retry=True).pk == row.pk
     assert DBTaskResult.objects.filter(task_path=BUILD_TASK).count() == 2
     assert f"Samler dokumenter: 0 af {DOCUMENTS}" in status_page(side_a.caseworker, case)
     assert DBTaskResult.objects.filter(task_path=BUILD_TASK).count() == 2

@@ -7,6 +7,7 @@ query count does not grow with the documents."""
 import datetime
 import io
 import re
+from html import unescape
 
 import pikepdf
 import pytest
@@ -17,10 +18,11 @@ from django.test.utils import CaptureQueriesContext
 from sagsbro.audit.models import AuditEntry
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.services.documents import add_case_document, withdraw_case_document
+from sagsbro.cases.tests.web.test_case_file_pages import case_with_documents
 from sagsbro.cases.web import case_page
-from sagsbro.conftest import api_client, make_case
+from sagsbro.conftest import api_client, assigned_case, make_case
 from sagsbro.documents.case_file import case_file_entries
-from sagsbro.documents.models import Document
+from sagsbro.documents.models import Document, DocumentShare
 from sagsbro.documents.rules import Category, case_file_plan
 from sagsbro.documents.services import store_blob
 from sagsbro.documents.tasks import fingerprint_document, make_thumbnail
@@ -257,12 +259,136 @@ def test_the_query_count_does_not_grow_with_thumbnails_duplicates_and_carried_ov
     )
 
 
+def tab_at(user, case, query=""):
+    client = Client()
+    client.force_login(user)
+    response = client.get(f"/sager/{case.pk}/dokumenter/{query}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+PAGER = re.compile(
+    r'<nav class="pagination" aria-label="Sider i listen over dokumenter">(.*?)</nav>', re.S
+)
+NEXT = re.compile(r'class="button button-arrow button-next" href="([^"]+)"')
+PREVIOUS = re.compile(r'class="button button-arrow button-previous" href="([^"]+)"')
+
+
+def pager(page):
+    found = PAGER.search(page)
+    return found.group(1) if found else None
+
+
+def link(pattern, page):
+    return unescape(pattern.search(pager(page)).group(1))
+
+
 @pytest.mark.django_db
-def test_the_list_is_bounded(side_a, monkeypatch):
-    monkeypatch.setattr(case_page, "DOCUMENTS_SHOWN", 3)
+def test_the_list_is_paged_and_the_second_page_shows_the_rest(side_a, monkeypatch):
+    monkeypatch.setattr(case_page, "DOCUMENTS_PER_PAGE", 3)
     case = make_case(side_a, Subtype.LOEBENDE_SAG, complete=False)
     for n in range(5):
+        add(side_a, case, f"Bilag {n}", Category.OTHER, day=datetime.date(2026, 1, n + 1))
+    gone = add(side_a, case, "Forkert bilag", Category.LAE_265)
+    withdraw_case_document(side_a.caseworker, case, gone, reason="Forkert borger")
+    order = [e.document_id for e in case_file_plan(case_file_entries(case.pk)).ordered]
+    everything = [*order, gone.pk]
+    assert len(everything) == 6
+
+    first = tab_at(side_a.caseworker, case)
+    assert [pk for pk, _, _ in listed(first)] == everything[:3]
+    assert "Viser 1–3" in pager(first)
+    assert "Næste" in pager(first) and "Forrige" not in pager(first)
+    assert "1–3 af 6" in first  # the table's caption
+    assert "I alt 5 sider" in first  # every page of the case counted, not only this page's
+    assert "Åbn alle dokumenter" in first
+
+    # A document added meanwhile, before the cursor, neither repeats nor shifts a row.
+    add(side_a, case, "Forberedende del", Category.FORBEREDENDE_DEL)
+    second = tab_at(side_a.caseworker, case, link(NEXT, first))
+    assert [pk for pk, _, _ in listed(second)] == everything[3:]
+    assert "Trukket tilbage" in listed(second)[-1][2]
+    assert "Næste" not in pager(second)
+    assert "Viser 5–7" in pager(second)  # counted as the list is now
+
+    # Back: the page before the cursor, and the new document before that.
+    back = tab_at(side_a.caseworker, case, link(PREVIOUS, second))
+    assert [pk for pk, _, _ in listed(back)] == everything[:3]
+    assert "Viser 2–4" in pager(back) and "Forrige" in pager(back)
+    start = tab_at(side_a.caseworker, case, link(PREVIOUS, back))
+    assert [title for _, title, _ in listed(start)][0] == "Forberedende del"
+    assert "Forrige" not in pager(start)
+
+
+@pytest.mark.django_db
+def test_one_page_shows_no_pager_and_a_bad_cursor_shows_the_first_page(side_a):
+    case = make_case(side_a, Subtype.LOEBENDE_SAG, complete=False)
+    for n in range(3):
         add(side_a, case, f"Bilag {n}", Category.OTHER)
-    page = tab(side_a.caseworker, case)
-    assert len(listed(page)) == 3
-    assert "Listen viser de første 3 dokumenter; 2 mere findes på sagen." in page
+    page = tab_at(side_a.caseworker, case)
+    assert len(listed(page)) == 3 and pager(page) is None
+    for query in ("?efter=ikke-en-markør", "?foer=%7B%7D", "?efter=eyJ2IjpbIngiXSwibiI6Mn0"):
+        assert len(listed(tab_at(side_a.caseworker, case, query))) == 3
+
+
+@pytest.mark.django_db
+def test_a_full_page_of_documents_and_the_rest_on_the_next(side_a):
+    total = case_page.DOCUMENTS_PER_PAGE + 4
+    case = case_with_documents(side_a, total, pages=1)
+    first = tab_at(side_a.caseworker, case)
+    second = tab_at(side_a.caseworker, case, link(NEXT, first))
+    shown = [pk for pk, _, _ in listed(first)] + [pk for pk, _, _ in listed(second)]
+    assert len(listed(first)) == case_page.DOCUMENTS_PER_PAGE
+    assert len(listed(second)) == 4
+    assert shown == [e.document_id for e in case_file_plan(case_file_entries(case.pk)).ordered]
+    assert f"Viser {case_page.DOCUMENTS_PER_PAGE + 1}–{total}" in pager(second)
+
+
+DOCUMENT_TABLES = ("documents_document", "documents_documentshare", "documents_blob")
+
+
+def plans_of(captured):
+    """The query plan of every captured query that reads a documents table; on PostgreSQL
+    with sequential scans priced out, so one is chosen only when no index serves."""
+    plans = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        for query in captured:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            if not any(table in sql for table in DOCUMENT_TABLES):
+                continue
+            if connection.vendor == "postgresql":
+                cursor.execute("EXPLAIN " + sql)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            else:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            plans.append((sql, plan))
+    return plans
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["caseworker", "coordinator"])
+def test_every_query_of_a_page_reads_the_documents_through_an_index(side_a, role, monkeypatch):
+    monkeypatch.setattr(case_page, "DOCUMENTS_PER_PAGE", 2)
+    case = assigned_case(side_a, Subtype.LOEBENDE_SAG)
+    for n in range(4):
+        document = add(side_a, case, f"Bilag {n}", Category.OTHER)
+        make_thumbnail.call(document.pk)
+    DocumentShare.objects.create(document=document, recipient=side_a.gp, reason="Orientering")
+    withdraw_case_document(side_a.caseworker, case, document, reason="Forkert")
+    user = getattr(side_a, role)
+    first = tab_at(user, case)
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(f"/sager/{case.pk}/dokumenter/{link(NEXT, first)}")
+    assert page.status_code == 200 and len(listed(page.content.decode())) == 2
+    plans = plans_of(captured.captured_queries)
+    assert plans
+    for sql, plan in plans:
+        for table in DOCUMENT_TABLES:
+            assert not re.search(rf"(Seq Scan on|\bSCAN) {table}\b", plan), f"{sql}\n{plan}"

@@ -6,9 +6,6 @@ a free TCP port of the loopback, and is stopped after the session."""
 
 import hashlib
 import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from sagsbro.documents.scanning import ClamdScanner
+from sagsbro.documents.tests.servers import child_server, free_port
 
 CLAMD = shutil.which("clamd") or "/usr/sbin/clamd"
 # The anti-virus industry's test file: harmless, detected by every scanner by agreement.
@@ -30,12 +28,6 @@ class Clamd:
     unix_address: str
     tcp_address: str
     log: Path
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -68,28 +60,15 @@ def clamd(tmp_path_factory) -> Iterator[Clamd]:
             ]
         )
     )
-    process = subprocess.Popen(  # noqa: S603 - the installed clamd with our own configuration
-        [CLAMD, f"--config-file={config}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
     found = Clamd(unix_address=f"unix://{sock}", tcp_address=f"tcp://127.0.0.1:{port}", log=log)
-    try:
-        deadline = time.monotonic() + 60
-        scanners = [ClamdScanner(found.unix_address), ClamdScanner(found.tcp_address)]
-        while not all(scanner.ping() for scanner in scanners):
-            if process.poll() is not None or time.monotonic() > deadline:
-                text = log.read_text() if log.exists() else ""
-                pytest.fail(f"clamd did not start: {text[-2000:]}")
-            time.sleep(0.2)
+    scanners = [ClamdScanner(found.unix_address), ClamdScanner(found.tcp_address)]
+    with child_server(
+        [CLAMD, f"--config-file={config}"],
+        name="clamd",
+        ready=lambda: all(scanner.ping() for scanner in scanners),
+        log=log,
+    ):
         yield found
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture

@@ -3,10 +3,7 @@ from the `moto[server]` test dependency) as a child process on a free port of th
 started once per test session. Each test gets a bucket of its own, made with boto3, and the
 default storage pointed at it through the same settings function production uses."""
 
-import socket
-import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +14,7 @@ import pytest
 from botocore.config import Config
 
 from sagsbro.core.storage import default_storage_settings
+from sagsbro.documents.tests.servers import child_server, free_port
 
 # A second, empty database to restore into, as the backup tests make it.
 from sagsbro.tests.test_backup_restore import empty_database  # noqa: F401
@@ -26,43 +24,29 @@ SECRET_KEY = "sagsbro-test-secret"
 REGION = "eu-north-1"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def s3_endpoint(tmp_path_factory) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("moto") / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and a fixed module
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
     endpoint = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                _client(endpoint).list_buckets()
-                break
-            except Exception:  # noqa: BLE001 - not listening yet
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"moto_server did not start: {log.read_text()[-2000:]}"
-                    ) from None
-                time.sleep(0.2)
-        yield endpoint
-    finally:
-        process.terminate()
+
+    def answers() -> bool:
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            _client(endpoint).list_buckets()
+        except Exception:  # noqa: BLE001 - not listening yet
+            return False
+        return True
+
+    with child_server(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        name="moto_server",
+        ready=answers,
+        log=log,
+        output=log,
+        start_timeout=30,
+        stop_timeout=10,
+    ):
+        yield endpoint
 
 
 def _client(endpoint: str) -> Any:
