@@ -580,11 +580,17 @@ def check_case_agreement(
     reason: str,
     today: datetime.date,
     calendar: WorkingDayCalendar,
+    *,
+    current_due: datetime.date | None = None,
+    statutory_due: datetime.date | None = None,
 ) -> None:
     """Refuse a due date the parties cannot agree for the concrete case (BEK §§ 22-23, 2. pkt.).
 
     The kind must be one whose section allows it, the circumstances (``reason``) must be
-    stated, and the date must be a working day from today and within a year.
+    stated, and the date must be a working day from today and within a year. The agreement is
+    made because the deadline cannot be kept: so it is made before the deadline in force
+    (``current_due``) has run out — a deadline already missed stays missed — and it gives a
+    later date than the one that would otherwise apply (``statutory_due``), never an earlier.
     """
     if DeadlineKind(kind) not in CASE_AGREEMENT_SOURCES:
         raise CaseAgreementRefused(
@@ -599,9 +605,23 @@ def check_case_agreement(
             "Skriv, hvilke omstændigheder i sagen der gør, at fristen ikke kan holdes.",
             "reason",
         )
+    if current_due is not None and today > current_due:
+        raise CaseAgreementRefused(
+            "deadline_passed",
+            f"Fristen udløb {current_due:%d.%m.%Y}. En anden frist aftales, før fristen "
+            "udløber; overskridelsen bliver stående.",
+            "agreed_due",
+        )
     if agreed_due < today:
         raise CaseAgreementRefused(
             "date_in_past", "Den aftalte frist kan ikke ligge før i dag.", "agreed_due"
+        )
+    if statutory_due is not None and agreed_due <= statutory_due:
+        raise CaseAgreementRefused(
+            "not_later",
+            f"Den aftalte frist skal ligge efter den frist, der ellers gælder "
+            f"({statutory_due:%d.%m.%Y}).",
+            "agreed_due",
         )
     if (agreed_due - today).days > MAX_CASE_AGREEMENT_DAYS:
         raise CaseAgreementRefused(

@@ -67,10 +67,8 @@ def agreement_overrides(
     return overrides
 
 
-def recompute_deadlines(case: Case) -> list[Deadline]:
-    """Recompute every deadline of the case from its rules and anchor dates. A due date
-    agreed in the concrete case (BEK §§ 22-23, 2nd sentence) is kept."""
-    calendar = configured_calendar()
+def _computed_deadlines(case: Case) -> list[deadline_rules.ComputedDeadline]:
+    """The case's deadlines from its rules and anchor dates, before any agreed date."""
     rules = deadline_rules.rules_for(
         case.subtype_enum, agreement_overrides(case), urgent=case.urgent
     )
@@ -81,6 +79,12 @@ def recompute_deadlines(case: Case) -> list[Deadline]:
         anchors[deadline_rules.Anchor.MEETING] = case.meeting_date
     if case.consultation_date:
         anchors[deadline_rules.Anchor.CONSULTATION] = case.consultation_date
+    return list(deadline_rules.compute_deadlines(rules, anchors, configured_calendar()))
+
+
+def recompute_deadlines(case: Case) -> list[Deadline]:
+    """Recompute every deadline of the case from its rules and anchor dates. A due date
+    agreed in the concrete case (BEK §§ 22-23, 2nd sentence) is kept."""
     fulfilled = _fulfilment_dates(case)
     agreed = {
         kind: due
@@ -90,7 +94,7 @@ def recompute_deadlines(case: Case) -> list[Deadline]:
     }
     today = common.local_today()
     keep = []
-    for computed in deadline_rules.compute_deadlines(rules, anchors, calendar):
+    for computed in _computed_deadlines(case):
         rule = computed.rule
         done = fulfilled.get(rule.kind)
         due, source = computed.due, rule.source
@@ -182,6 +186,10 @@ def agree_deadline(
             reason or "",
             common.local_today(),
             configured_calendar(),
+            current_due=deadline.due,
+            statutory_due=next(
+                (c.due for c in _computed_deadlines(case) if c.rule.kind == deadline.kind), None
+            ),
         )
     except deadline_rules.CaseAgreementRefused as exc:
         raise ServiceError(exc.code, exc.message, fields={exc.field: [exc.message]}) from exc

@@ -700,3 +700,40 @@ def test_deadline_state(
 )
 def test_working_days_left(due: date, today: date, expected: int) -> None:
     assert working_days_left(due, today, CAL) == expected
+
+
+def test_case_agreement_only_before_the_deadline_runs_out_and_only_later() -> None:
+    # Due Thursday 26 Nov, today Friday 27 Nov: the deadline is missed; it stays missed.
+    with pytest.raises(CaseAgreementRefused) as refused:
+        check_case_agreement(
+            K.CERTIFICATE_AFTER_REQUEST,
+            date(2026, 12, 14),
+            "Afventer journal",
+            TODAY,
+            CAL,
+            current_due=date(2026, 11, 26),
+        )
+    assert (refused.value.code, refused.value.field) == ("deadline_passed", "agreed_due")
+    # On the last day itself it can still be agreed.
+    check_case_agreement(
+        K.CERTIFICATE_AFTER_REQUEST,
+        date(2026, 12, 14),
+        "Afventer journal",
+        TODAY,
+        CAL,
+        current_due=TODAY,
+        statutory_due=TODAY,
+    )
+    # Not the same day as, nor earlier than, the deadline that would otherwise apply.
+    for agreed in (date(2026, 12, 10), date(2026, 12, 9)):
+        with pytest.raises(CaseAgreementRefused) as refused:
+            check_case_agreement(
+                K.CERTIFICATE_AFTER_REQUEST,
+                agreed,
+                "Afventer journal",
+                TODAY,
+                CAL,
+                current_due=date(2026, 12, 10),
+                statutory_due=date(2026, 12, 10),
+            )
+        assert (refused.value.code, refused.value.field) == ("not_later", "agreed_due")

@@ -369,3 +369,62 @@ def test_a_draft_is_unknown_to_the_secretariat(side_a):
         format="json",
     )
     assert response.status_code == 404
+
+
+# --- an agreement extends a deadline before it runs out (BEK § 23, 2. pkt.) ----------------
+
+
+@pytest.fixture
+def clinical_case(side_a):
+    """A referral to klinisk funktion, received now, sent to the designated inbox."""
+    case = sent_case(side_a, Subtype.KLINISK_FUNKTION)
+    freeze_received(case, timezone.now())
+    return case
+
+
+def test_a_missed_deadline_stays_missed_and_is_not_agreed_away(side_a, clinical_case):
+    # Received 45 days ago: the 30 days after the request ran out some two weeks ago.
+    freeze_received(clinical_case, timezone.now() - datetime.timedelta(days=45))
+    missed = deadlines(clinical_case)["certificate_after_request"]
+    assert missed.state == "missed"
+    before = _state(clinical_case)
+    response = api_client(side_a.secretariat).post(
+        _agree_url(clinical_case, "certificate_after_request"),
+        {"agreed_due": _in_days(20).isoformat(), "reason": "Journal fra sygehuset afventes."},
+        format="json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "deadline_passed"
+    assert f"{missed.due:%d.%m.%Y}" in body["fields"]["agreed_due"][0]
+    assert _state(clinical_case) == before
+    assert deadlines(clinical_case)["certificate_after_request"].state == "missed"
+
+
+def test_the_agreed_date_lies_after_the_one_that_would_apply(side_a, clinical_case):
+    statutory = deadlines(clinical_case)["certificate_after_request"].due
+    before = _state(clinical_case)
+    earlier = _in_days(10)
+    assert earlier <= statutory
+    refused = api_client(side_a.secretariat).post(
+        _agree_url(clinical_case, "certificate_after_request"),
+        {"agreed_due": earlier.isoformat(), "reason": "Journal fra sygehuset afventes."},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "not_later"
+    assert _state(clinical_case) == before
+
+    later = _in_days(45)
+    agreed = api_client(side_a.secretariat).post(
+        _agree_url(clinical_case, "certificate_after_request"),
+        {"agreed_due": later.isoformat(), "reason": "Journal fra sygehuset afventes."},
+        format="json",
+    )
+    assert agreed.status_code == 200, agreed.json()
+    row = deadlines(clinical_case)["certificate_after_request"]
+    assert (row.due, row.state, row.source) == (
+        later,
+        "open",
+        "Aftalt i den konkrete sag (BEK § 23, 2. pkt.)",
+    )
