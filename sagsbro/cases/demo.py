@@ -102,6 +102,18 @@ ANSWER = (
     "Ud fra de nye helbredsoplysninger er der ikke grundlag for at ændre planen. Borgeren "
     "kan fortsætte med gradvis optrapning og fortsat behandling hos egen læge."
 )
+# The sections of the demo's specialist certificates (BEK § 14 stk. 1).
+CERTIFICATE = {
+    "functional_capacity": "Kan stå og gå i 20 minutter ad gangen og løfte op til 5 kg. "
+    "Siddende arbejde i op til 2 timer med pauser.",
+    "health": "Kroniske lændesmerter gennem 3 år; objektivt nedsat bevægelighed i lænden, "
+    "ingen neurologiske udfald.",
+    "citizen_view": "Borgeren oplever, at smerterne forhindrer arbejde med løft og lange "
+    "arbejdsdage.",
+    "doctor_view": "Lægen vurderer, at borgeren kan arbejde 20-25 timer om ugen i et job uden "
+    "tunge løft og med mulighed for at skifte stilling.",
+    "other_factors": "Borgeren er motiveret for at vende tilbage til arbejdsmarkedet.",
+}
 NOTES = [
     "Borgeren ønsker, at kontakt sker telefonisk. Ring gerne før det skriftlige svar.",
     "Borgeren har angst for møder med mange deltagere – tag gerne hensyn.",
@@ -115,7 +127,7 @@ class _Builder:
         self.today = today
         # attach(user, case, step): adds the documents the case needs at that step.
         self.attach = attach
-        # The meetings and clinical apps' services (record_screening, invite_citizen, ...).
+        # The meetings and clinical apps' services (record_screening, book_consultation, ...).
         self.meetings = meetings
         self.clinical = clinical
         self.calendar = configured_calendar()
@@ -272,16 +284,25 @@ class _Builder:
         received = timezone.localdate(case.received_at)
         appointment = received + datetime.timedelta(days=offset)
         if "late" in options:
+            # Told first, and accepted by the caseworker, before the citizen is invited (EVAL
+            # table 8 step 2.2).
             case = self.clinical.notify_late_appointment(
                 secretariat, case, appointment, channel=CHANNEL
             )
-        case = self.clinical.invite_citizen(secretariat, case, appointment, channel=CHANNEL)
+            case = self.clinical.accept_late_appointment(
+                case.caseworker, case, appointment, channel=CHANNEL
+            )
+        # Inviting is booking: a free time of the case's specialist on the appointment day (today
+        # or later, so through the service), with the letter in the outbox to the citizen.
+        case = self.clinical.book_consultation(secretariat, case, on=appointment, channel=CHANNEL)
         if target == State.INVITED:
             return case
         case = self.clinical.hold_consultation(specialist, case, channel=CHANNEL)
         if target == State.CONSULTATION_HELD:
             return case
-        self.attach(specialist, case, "consultation_held")
+        # The structured certificate, signed; delivery files it as the case's LÆ 275.
+        draft = self.clinical.create_certificate(specialist, case, channel=CHANNEL, **CERTIFICATE)
+        self.clinical.sign_certificate(specialist, case, draft, channel=CHANNEL)
         case = self.clinical.deliver_certificate(specialist, case, channel=CHANNEL)
         if target == State.ANSWERED:
             # Delivered: waiting for the caseworker to read the certificate and close.
@@ -362,17 +383,17 @@ ATTACHMENTS = {
 }
 
 # Attached when the case reaches a step that needs a document: the team's indstilling before
-# it is sent, the specialist's certificate before it is delivered.
+# it is sent. (The specialist's LÆ 275 is no upload: it is the signed structured certificate,
+# filed on the case at delivery.)
 AT_STEP = {
     "meeting_held": [Category.INDSTILLING],
-    "consultation_held": [Category.LAE_275],
 }
 
 
 def attach(user, case, step):
-    """Attach the documents `case` needs at `step` ("drafted", "meeting_held",
-    "consultation_held"), as `user`; "rescanned" attaches the case's LÆ 265 scanned again,
-    which the case file flags as a duplicate."""
+    """Attach the documents `case` needs at `step` ("drafted", "meeting_held"), as `user`;
+    "rescanned" attaches the case's LÆ 265 scanned again, which the case file flags as a
+    duplicate."""
     if step == "rescanned":
         upload = documents_demo.demo_upload(user, case, Category.LAE_265, scanned=True)
         add_case_document(user, case, channel=CHANNEL, **upload)

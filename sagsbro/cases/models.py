@@ -114,6 +114,12 @@ class Case(models.Model):
     appointment_date = models.DateField("konsultationsdato", null=True, blank=True)
     consultation_date = models.DateField("konsultation afholdt", null=True, blank=True)
     late_appointment_notified_at = models.DateTimeField(null=True, blank=True)
+    # The caseworker's acceptance of the late appointment, before the citizen is invited (EVAL
+    # table 8, step 2.2): the notice alone does not let the secretariat invite.
+    late_appointment_accepted_at = models.DateTimeField(null=True, blank=True)
+    late_appointment_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -294,6 +300,11 @@ class Consent(models.Model):
     refused = models.BooleanField("borgeren har ikke givet samtykke", default=False)
     valid_until = models.DateField("gyldigt til", null=True, blank=True)
     withdrawn_on = models.DateField("tilbagekaldt den", null=True, blank=True)
+    # An agreement given for one case only: the citizen's agreement that the coordinator also
+    # assesses in klinisk funktion (BEK § 13 stk. 3) is given for that referral, not in general.
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="case_consents"
+    )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -17,3 +17,11 @@ class ClinicalConfig(AppConfig):
         from sagsbro.clinical.web.assessment_tab import register_assessment_tab
 
         register_assessment_tab()
+
+        from sagsbro.clinical.worklist import register_late_appointment_awaiting
+
+        register_late_appointment_awaiting()
+
+        from sagsbro.clinical.services.slot_release import register_slot_release
+
+        register_slot_release()

@@ -89,7 +89,8 @@ def create_clinical(people: dict[str, User], today: datetime.date) -> list[User]
         ).order_by("pk"):
             _slots(specialist, place, today)
     # A referral from København's screened team case, whose coordinator is the doctor with the
-    # second account: assigning that account is refused until the citizen agrees.
+    # second account: assigning that account is refused until the citizen's agreement is
+    # recorded on the referral's klinisk-funktion case (BEK § 13 stk. 3).
     team = (
         Case.objects.filter(
             municipality__code="101",

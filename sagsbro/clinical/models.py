@@ -126,6 +126,16 @@ class Referral(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     received_at = models.DateTimeField("modtaget i regionen", null=True, blank=True)
+    # The earlier certificate whose further assessments (BEK § 14 stk. 2) this referral asks
+    # for: its certificate must then give one overall assessment (§ 14 stk. 3).
+    follows_certificate = models.ForeignKey(
+        "Certificate",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_up_referrals",
+        verbose_name="yderligere vurdering efter attest",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -272,36 +282,19 @@ class AssessmentCost(models.Model):
 
 
 class PriceIndex(models.Model):
-    """The yearly price index for the § 18 cap (2011 = 100.00)."""
+    """The yearly price index for the § 18 stk. 2 cap (2011 = 100.00), kept by each region's
+    administrator for the region's own averages: one region cannot change another's figures."""
 
-    year = models.PositiveSmallIntegerField("år", unique=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="price_indices")
+    year = models.PositiveSmallIntegerField("år")
     index = models.DecimalField("indeks (2011 = 100)", max_digits=7, decimal_places=2)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["year"]
+        ordering = ["region", "year"]
         verbose_name = "prisindeks"
         verbose_name_plural = "prisindeks"
-
-
-class DeadlineException(models.Model):
-    """A deadline agreed otherwise in the concrete case (BEK § 23), with its reason."""
-
-    class Which(models.TextChoices):
-        CONSULTATION = "consultation", "14 dage efter konsultationen"
-        REQUEST = "request", "30 dage efter anmodningen"
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadline_exceptions")
-    which = models.CharField("frist", max_length=20, choices=Which)
-    agreed_date = models.DateField("aftalt dato")
-    reason = models.TextField("begrundelse")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["recorded_at", "id"]
-        verbose_name = "aftalt frist"
-        verbose_name_plural = "aftalte frister"
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="price_index_unique_year")
+        ]

@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sagsbro.cases.api.serializers import EmptySerializer
 from sagsbro.cases.models import Case
 from sagsbro.cases.registry import register
 from sagsbro.cases.rules.workflow import TRANSITIONS
 from sagsbro.clinical import services
 from sagsbro.clinical.api import serializers as s
+from sagsbro.clinical.api.assessment_serializers import DeliverCertificateSerializer
+from sagsbro.clinical.models import ConsultationSlot
 from sagsbro.clinical.web import confirmations as c
 from sagsbro.clinical.web import forms as f
-from sagsbro.core.forms import ConfirmForm
+from sagsbro.clinical.web.assessment_forms import DeliverCertificateForm
 from sagsbro.organisations.models import User
 
 Data = Mapping[str, Any]
@@ -27,8 +28,16 @@ def _notify_late_appointment(user: User, case: Case, data: Data, channel: str) -
     return services.notify_late_appointment(user, case, data["appointment_date"], channel)
 
 
+def _accept_late_appointment(user: User, case: Case, data: Data, channel: str) -> Case:
+    return services.accept_late_appointment(user, case, data["appointment_date"], channel)
+
+
 def _invite(user: User, case: Case, data: Data, channel: str) -> Case:
-    return services.invite_citizen(user, case, data["appointment_date"], channel)
+    # The slot by its id (None when there is none): the service checks the transition's rule
+    # first, then that it is a free coming time of the case's specialist in the case's region
+    # (one message for "no such slot" and "another region's").
+    slot = ConsultationSlot.objects.filter(pk=data["slot"]).first()
+    return services.invite_citizen(user, case, slot, channel)
 
 
 def _hold_consultation(user: User, case: Case, data: Data, channel: str) -> Case:
@@ -36,7 +45,9 @@ def _hold_consultation(user: User, case: Case, data: Data, channel: str) -> Case
 
 
 def _deliver_certificate(user: User, case: Case, data: Data, channel: str) -> Case:
-    return services.deliver_certificate(user, case, channel)
+    return services.deliver_certificate(
+        user, case, channel, no_gp_reason=data.get("no_gp_reason", "")
+    )
 
 
 def register_clinical_transitions() -> None:
@@ -54,13 +65,28 @@ def register_clinical_transitions() -> None:
         ),
     )
     register(
+        TRANSITIONS["accept_late_appointment"],
+        service=services.accept_late_appointment,
+        form_class=f.AcceptLateAppointmentForm,
+        serializer_class=s.AcceptLateAppointmentSerializer,
+        call=_accept_late_appointment,
+        confirmation=c.late_accepted,
+        intro=(
+            "Klinisk funktion kan først tilbyde borgeren en tid mere end 14 dage efter, at "
+            "anmodningen kom. Borgeren indkaldes først, når du har accepteret tiden."
+        ),
+    )
+    register(
         TRANSITIONS["invite"],
         service=services.invite_citizen,
-        form_class=f.AppointmentForm,
-        serializer_class=s.AppointmentSerializer,
+        form_class=f.InviteForm,
+        serializer_class=s.InviteSerializer,
         call=_invite,
         confirmation=c.invited,
-        intro="Sagsbehandleren får en kopi af indkaldelsen.",
+        intro=(
+            "Borgeren indkaldes til en ledig tid i speciallægens kalender. Indkaldelsen sendes "
+            "til borgeren, og sagsbehandleren får en kopi."
+        ),
     )
     register(
         TRANSITIONS["hold_consultation"],
@@ -73,12 +99,13 @@ def register_clinical_transitions() -> None:
     register(
         TRANSITIONS["deliver_certificate"],
         service=services.deliver_certificate,
-        form_class=ConfirmForm,
-        serializer_class=EmptySerializer,
+        form_class=DeliverCertificateForm,
+        serializer_class=DeliverCertificateSerializer,
         call=_deliver_certificate,
         confirmation=c.certificate_delivered,
         intro=(
-            "Speciallægeattesten (LÆ 275) sendes til kommunen og samtidig i kopi til borgerens "
-            "egen læge (BEK § 15, stk. 2)."
+            "Den underskrevne speciallægeattest (LÆ 275) sendes til kommunen og samtidig i kopi "
+            "til borgerens egen læge (BEK § 15, stk. 2). Har borgeren ingen egen læge "
+            "registreret, skal du angive hvorfor."
         ),
     )

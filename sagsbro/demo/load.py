@@ -6,6 +6,7 @@ has to know the others' demo data."""
 
 import datetime
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +15,8 @@ from sagsbro.cases import demo as cases_demo
 from sagsbro.cases.models import Case
 from sagsbro.clinical import demo as clinical_demo
 from sagsbro.clinical import services as clinical_services
+from sagsbro.clinical import testing as clinical_testing
+from sagsbro.clinical.services import certificate as clinical_certificate
 from sagsbro.meetings import demo as meetings_demo
 from sagsbro.meetings import services as meetings_services
 from sagsbro.organisations import demo as organisations_demo
@@ -31,6 +34,20 @@ class DemoLogin:
     organisation: str
 
 
+def _clinical_steps() -> SimpleNamespace:
+    """The klinisk funktion steps the cases app's demo takes: the clinical services, and
+    inviting as booking (a free time of the case's specialist, booked through the service)."""
+    return SimpleNamespace(
+        notify_late_appointment=clinical_services.notify_late_appointment,
+        accept_late_appointment=clinical_services.accept_late_appointment,
+        book_consultation=clinical_testing.book_consultation,
+        hold_consultation=clinical_services.hold_consultation,
+        create_certificate=clinical_certificate.create_certificate,
+        sign_certificate=clinical_certificate.sign_certificate,
+        deliver_certificate=clinical_services.deliver_certificate,
+    )
+
+
 def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
     """Load the demo data once; returns the demo log-ins (empty if already loaded)."""
     today = today or timezone.localdate()
@@ -45,7 +62,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
             today,
             attach=cases_demo.attach,
             meetings=meetings_services,
-            clinical=clinical_services,
+            clinical=_clinical_steps(),
         )
         meetings_demo.create_meetings(people, today, attach=cases_demo.attach)
         extra_logins = clinical_demo.create_clinical(people, today)

@@ -2,8 +2,6 @@
 investigation, the structured LÆ 275 from draft over preview to signature, then delivery; the
 caseworker finds the certificate in »Afventer dig«. Every page is checked with axe-core."""
 
-import datetime
-
 import pytest
 from playwright.sync_api import expect
 
@@ -11,6 +9,7 @@ from sagsbro.cases.models import Case
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.clinical import services as clinical_services
 from sagsbro.clinical.models import Certificate
+from sagsbro.clinical.testing import book_consultation
 from sagsbro.conftest import assigned_case
 from sagsbro.e2e.conftest import follow, goto, login, logout
 
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.e2e
 def test_specialist_writes_signs_and_delivers_the_certificate(page, live_server, side_a):
     s = side_a
     case = assigned_case(s, Subtype.KLINISK_FUNKTION)
-    clinical_services.invite_citizen(s.secretariat, case, datetime.date.today())
+    book_consultation(s.secretariat, case)
     clinical_services.hold_consultation(s.specialist, case)
 
     login(page, live_server, s.specialist.username)
@@ -72,6 +71,11 @@ def test_specialist_writes_signs_and_delivers_the_certificate(page, live_server,
     assert served.body().startswith(b"%PDF")
 
     goto(page, live_server, f"/sager/{case.pk}/handling/deliver_certificate/")
+    # The reason for a delivery without the GP's copy is asked for only when there is no GP
+    # (BEK § 15 stk. 2); this citizen has one, so it stays empty.
+    reason = page.get_by_label("Begrundelse for levering uden kopi til egen læge")
+    expect(reason).to_be_visible()
+    expect(reason).to_have_value("")
     follow(page.get_by_role("button", name="Lever speciallægeattest (LÆ 275)"))
     assert Case.objects.get(pk=case.pk).state == "answered"
     certificate.refresh_from_db()

@@ -1,6 +1,6 @@
 """The price of assessments in the browser (BEK § 18, stk. 2): the region's administrator sets
-the year's price index, the secretariat records a cost on a klinisk-funktion case and sees the
-average per case approach the cap. Every page is checked with axe-core."""
+the year's price index of the region, the secretariat records a cost on a klinisk-funktion
+case and sees the average per case approach the cap. Every page is checked with axe-core."""
 
 import datetime
 from decimal import Decimal
@@ -31,7 +31,11 @@ def test_index_then_cost_then_warning(page, live_server, side_a):
     page.get_by_label("Indeks (2011 = 100)").fill("128,00")
     follow(page.get_by_role("button", name="Gem indekset"))
     expect(page.get_by_role("status").first).to_contain_text(f"Prisindekset for {year} er gemt.")
-    assert list(PriceIndex.objects.values_list("year", "index")) == [(year, Decimal("128.00"))]
+    # The index is the administrator's own region's.
+    assert list(PriceIndex.objects.values_list("region", "year", "index")) == [
+        (side_a.region.pk, year, Decimal("128.00"))
+    ]
+    expect(page.get_by_text(f"Indekset gælder kun for {side_a.region.name}.")).to_be_visible()
     logout(page)
 
     login(page, live_server, side_a.secretariat.username)

@@ -16,6 +16,7 @@ class OutgoingMessage(models.Model):
         CITIZEN_CONCLUSION = "citizen_conclusion", "Skriftlig konklusion til borgeren"
         GP_INDSTILLING_COPY = "gp_indstilling_copy", "Indstillingen til egen læge"
         GP_CERTIFICATE_COPY = "gp_certificate_copy", "Speciallægeattesten til egen læge"
+        CITIZEN_INVITATION = "citizen_invitation", "Indkaldelse til konsultation i klinisk funktion"
 
     class State(models.TextChoices):
         QUEUED = "queued", "I kø"

@@ -37,12 +37,17 @@ SENT_EVENTS = {
         EventKind.GP_CERTIFICATE_COPY_SENT,
         "Speciallægeattesten sendt til egen læge",
     ),
+    OutgoingMessage.Purpose.CITIZEN_INVITATION: (
+        EventKind.INVITATION_SENT,
+        "Indkaldelsen til konsultation sendt til borgeren",
+    ),
 }
 
 RECIPIENTS = {
     OutgoingMessage.Purpose.CITIZEN_CONCLUSION: OutgoingMessage.Recipient.CITIZEN,
     OutgoingMessage.Purpose.GP_INDSTILLING_COPY: OutgoingMessage.Recipient.GP,
     OutgoingMessage.Purpose.GP_CERTIFICATE_COPY: OutgoingMessage.Recipient.GP,
+    OutgoingMessage.Purpose.CITIZEN_INVITATION: OutgoingMessage.Recipient.CITIZEN,
 }
 
 

@@ -180,6 +180,22 @@ class CollaborationAgreement(models.Model):
     # Pages a case's documents may fill before the case warns (Region Hovedstaden: 50);
     # the same default as documents.rules.DEFAULT_PAGE_BUDGET, used when there is no agreement.
     page_budget = models.PositiveIntegerField("sidegrænse pr. sag", default=50)
+    # The municipality may obtain hospital records, status certificates and a psychologist's
+    # status on klinisk funktion's behalf (BEK § 3 stk. 2); otherwise a psychologist's
+    # assessment or status comes only through klinisk funktion (BEK § 1 stk. 5).
+    municipality_requests_status = models.BooleanField(
+        "kommunen rekvirerer journal, statusattest og status fra psykolog (BEK § 3, stk. 2)",
+        default=False,
+    )
+    # The price agreed for a specialist certificate from klinisk funktion (BEK § 18 stk. 1);
+    # empty: none agreed, and the average cap of § 18 stk. 2 applies.
+    certificate_price = models.DecimalField(
+        "aftalt pris pr. speciallægeattest (kr.)",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["-valid_from"]

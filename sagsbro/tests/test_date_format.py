@@ -14,7 +14,7 @@ from django.utils import timezone
 from sagsbro.cases import services
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.tabs import case_tabs
-from sagsbro.clinical import services as clinical_services
+from sagsbro.clinical.testing import book_consultation
 from sagsbro.conftest import assigned_case, make_case, sent_case
 from sagsbro.documents.models import DocumentShare
 from sagsbro.meetings import services as meeting_services
@@ -68,7 +68,7 @@ def cases(side_a):
     services.return_for_information(side_a.secretariat, returned, "Seneste job mangler.")
     clinical = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
     appointment = timezone.localdate(clinical.received_at) + datetime.timedelta(days=7)
-    clinical_services.invite_citizen(side_a.secretariat, clinical, appointment)
+    book_consultation(side_a.secretariat, clinical, on=appointment)
     DocumentShare.objects.create(
         document=clinical.documents.first(), recipient=side_a.gp, reason="Kopi til egen læge"
     )

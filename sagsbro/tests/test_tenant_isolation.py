@@ -19,15 +19,21 @@ from sagsbro.cases.models import Advice, Case, CaseEvent, CaseNote, Consent
 from sagsbro.cases.rules.consent import ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.clinical import services as clinical_services
-from sagsbro.clinical.models import AssessmentCost, ConsultationSlot, Referral, Specialty
+from sagsbro.clinical.models import (
+    AssessmentCost,
+    ConsultationSlot,
+    PriceIndex,
+    Referral,
+    Specialty,
+)
 from sagsbro.clinical.services import assessment as clinical_assessment
 from sagsbro.clinical.services import certificate as clinical_certificate
 from sagsbro.clinical.services.booking import create_place, create_slot
 from sagsbro.clinical.services.referrals import create_referral
-from sagsbro.conftest import api_client, assigned_case, attach, make_case
+from sagsbro.clinical.testing import book_consultation, deliver_complete_certificate
+from sagsbro.conftest import api_client, assigned_case, make_case
 from sagsbro.core.api import AccessRule
 from sagsbro.documents.models import Document, DocumentShare
-from sagsbro.documents.rules import Category
 from sagsbro.meetings import services as meeting_services
 from sagsbro.meetings.models import (
     Attendee,
@@ -104,10 +110,9 @@ def victim(side_a, side_b):
         contact_times="Tirsdag 9-11",
     )
     clinical = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
-    clinical_services.invite_citizen(side_a.secretariat, clinical, datetime.date.today())
+    book_consultation(side_a.secretariat, clinical)
     clinical_services.hold_consultation(side_a.specialist, clinical)
-    attach(side_a.specialist, clinical, Category.LAE_275)
-    clinical_services.deliver_certificate(side_a.specialist, clinical)
+    deliver_complete_certificate(side_a.specialist, clinical)
     draft = make_case(side_a, Subtype.LOEBENDE_SAG)
     case_services.register_treatment_relation(
         side_a.secretariat, side_a.citizen, side_a.coordinator_2, "treating"
@@ -179,7 +184,7 @@ def victim(side_a, side_b):
     )
     # A clinical case under assessment: its note, an investigation and a draft certificate.
     assessed = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
-    clinical_services.invite_citizen(side_a.secretariat, assessed, datetime.date.today())
+    book_consultation(side_a.secretariat, assessed)
     clinical_services.hold_consultation(side_a.specialist, assessed)
     clinical_assessment.save_consultation_note(
         side_a.specialist, assessed, note="Hemmeligt konsultationsnotat"
@@ -246,6 +251,8 @@ TARGETS = {
     # The price of assessments (clinical): costs, and the region's average (no {pk}).
     "AssessmentCostViewSet": "assessment_cost",
     "PriceAverageViewSet": None,
+    # Each region's own price index (no {pk}): another region's rows are not listed.
+    "PriceIndexViewSet": None,
 }
 
 # What a refused probe's DENIED entry names as the object asked for, by view.
@@ -355,6 +362,7 @@ def snapshot():
             MeetingDay,
             Booking,
             AssessmentCost,
+            PriceIndex,
         )
     } | {
         "bookings": list(Booking.objects.order_by("pk").values_list("meeting_id", "state")),

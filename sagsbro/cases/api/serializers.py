@@ -398,12 +398,21 @@ class ConsentSerializer(serializers.ModelSerializer):
         queryset=Citizen.objects.none(),
         error_messages={"does_not_exist": "Borgeren findes ikke.", "required": "Angiv borgeren."},
     )
+    # The klinisk-funktion case the agreement of BEK § 13 stk. 3 is given for; empty for the
+    # other scopes, which the citizen gives in general.
+    case = serializers.PrimaryKeyRelatedField(
+        queryset=Case.objects.none(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": "Sagen findes ikke.", "incorrect_type": "Angiv sagen."},
+    )
 
     class Meta:
         model = Consent
         fields = [
             "id",
             "citizen",
+            "case",
             "scope",
             "scope_label",
             "given_on",
@@ -420,6 +429,7 @@ class ConsentSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             _set_queryset(self.fields["citizen"], citizens_visible_to(request.user))
+            _set_queryset(self.fields["case"], Case.objects.visible_to(request.user))
 
     def get_scope_label(self, obj) -> str:
         return SCOPE_LABELS.get(obj.scope, obj.scope)

@@ -162,28 +162,40 @@ def state_after_conflict(state: str) -> str | None:
 
 
 class SamePersonWithoutConsent(Exception):
-    """The assessor is the case's coordinator and the citizen has not agreed (§ 13, stk. 3)."""
+    """The assessor has been health coordinator in the citizen's case and the citizen has not
+    agreed, for this klinisk-funktion case, that they also assess (BEK § 13, stk. 3)."""
 
     code = "same_person_without_consent"
     message = (
-        "Vurderingen i klinisk funktion kan kun foretages af sagens sundhedskoordinator, "
-        "hvis borgeren er indforstået hermed (BEK § 13, stk. 3)."
+        "Speciallægen har været sundhedskoordinator i borgerens sag og kan kun foretage "
+        "vurderingen i klinisk funktion, hvis borgeren er indforstået hermed (BEK § 13, "
+        "stk. 3). Registrér borgerens accept under Samtykke på denne sag i klinisk funktion, "
+        "eller vælg en anden speciallæge."
     )
 
     def __init__(self) -> None:
         super().__init__(self.message)
 
 
+def has_been_coordinator(assessor: DoctorRef, earlier_coordinators: Iterable[DoctorRef]) -> bool:
+    """Whether ``assessor`` is "the same person who has been health coordinator in the
+    citizen's case" (BEK § 13, stk. 3): any of the coordinators of the case the referral came
+    from, current or earlier, or the author of the advice the referral rests on. Compared with
+    :func:`same_person`, so the doctor's other accounts count too."""
+    return any(same_person(assessor, coordinator) for coordinator in earlier_coordinators)
+
+
 def require_assessor_allowed(
-    assessor: DoctorRef, case_coordinator: DoctorRef | None, citizen_agreed: bool
+    assessor: DoctorRef, earlier_coordinators: Iterable[DoctorRef], citizen_agreed: bool
 ) -> None:
     """Check who may do the clinical assessment (BEK § 13, stk. 3).
 
-    The person who was health coordinator in the case may do the assessment
-    only if the citizen agrees; anyone else may. Raises
-    :class:`SamePersonWithoutConsent` otherwise.
+    ``earlier_coordinators``: everyone who is or has been health coordinator in the citizen's
+    case the klinisk-funktion case came from. One of them may do the assessment only when the
+    citizen has agreed for this klinisk-funktion case (``citizen_agreed``); anyone else may.
+    Raises :class:`SamePersonWithoutConsent` otherwise.
     """
-    if case_coordinator is None or citizen_agreed:
+    if citizen_agreed:
         return
-    if same_person(assessor, case_coordinator):
+    if has_been_coordinator(assessor, earlier_coordinators):
         raise SamePersonWithoutConsent()

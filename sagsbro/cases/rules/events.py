@@ -30,6 +30,7 @@ class EventKind(StrEnum):
     ANSWER = "answer"
     CLOSE = "close"
     NOTIFY_LATE_APPOINTMENT = "notify_late_appointment"
+    ACCEPT_LATE_APPOINTMENT = "accept_late_appointment"
     INVITE = "invite"
     HOLD_CONSULTATION = "hold_consultation"
     DELIVER_CERTIFICATE = "deliver_certificate"
@@ -89,3 +90,8 @@ class EventKind(StrEnum):
     # citizen with its copy to the caseworker.
     REFERRAL_MADE = "referral_made"
     INVITATION_LETTER = "invitation_letter"
+    # A booked consultation time given up before the consultation was held (the case was
+    # withdrawn, put back or moved to another specialist): the time is free for another case.
+    CONSULTATION_SLOT_RELEASED = "consultation_slot_released"
+    # Recorded when the outbox really sent the invitation to the citizen (messaging app).
+    INVITATION_SENT = "invitation_sent"

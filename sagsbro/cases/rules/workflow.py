@@ -219,6 +219,16 @@ TRANSITIONS: Mapping[str, Transition] = {
             "Evaluering tabel 8, trin 2.2",
         ),
         _t(
+            "accept_late_appointment",
+            "Acceptér sen konsultationstid",
+            {State.ASSIGNED},
+            None,
+            {Role.CASEWORKER},
+            {Subtype.KLINISK_FUNKTION},
+            # The caseworker is told and accepts before the citizen is invited.
+            "Evaluering tabel 8, trin 2.2",
+        ),
+        _t(
             "invite",
             "Indkald borgeren",
             {State.ASSIGNED},

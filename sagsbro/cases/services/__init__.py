@@ -11,9 +11,11 @@ from sagsbro.cases.services.assignment import (
     assignee_role,
     reassign_coordinator,
     register_treatment_relation,
+    require_may_advise,
     treatment_relations,
 )
 from sagsbro.cases.services.consents import (
+    CASE_BOUND_SCOPES,
     consent_records,
     gp_contact_status,
     register_consent,
@@ -55,6 +57,7 @@ from sagsbro.cases.services.written_answer import (
 )
 
 __all__ = [
+    "CASE_BOUND_SCOPES",
     "CONTACT_HOW_LABELS",
     "EDITABLE_FIELDS",
     "GP_CONTACT_STATES",
@@ -80,6 +83,7 @@ __all__ = [
     "record_gp_contact",
     "register_consent",
     "register_treatment_relation",
+    "require_may_advise",
     "require_consent_for_action",
     "resend_case",
     "return_for_information",

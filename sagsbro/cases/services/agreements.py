@@ -1,9 +1,12 @@
-"""Collaboration agreements' deadlines (BEK § 20): the rules are the cases domain's, so the
-write that checks them lives here; organisations keeps the agreement models and reads."""
+"""Collaboration agreements' deadlines (BEK § 20) and the price agreed for a specialist
+certificate (BEK § 18, stk. 1): the deadline rules are the cases domain's, so the write that
+checks them lives here; organisations keeps the agreement models and reads."""
 
 import datetime
+import enum
 from collections.abc import Iterable, Mapping
-from typing import Any, cast
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final, Literal, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +31,46 @@ PAGE_BUDGET_MIN = 1
 PAGE_BUDGET_MAX = 2000
 PAGE_BUDGET_MESSAGE = f"Angiv en sidegrænse mellem {PAGE_BUDGET_MIN} og {PAGE_BUDGET_MAX} sider."
 
+# The agreed price of a specialist certificate (BEK § 18, stk. 1): over 0 kr., at most the
+# amount a single cost may have (clinical.rules.prices.MAX_COST), in øre.
+CERTIFICATE_PRICE_MAX = Decimal("1000000.00")
+CERTIFICATE_PRICE_MESSAGE = "Angiv prisen som et beløb over 0 kr. og højst 1.000.000 kr."
+
+
+class _Keep(enum.Enum):
+    KEEP = "keep"
+
+
+#: Leave the agreed price as the version it is based on has it.
+KEEP: Final = _Keep.KEEP
+
+
+def check_certificate_price(value: object) -> Decimal | None:
+    """The agreed price as entered: empty for none agreed (the § 18 stk. 2 cap applies), else
+    an amount over 0 kr. and at most 1,000,000 kr. with at most two decimals."""
+    if value is None or value == "":
+        return None
+    price: Decimal | None = None
+    if isinstance(value, Decimal):
+        price = value
+    elif isinstance(value, (str, int)) and not isinstance(value, bool):
+        try:
+            price = Decimal(str(value).strip())
+        except InvalidOperation:
+            price = None
+    if (
+        price is None
+        or not price.is_finite()
+        or not Decimal(0) < price <= CERTIFICATE_PRICE_MAX
+        or price != price.quantize(Decimal("0.01"))
+    ):
+        raise ServiceError(
+            "invalid_certificate_price",
+            CERTIFICATE_PRICE_MESSAGE,
+            fields={"certificate_price": [CERTIFICATE_PRICE_MESSAGE]},
+        )
+    return price
+
 
 @transaction.atomic
 def save_agreement(
@@ -39,6 +82,8 @@ def save_agreement(
     expected_cases_per_year: int | None = None,
     notice_months: int | None = None,
     page_budget: int | None = None,
+    certificate_price: object | Literal[_Keep.KEEP] = KEEP,
+    municipality_requests_status: bool | None = None,
     channel: str = "api",
 ) -> CollaborationAgreement:
     """The region's administrator sets the agreement's deadlines with a municipality (BEK § 20).
@@ -48,6 +93,15 @@ def save_agreement(
     that takes effect the next day, and the version in force ends today; while that new version
     has not taken effect, further changes edit it in place. Without any rule for a subtype, the
     executive order's deadlines apply (§§ 21-23).
+
+    ``certificate_price`` is the price agreed for a specialist certificate (BEK § 18, stk. 1),
+    ``None`` (or empty) for none agreed, when the average cap of § 18 stk. 2 applies; left
+    out, the version keeps the price it is based on. Like the deadlines, it governs from the
+    new version's first day.
+
+    ``municipality_requests_status``: the municipality may obtain hospital records, status
+    certificates and a psychologist's status on klinisk funktion's behalf (BEK § 3 stk. 2);
+    left out (None), as the version it is based on.
     """
     if user.role != Role.ADMINISTRATOR or not user.region_id:
         raise PermissionRefused(
@@ -90,6 +144,8 @@ def save_agreement(
             fields={"page_budget": [PAGE_BUDGET_MESSAGE]},
         )
 
+    price = KEEP if certificate_price is KEEP else check_certificate_price(certificate_price)
+
     # One change at a time per municipality.
     Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
     today = timezone.localdate()
@@ -107,6 +163,8 @@ def save_agreement(
             expected_cases_per_year=base.expected_cases_per_year if base else 0,
             notice_months=base.notice_months if base else 9,
             page_budget=base.page_budget if base else DEFAULT_PAGE_BUDGET,
+            certificate_price=base.certificate_price if base else None,
+            municipality_requests_status=base.municipality_requests_status if base else False,
         )
         if current is not None and (current.valid_to is None or current.valid_to > today):
             current.valid_to = today
@@ -117,6 +175,10 @@ def save_agreement(
         version.notice_months = notice_months
     if page_budget is not None:
         version.page_budget = page_budget
+    if price is not KEEP:
+        version.certificate_price = price
+    if municipality_requests_status is not None:
+        version.municipality_requests_status = bool(municipality_requests_status)
     version.save()
     version.deadline_rules.all().delete()
     AgreementDeadlineRule.objects.bulk_create(
@@ -137,7 +199,9 @@ def save_agreement(
         AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
         Subject("agreement", version.pk, None, None),
         detail=f"samarbejdsaftale {municipality.code} fra {version.valid_from.isoformat()}: "
-        f"{len(inputs)} frister, sidegrænse {version.page_budget}",
+        f"{len(inputs)} frister, sidegrænse {version.page_budget}, "
+        f"attestpris {version.certificate_price or 'ingen'}, "
+        f"kommunen rekvirerer status {'ja' if version.municipality_requests_status else 'nej'}",
         channel=channel,
     )
     return version

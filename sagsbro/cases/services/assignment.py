@@ -6,11 +6,12 @@ from collections.abc import Callable
 from typing import Concatenate
 
 from django.db import transaction
+from django.db.models import Q
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
 from sagsbro.cases.events import record_event
-from sagsbro.cases.models import Case
+from sagsbro.cases.models import Case, Consent
 from sagsbro.cases.rules import conflict as conflict_rules
 from sagsbro.cases.rules import consent as consent_rules
 from sagsbro.cases.rules.events import EventKind
@@ -19,7 +20,7 @@ from sagsbro.cases.services import common
 from sagsbro.cases.services.common import audit_case_write, locked
 from sagsbro.cases.services.consents import consent_records
 from sagsbro.cases.services.deadlines import recompute_deadlines
-from sagsbro.cases.services.transitions import begin, finish, target_of
+from sagsbro.cases.services.transitions import begin, case_changed, finish, target_of
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.organisations.models import Citizen, TreatmentRelation, User
 from sagsbro.organisations.roles import Role
@@ -76,6 +77,7 @@ def put_back_for_conflict(actor: User, case: Case, field: str, kind: str, channe
         actor, case, AuditEntry.Action.TRANSITION, EventKind.CONFLICT_PUT_BACK, channel
     )
     recompute_deadlines(case)
+    case_changed(actor, case, EventKind.CONFLICT_PUT_BACK, from_state, channel)
     return True
 
 
@@ -124,26 +126,94 @@ def _assignable(case: Case, person: User | None, role: Role) -> User:
     return person
 
 
-def _require_may_advise(case: Case, person: User, role: Role) -> None:
-    """The checks of assigning and reassigning alike: no conflict of interest (BEK § 12
-    stk. 2), and a specialist who was the earlier case's coordinator only with the citizen's
-    agreement (BEK § 13 stk. 3)."""
+def _origin_case(case: Case) -> Case | None:
+    """The case a klinisk-funktion case came from: its referral's originating case (LÆ 271),
+    else the case it was made under."""
+    referral = getattr(case, "referral", None) if case.pk is not None else None
+    origin = getattr(referral, "origin_case", None)
+    return origin if origin is not None else case.parent
+
+
+def _people(ids: set[int]) -> list[User]:
+    return list(User.objects.filter(pk__in=ids)) if ids else []
+
+
+def earlier_coordinators(case: Case) -> list[conflict_rules.DoctorRef]:
+    """Everyone who is or has been health coordinator in the citizen's case this
+    klinisk-funktion case came from (BEK § 13 stk. 3): the origin case's coordinator now, the
+    coordinators its history names (assigned, moved from or to, taken off for a conflict),
+    the coordinator of the team meeting that treated it, and the authors of the coordinator's
+    advice in it, among them the advice the referral rests on."""
+    origin = _origin_case(case)
+    if origin is None:
+        return []
+    ids: set[int] = set()
+    if origin.coordinator_id is not None:
+        ids.add(origin.coordinator_id)
+    for kind, data in origin.events.filter(
+        kind__in=[EventKind.ASSIGN, EventKind.REASSIGN, EventKind.CONFLICT_PUT_BACK]
+    ).values_list("kind", "data"):
+        data = data if isinstance(data, dict) else {}
+        role = data.get("role", Role.COORDINATOR)
+        if role != Role.COORDINATOR:
+            keys = []  # a specialist moved or taken off: not a coordinator
+        elif kind == EventKind.ASSIGN:
+            keys = ["assignee"]
+        elif kind == EventKind.REASSIGN:
+            keys = ["from", "to"]
+        else:
+            keys = ["released"]
+        ids.update(v for k in keys if isinstance(v := data.get(k), int))
+    ids.update(origin.advice.values_list("author_id", flat=True))
+    referral = getattr(case, "referral", None) if case.pk is not None else None
+    advice = getattr(referral, "origin_advice", None)
+    if advice is not None:
+        ids.add(advice.author_id)
+    # The coordinator the region provided for the team meeting that treated the case (BEK
+    # § 21 stk. 1) advised in it too; read through the reverse relation, no import upwards.
+    bookings = getattr(origin, "bookings", None)
+    if bookings is not None:
+        ids.update(
+            pk
+            for pk in bookings.filter(Q(state="held") | Q(screened_at__isnull=False))
+            .exclude(meeting__coordinator__isnull=True)
+            .values_list("meeting__coordinator", flat=True)
+            if pk is not None
+        )
+    return [doctor_ref(person) for person in _people(ids)]
+
+
+def same_person_agreed(case: Case) -> bool:
+    """Whether the citizen has agreed, for this klinisk-funktion case, that a person who has
+    been health coordinator in their case does the assessment (BEK § 13 stk. 3): a consent of
+    that scope registered on this case, in force today. A general consent, or one given on
+    another case, does not count."""
+    consents = Consent.objects.filter(
+        citizen_id=case.citizen_id,
+        case_id=case.pk,
+        scope=consent_rules.ConsentScope.SAME_PERSON_ASSESSMENT,
+    )
+    return (
+        consent_rules.covering_consent(
+            consent_records(case.citizen, consents),
+            consent_rules.ConsentScope.SAME_PERSON_ASSESSMENT,
+            common.local_today(),
+        )
+        is not None
+    )
+
+
+def require_may_advise(case: Case, person: User, role: Role) -> None:
+    """Whether ``person`` may advise or assess in ``case`` in ``role``, at assigning,
+    reassigning and signing alike: no conflict of interest (BEK § 12 stk. 2), and a
+    specialist who is or has been health coordinator in the citizen's case the klinisk-
+    funktion case came from only with the citizen's agreement for this case (BEK § 13
+    stk. 3). Raises ServiceError with the rule's Danish message."""
     try:
         conflict_rules.require_no_conflict(doctor_ref(person), treatment_relations(case.citizen))
         if role == Role.CLINICAL_SPECIALIST:
-            parent_coordinator = case.parent.coordinator if case.parent is not None else None
-            agreed = (
-                consent_rules.covering_consent(
-                    consent_records(case.citizen),
-                    consent_rules.ConsentScope.SAME_PERSON_ASSESSMENT,
-                    common.local_today(),
-                )
-                is not None
-            )
             conflict_rules.require_assessor_allowed(
-                doctor_ref(person),
-                doctor_ref(parent_coordinator) if parent_coordinator else None,
-                agreed,
+                doctor_ref(person), earlier_coordinators(case), same_person_agreed(case)
             )
     except (conflict_rules.ConflictOfInterest, conflict_rules.SamePersonWithoutConsent) as exc:
         raise ServiceError(exc.code, exc.message) from exc
@@ -156,7 +226,7 @@ def _assign(
     specialist; the caller holds the transaction."""
     case, transition = begin(user, case, name)
     person = _assignable(case, person, role)
-    _require_may_advise(case, person, role)
+    require_may_advise(case, person, role)
     from_state = case.state
     setattr(case, "specialist" if role == Role.CLINICAL_SPECIALIST else "coordinator", person)
     case.state = target_of(transition)
@@ -207,7 +277,7 @@ def reassign_coordinator(user: User, case: Case, person: User | None, channel: s
     if old is not None and old.pk == person.pk:
         message = f"Sagen er allerede tildelt {title} {person.get_full_name()}."
         raise ServiceError("same_assignee", message, fields={"assignee": [message]})
-    _require_may_advise(case, person, role)
+    require_may_advise(case, person, role)
     setattr(case, field, person)
     old_name = old.get_full_name() if old is not None else "ingen"
     return finish(

@@ -1,4 +1,5 @@
-"""The citizen's consents and refusals (BEK § 5, stk. 2; § 11, stk. 5)."""
+"""The citizen's consents and refusals (BEK § 5, stk. 2; § 11, stk. 5), and the citizen's
+agreement for one klinisk-funktion case that the coordinator also assesses (§ 13, stk. 3)."""
 
 from collections.abc import Iterable
 from datetime import date
@@ -7,10 +8,12 @@ from django.db import transaction
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
+from sagsbro.cases import access
 from sagsbro.cases.events import record_event
 from sagsbro.cases.models import Case, Consent
 from sagsbro.cases.rules import consent as consent_rules
 from sagsbro.cases.rules.events import EventKind
+from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.services import common
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.organisations.models import Citizen, User
@@ -20,7 +23,9 @@ from sagsbro.organisations.roles import Role
 def consent_records(
     citizen: Citizen, consents: Iterable[Consent] | None = None
 ) -> list[consent_rules.ConsentRecord]:
-    """The citizen's consents as the rules see them (``consents``: rows already fetched)."""
+    """The citizen's general consents as the rules see them (``consents``: rows already
+    fetched); an agreement given for one case only counts for that case (see
+    ``assignment.same_person_agreed``), not here."""
     return [
         consent_rules.ConsentRecord(
             scope=consent_rules.ConsentScope(c.scope),
@@ -30,7 +35,11 @@ def consent_records(
             valid_until=c.valid_until,
             refused=c.refused,
         )
-        for c in (Consent.objects.filter(citizen=citizen) if consents is None else consents)
+        for c in (
+            Consent.objects.filter(citizen=citizen, case__isnull=True)
+            if consents is None
+            else consents
+        )
     ]
 
 
@@ -58,6 +67,46 @@ def require_consent_for_action(
         raise ServiceError(exc.code, exc.message) from exc
 
 
+CASE_BOUND_SCOPES = frozenset({consent_rules.ConsentScope.SAME_PERSON_ASSESSMENT})
+"""Scopes the citizen agrees to for one case only: the agreement that the person who has been
+health coordinator in their case also does the assessment in klinisk funktion is given for
+that klinisk-funktion case (BEK § 13 stk. 3), not in general."""
+
+
+def may_register_consent(user: User, citizen: Citizen, scope: str, case: Case | None) -> bool:
+    """The municipality's caseworker registers (and withdraws) the citizen's consents; the
+    region's secretariat, which assigns the specialist, may record the citizen's agreement of
+    § 13 stk. 3 on a klinisk-funktion case it receives."""
+    if user.role == Role.CASEWORKER:
+        return citizen.municipality_id == user.municipality_id
+    return (
+        user.role == Role.SECRETARIAT
+        and scope in CASE_BOUND_SCOPES
+        and case is not None
+        and access.may_see(user, case)
+    )
+
+
+def _check_case(citizen: Citizen, scope: str, case: Case | None) -> None:
+    if scope not in CASE_BOUND_SCOPES:
+        if case is not None:
+            message = "Samtykket gælder borgeren generelt og registreres ikke på en enkelt sag."
+            raise ServiceError("case_not_allowed", message, fields={"case": [message]})
+        return
+    if case is None:
+        message = (
+            "Borgerens accept af, at sundhedskoordinatoren også foretager vurderingen, "
+            "registreres på sagen i klinisk funktion (BEK § 13, stk. 3)."
+        )
+        raise ServiceError("case_required", message, fields={"case": [message]})
+    if case.citizen_id != citizen.pk or case.subtype != Subtype.KLINISK_FUNKTION:
+        message = (
+            "Borgerens accept efter BEK § 13, stk. 3, registreres på borgerens sag i "
+            "klinisk funktion."
+        )
+        raise ServiceError("invalid_case", message, fields={"case": [message]})
+
+
 @transaction.atomic
 def register_consent(
     user: User,
@@ -68,14 +117,21 @@ def register_consent(
     written: bool = True,
     valid_until: date | None = None,
     refused: bool = False,
+    case: Case | None = None,
     channel: str = "api",
 ) -> Consent:
     """A consent, or with ``refused`` the citizen's recorded refusal (given_on: the day the
-    citizen said no); a refusal states the citizen's position but covers nothing."""
-    if user.role != Role.CASEWORKER or citizen.municipality_id != user.municipality_id:
+    citizen said no); a refusal states the citizen's position but covers nothing. The
+    agreement of BEK § 13 stk. 3 is registered on the klinisk-funktion case it is given for
+    (``case``); the other consents on the citizen."""
+    if case is not None and not access.may_see(user, case):
+        message = "Sagen findes ikke."
+        raise ServiceError("not_found", message, fields={"case": [message]}, status=404)
+    if not may_register_consent(user, citizen, scope, case):
         raise PermissionRefused(
             "role_not_allowed", "Kun kommunens sagsbehandler kan registrere samtykke."
         )
+    _check_case(citizen, scope, case)
     if given_on > common.local_today():
         raise ServiceError(
             "future_date",
@@ -95,12 +151,13 @@ def register_consent(
         written=written,
         valid_until=valid_until,
         refused=refused,
+        case=case,
         registered_by=user,
     )
     record(
         user,
         AuditEntry.Action.CREATE,
-        Subject("consent", consent.pk, None, citizen.pk),
+        Subject("consent", consent.pk, case.pk if case else None, citizen.pk),
         detail=f"{scope} afslået" if refused else str(scope),
         channel=channel,
     )
@@ -109,8 +166,8 @@ def register_consent(
         if refused
         else (EventKind.CONSENT_REGISTERED, "Samtykke registreret")
     )
-    for case in citizen.cases.open():
-        record_event(case, user, kind, label, data={"scope": scope})
+    for shown in [case] if case is not None else citizen.cases.open():
+        record_event(shown, user, kind, label, data={"scope": scope})
     return consent
 
 
@@ -118,7 +175,7 @@ def register_consent(
 def withdraw_consent(
     user: User, consent: Consent, withdrawn_on: date | None = None, channel: str = "api"
 ) -> Consent:
-    if user.role != Role.CASEWORKER or consent.citizen.municipality_id != user.municipality_id:
+    if not may_register_consent(user, consent.citizen, consent.scope, consent.case):
         raise PermissionRefused(
             "role_not_allowed", "Kun kommunens sagsbehandler kan tilbagekalde samtykke."
         )
@@ -129,13 +186,14 @@ def withdraw_consent(
     record(
         user,
         AuditEntry.Action.UPDATE,
-        Subject("consent", consent.pk, None, consent.citizen_id),
+        Subject("consent", consent.pk, consent.case_id, consent.citizen_id),
         detail="tilbagekaldt",
         channel=channel,
     )
-    for case in consent.citizen.cases.open():
+    bound = consent.case
+    for shown in [bound] if bound is not None else consent.citizen.cases.open():
         record_event(
-            case,
+            shown,
             user,
             EventKind.CONSENT_WITHDRAWN,
             "Samtykke tilbagekaldt",

@@ -11,8 +11,10 @@ from sagsbro.cases.events import record_event
 from sagsbro.cases.models import Case
 from sagsbro.cases.rules.events import EventKind
 from sagsbro.cases.rules.requirements import Recommended, recommended_documents
+from sagsbro.cases.rules.uploads import agreement_upload_refusal, subtype_upload_refusal
+from sagsbro.cases.services import common
 from sagsbro.core.errors import PermissionRefused, ServiceError
-from sagsbro.documents.access import category_refusal, may_add_category
+from sagsbro.documents.access import category_refusal, may_add_category, side_of
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
 from sagsbro.documents.services import (
@@ -22,6 +24,7 @@ from sagsbro.documents.services import (
     withdraw_document,
 )
 from sagsbro.organisations.models import User
+from sagsbro.organisations.services import agreement_in_force
 
 
 # One transaction; a blob file written in it is removed again if it fails.
@@ -46,6 +49,24 @@ def add_case_document(
     if category in CATEGORY_LABELS and not may_add_category(user.role, category):
         message = category_refusal(user.role, category)
         raise PermissionRefused("category_not_allowed", message, fields={"category": [message]})
+    # A category the subtype never takes as a file, from anyone (the klinisk-funktion LÆ 275).
+    not_taken = subtype_upload_refusal(case.subtype_enum, category)
+    if not_taken is not None:
+        raise ServiceError("category_not_for_subtype", not_taken, fields={"category": [not_taken]})
+    side = side_of(user.role)
+    if side is not None and category == Category.PSYCHOLOGIST_STATUS:
+        agreement = agreement_in_force(case.municipality, common.local_today())
+        refused = agreement_upload_refusal(
+            side,
+            category,
+            municipality_requests_status=bool(
+                agreement is not None and agreement.municipality_requests_status
+            ),
+        )
+        if refused is not None:
+            raise PermissionRefused(
+                "no_agreement_for_status", refused, fields={"category": [refused]}
+            )
     if not access.may_add_documents(user, case):  # the role may: the case is closed
         raise ServiceError(
             "invalid_state", "Der kan ikke tilføjes dokumenter til en afsluttet sag."

@@ -1,6 +1,9 @@
 """The plumbing of every transition: lock the case, check the rule (subtype, state, role),
-change the state, write the event, the audit entry and the recomputed deadlines."""
+change the state, write the event, the audit entry and the recomputed deadlines; and the
+listeners other apps register for a change of a case's state or assignee."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sagsbro.audit.models import AuditEntry
@@ -18,6 +21,40 @@ from sagsbro.cases.services.deadlines import recompute_deadlines
 from sagsbro.core.errors import ServiceError
 from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import Role
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """A case whose state or assignee may just have changed, saved in the caller's transaction.
+
+    ``name`` is the transition or event kind that changed it; ``from_state`` the state before.
+    """
+
+    user: User
+    case: Case
+    name: str
+    from_state: str
+    channel: str
+
+
+CaseChangeListener = Callable[[CaseChange], None]
+
+_listeners: list[CaseChangeListener] = []
+
+
+def on_case_change(listener: CaseChangeListener) -> None:
+    """Register ``listener`` to be called after every transition and every assignee taken off a
+    case, inside the same transaction (an app above cases registers from its ``ready()``: the
+    clinical app frees a booked consultation time this way). Registering twice is harmless."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def case_changed(user: User, case: Case, name: str, from_state: str, channel: str) -> None:
+    """Tell the registered listeners that ``case`` changed; an error in one rolls back all."""
+    change = CaseChange(user, case, name, from_state, channel)
+    for listener in list(_listeners):
+        listener(change)
 
 
 def target_of(transition: Transition) -> State:
@@ -64,6 +101,7 @@ def finish(
     )
     audit_case_write(user, case, AuditEntry.Action.TRANSITION, transition.name, channel)
     recompute_deadlines(case)
+    case_changed(user, case, transition.name, from_state, channel)
     return case
 
 

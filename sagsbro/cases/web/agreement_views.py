@@ -4,6 +4,8 @@ read and change. Thin: read through the organisations' helpers, write through
 `cases.services.agreements.save_agreement` (the deadline rules are the cases domain's)."""
 
 import datetime
+import re
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import messages
@@ -21,6 +23,7 @@ from sagsbro.cases.rules import deadlines as deadline_rules
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.requirements import SUBTYPE_LABELS
 from sagsbro.cases.services.agreements import (
+    CERTIFICATE_PRICE_MESSAGE,
     PAGE_BUDGET_MAX,
     PAGE_BUDGET_MESSAGE,
     PAGE_BUDGET_MIN,
@@ -39,6 +42,39 @@ KIND_CHOICES = [("", "Vælg frist")] + [
     (str(k), deadline_rules.KIND_LABELS[k]) for k in deadline_rules.DeadlineKind
 ]
 UNIT_CHOICES = [(str(u), label) for u, label in deadline_rules.UNIT_LABELS.items()]
+
+
+_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
+def parse_price(text: str) -> Decimal | None:
+    """A Danish amount: "14.000,50", "14000,50", "14 000" or "14000.50"."""
+    value = text.strip().replace(" ", "").replace("\u00a0", "").removesuffix("kr.").strip()
+    if "," in value:
+        value = value.replace(".", "").replace(",", ".")
+    elif _THOUSANDS.fullmatch(value):
+        value = value.replace(".", "")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+class PriceField(forms.CharField):
+    """An optional amount in Danish notation; empty is ``None``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=30, required=False, **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text.strip():
+            return None
+        number = parse_price(text)
+        if number is None:
+            raise forms.ValidationError(CERTIFICATE_PRICE_MESSAGE, code="invalid")
+        return number
 
 
 def _require_region_admin(user):
@@ -71,6 +107,27 @@ class AgreementForm(forms.Form):
             "min_value": PAGE_BUDGET_MESSAGE,
             "max_value": PAGE_BUDGET_MESSAGE,
         },
+    )
+    certificate_price = PriceField(
+        label="Aftalt pris pr. speciallægeattest (kr.)",
+        help_text=(
+            "Prisen, kommunen og regionen har aftalt for en speciallægeattest fra klinisk "
+            "funktion, fx 15.000,00 (BEK § 18, stk. 1). Lad feltet stå tomt, hvis der ikke er "
+            "aftalt en pris: så gælder loftet på 14.000 kr. pr. sag i 2011-niveau (§ 18, stk. 2)."
+        ),
+    )
+
+    municipality_requests_status = forms.BooleanField(
+        label=(
+            "Kommunen rekvirerer journaloplysninger, statusattester og status fra psykolog på "
+            "klinisk funktions vegne"
+        ),
+        help_text=(
+            "Kun når kommunen og regionen har aftalt det (BEK § 3, stk. 2). Uden aftalen kan "
+            "kommunen ikke vedhæfte en status fra psykolog; en vurdering fra psykolog "
+            "rekvireres altid som speciallægeattest fra klinisk funktion (BEK § 1, stk. 5)."
+        ),
+        required=False,
     )
 
 
@@ -124,6 +181,14 @@ def _fallback_rows():
         for subtype, rules in deadline_rules.FALLBACK_RULES.items()
         for rule in rules
     ]
+
+
+def _danish_amount(value: Decimal | None) -> str:
+    """14000.5 as "14.000,50"."""
+    if value is None:
+        return ""
+    whole, _, cents = f"{value:,.2f}".partition(".")
+    return f"{whole.replace(',', '.')},{cents}"
 
 
 @never_cache
@@ -191,7 +256,10 @@ def agreement_detail(request, pk):
                     user, municipality, rules=rules, channel="web", **form.cleaned_data
                 )
             except ServiceError as exc:
-                service_error = exc
+                if "certificate_price" in exc.fields:
+                    form.add_error("certificate_price", exc.message)
+                else:
+                    service_error = exc
             else:
                 messages.success(
                     request,
@@ -205,6 +273,8 @@ def agreement_detail(request, pk):
                 "expected_cases_per_year": basis.expected_cases_per_year if basis else 0,
                 "notice_months": basis.notice_months if basis else 9,
                 "page_budget": basis.page_budget if basis else DEFAULT_PAGE_BUDGET,
+                "certificate_price": _danish_amount(basis.certificate_price) if basis else "",
+                "municipality_requests_status": bool(basis and basis.municipality_requests_status),
             }
         )
         formset = RuleFormSet(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -22,12 +24,14 @@ from sagsbro.cases.rules.workflow import (
 )
 from sagsbro.cases.tabs import CaseTab, case_tabs, register_case_tab
 from sagsbro.cases.web.worklist import DeadlineBadge, deadline_badge
+from sagsbro.core.pagination import sequence_page
 from sagsbro.core.web import get_visible_or_404
 from sagsbro.documents.case_file import case_file_entries
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import (
     DEFAULT_PAGE_BUDGET,
     case_file_plan,
+    case_file_sort_key,
     case_page_total,
     page_budget_warning,
 )
@@ -108,9 +112,8 @@ def overview_context(case, user, today, calendar) -> dict[str, object]:
     }
 
 
-# The Dokumenter tab lists at most this many documents (a case rarely has a hundred); the
-# rest are in "Åbn alle dokumenter" and the API.
-DOCUMENTS_SHOWN = 200
+# The Dokumenter tab shows this many documents a page ("Forrige" / "Næste").
+DOCUMENTS_PER_PAGE = 50
 
 
 @dataclass
@@ -122,26 +125,41 @@ class DocumentRow:
     duplicate_of: str | None = None
 
 
-def documents_context(case, user, today, calendar) -> dict[str, object]:
+def _microseconds(moment: datetime.datetime) -> int:
+    return int(moment.timestamp()) * 1_000_000 + moment.microsecond
+
+
+def documents_context(
+    case, user, today, calendar, params: Mapping[str, Any] | None = None
+) -> dict[str, object]:
     """The case's documents in the case file's order (by category, newest document date first;
     `documents.rules.case_file_order`), duplicates marked as the combined PDF leaves them out,
-    then the ones the user's organisation has withdrawn. A constant number of queries: the
-    order and duplicates from the documents' keys, then one page of full rows."""
+    then the ones the user's organisation has withdrawn, a page at a time (`params`' cursor,
+    `core.pagination.sequence_page`). A constant number of queries, each through an index on
+    the case or the primary key: the order and duplicates from the documents' keys, then the
+    page's full rows."""
     plan = case_file_plan(case_file_entries(case.pk))
     visible = Document.objects.visible_to(user).filter(case=case)
     facts = {
         pk: (withdrawn, pages)
         for pk, withdrawn, pages in visible.order_by().values_list("id", "withdrawn_at", "pages")
     }
-    ordered = [e.document_id for e in plan.ordered if e.document_id in facts]
-    withdrawn = sorted(
-        (pk for pk, (at, _) in facts.items() if at is not None),
-        key=lambda pk: (facts[pk][0], pk),
+    keys: dict[int, tuple[int, ...]] = {
+        e.document_id: (0, *case_file_sort_key(e)) for e in plan.ordered if e.document_id in facts
+    }
+    for pk, (at, _) in facts.items():
+        if at is not None:
+            keys[pk] = (1, _microseconds(at), pk, 0)
+    page = sequence_page(
+        sorted(keys, key=keys.__getitem__),
+        keys.__getitem__,
+        params or {},
+        page_size=DOCUMENTS_PER_PAGE,
     )
-    order = (ordered + withdrawn)[:DOCUMENTS_SHOWN]
     documents = {
         d.pk: d
-        for d in Document.objects.filter(pk__in=order)
+        for d in Document.objects.filter(pk__in=page.rows)
+        .order_by()
         .select_related("uploaded_by", "blob", "carried_over_from__case")
         .prefetch_related(Prefetch("shares"))
     }
@@ -151,7 +169,7 @@ def documents_context(case, user, today, calendar) -> dict[str, object]:
             documents[pk],
             titles.get(plan.duplicates[pk]) if pk in plan.duplicates else None,
         )
-        for pk in order
+        for pk in page.rows
         if pk in documents
     ]
     # The documents the user is offered to withdraw (Træk tilbage).
@@ -168,7 +186,8 @@ def documents_context(case, user, today, calendar) -> dict[str, object]:
     return {
         "document_rows": rows,
         "documents": [r.document for r in rows],
-        "documents_hidden": max(0, len(ordered) + len(withdrawn) - len(order)),
+        "document_count": len(keys),
+        "documents_page": page,
         "withdrawable": withdrawable,
         "total_pages": total_pages,
         "page_budget_warning": (
@@ -216,7 +235,12 @@ def register_cases_tabs() -> None:
         "overblik", "Overblik", "cases/tabs/overblik.html", overview_context, order=10
     )
     register_case_tab(
-        "dokumenter", "Dokumenter", "cases/tabs/dokumenter.html", documents_context, order=20
+        "dokumenter",
+        "Dokumenter",
+        "cases/tabs/dokumenter.html",
+        documents_context,
+        order=20,
+        paged=True,
     )
     register_case_tab(
         "sundhedskoordinator",
@@ -229,9 +253,12 @@ def register_cases_tabs() -> None:
     register_case_tab("noter", "Noter", "cases/tabs/noter.html", notes_context, order=60)
 
 
-def tab_context(case, tab: CaseTab, user, today, calendar) -> dict[str, object]:
-    """The rows a tab shows, and the template that shows them."""
-    return {**tab.context(case, user, today, calendar), "tab_template": tab.template}
+def tab_context(
+    case, tab: CaseTab, user, today, calendar, params: Mapping[str, Any] | None = None
+) -> dict[str, object]:
+    """The rows a tab shows (a paged tab's page from `params`, the request's query), and the
+    template that shows them."""
+    return {**tab.context(case, user, today, calendar, params), "tab_template": tab.template}
 
 
 def gp_contact_context(case, user, form=None) -> dict[str, object]:
@@ -299,6 +326,11 @@ def offered_transitions(case: Case, user: User) -> list[Transition]:
     if "record_contact_time" in names and not services.wants_contact(case):
         # Offered only where the municipality asked for phone or virtual contact.
         transitions = [t for t in transitions if t.name != "record_contact_time"]
+    if "accept_late_appointment" in names and not (
+        case.late_appointment_notified_at is not None and case.late_appointment_accepted_at is None
+    ):
+        # Offered only while a late time klinisk funktion told of waits for the acceptance.
+        transitions = [t for t in transitions if t.name != "accept_late_appointment"]
     return transitions
 
 

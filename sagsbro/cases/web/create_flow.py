@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -28,8 +28,10 @@ from sagsbro.cases.rules.requirements import (
     Recommended,
     missing_for_sending,
 )
+from sagsbro.cases.rules.uploads import subtype_upload_refusal
 from sagsbro.cases.rules.workflow import TEAM_SUBTYPES, State
-from sagsbro.cases.services import EDITABLE_FIELDS
+from sagsbro.cases.services import CASE_BOUND_SCOPES, EDITABLE_FIELDS
+from sagsbro.cases.services.consents import may_register_consent
 from sagsbro.core.forms import DATE_INPUT_FORMATS, BoundedDateField
 from sagsbro.documents.access import may_add_category
 from sagsbro.documents.rules import (
@@ -463,9 +465,15 @@ class ConsentForm(forms.Form):
         "kontakte borgerens læge (BEK § 5, stk. 2).",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scopes: list[ConsentScope] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["given_on"].error_messages["required"] = "Skriv datoen for samtykket."
+        if scopes is not None:
+            field = self.fields["scope"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", "Vælg, hvad samtykket dækker")] + [
+                (str(k), SCOPE_LABELS[k]) for k in scopes
+            ]
 
 
 def document_categories(role) -> list[tuple[str, str]]:
@@ -517,10 +525,25 @@ class DocumentForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, role, **kwargs):
+    def __init__(self, *args, role, subtype=None, **kwargs):
         super().__init__(*args, **kwargs)
         category = cast(forms.ChoiceField, self.fields["category"])
+        self.subtype = subtype
         category.choices = [("", "Vælg dokumenttype")] + document_categories(role)
+        # Not offered: what the case's subtype never takes as a file (cases/rules/uploads.py);
+        # still a valid choice, so a posted one gets the rule's own reason (clean_category).
+        category.widget.choices = [
+            (value, label)
+            for value, label in category.choices
+            if subtype is None or subtype_upload_refusal(subtype, str(value)) is None
+        ]
+
+    def clean_category(self) -> str:
+        value = str(self.cleaned_data.get("category", ""))
+        refusal = subtype_upload_refusal(self.subtype, value) if self.subtype is not None else None
+        if refusal is not None:
+            raise forms.ValidationError(refusal, code="not_for_subtype")
+        return value
 
     def clean_document_date(self) -> datetime.date | None:
         value: datetime.date | None = self.cleaned_data.get("document_date")
@@ -654,15 +677,23 @@ class ConsentRow:
     scope_label: str
     status: str
     valid: bool
+    # Whether the user may withdraw it (the secretariat only the agreement on its case).
+    withdrawable: bool = False
 
 
-def consent_rows(citizen, today: datetime.date | None = None) -> list[ConsentRow]:
-    """The citizen's consents, each with whether it counts today and why not."""
+def consent_rows(
+    citizen, today: datetime.date | None = None, *, case=None, user=None
+) -> list[ConsentRow]:
+    """The citizen's consents, each with whether it counts today and why not: the general
+    ones, and the agreements given for ``case`` alone (BEK § 13 stk. 3); an agreement given
+    for another case is not this case's."""
     from sagsbro.cases.rules.consent import WRITTEN_CONSENT_REQUIRED
 
     today = today or timezone.localdate()
     rows = []
-    for consent in Consent.objects.filter(citizen=citizen).order_by("-given_on", "-id"):
+    consents = Consent.objects.filter(citizen=citizen)
+    consents = consents.filter(Q(case__isnull=True) | Q(case=case)) if case else consents
+    for consent in consents.order_by("-given_on", "-id"):
         scope = ConsentScope(consent.scope)
         valid = False
         if consent.refused:
@@ -676,16 +707,39 @@ def consent_rows(citizen, today: datetime.date | None = None) -> list[ConsentRow
         else:
             status = "Gældende"
             valid = True
-        rows.append(ConsentRow(consent, SCOPE_LABELS[scope], status, valid))
+        label = SCOPE_LABELS[scope]
+        if consent.case_id is not None:
+            label = f"{label} (gælder denne sag)"
+        withdrawable = user is not None and may_register_consent(
+            user, citizen, consent.scope, consent.case if consent.case_id else None
+        )
+        rows.append(ConsentRow(consent, label, status, valid, withdrawable))
     return rows
 
 
+def _consent_scopes(case, user) -> list[ConsentScope] | None:
+    """The scopes the user may register on this case's page; None: none at all. The
+    agreement of BEK § 13 stk. 3 is registered on the klinisk-funktion case it is for; the
+    region's secretariat records only that one."""
+    on_kf = case.subtype == Subtype.KLINISK_FUNKTION
+    if user.role == Role.CASEWORKER and case.municipality_id == user.municipality_id:
+        return [s for s in ConsentScope if on_kf or s not in CASE_BOUND_SCOPES]
+    if (
+        on_kf
+        and user.role == Role.SECRETARIAT
+        and may_register_consent(user, case.citizen, ConsentScope.SAME_PERSON_ASSESSMENT, case)
+    ):
+        return sorted(CASE_BOUND_SCOPES)
+    return None
+
+
 def consent_context(case, user, *, scope: ConsentScope | None = None) -> dict[str, object]:
-    may_register = user.role == Role.CASEWORKER and case.municipality_id == user.municipality_id
+    scopes = _consent_scopes(case, user)
+    may_register = scopes is not None
     initial = {"scope": str(scope)} if scope else {}
     return {
-        "consents": consent_rows(case.citizen),
-        "consent_form": ConsentForm(initial=initial) if may_register else None,
+        "consents": consent_rows(case.citizen, case=case, user=user),
+        "consent_form": ConsentForm(initial=initial, scopes=scopes) if may_register else None,
         "can_register_consent": may_register,
     }
 
@@ -699,7 +753,9 @@ def tab_extras(case, tab: str, user) -> dict[str, object]:
         can_add = access.may_add_documents(user, case)
         return {
             "can_add_documents": can_add,
-            "document_form": DocumentForm(role=user.role) if can_add else None,
+            "document_form": (
+                DocumentForm(role=user.role, subtype=case.subtype_enum) if can_add else None
+            ),
             "can_edit": access.may_edit(user, case),
         }
     return {}

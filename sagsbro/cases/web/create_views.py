@@ -276,7 +276,9 @@ def render_edit(
     items = checklist(case, missing)
     if document_form is None:
         category = request.GET.get("kategori", "")
-        document_form = DocumentForm(role=user.role, initial={"category": category})
+        document_form = DocumentForm(
+            role=user.role, subtype=case.subtype_enum, initial={"category": category}
+        )
     documents = (
         Document.objects.visible_to(user)
         .filter(case=case)
@@ -417,7 +419,7 @@ def add_case_document(request, pk):
     user = request.user
     case = case_page.case_or_404(user, pk)
     page = _return_page(request, "dokumenter")
-    form = DocumentForm(request.POST, request.FILES, role=user.role)
+    form = DocumentForm(request.POST, request.FILES, role=user.role, subtype=case.subtype_enum)
     return _case_form_action(
         request,
         case,
@@ -455,6 +457,8 @@ def add_consent(request, pk):
             given_on=data["given_on"],
             written=data["written"],
             refused=data.get("refused", False),
+            # The agreement of BEK § 13 stk. 3 is given for this (klinisk-funktion) case.
+            case=case if ConsentScope(data["scope"]) in services.CASE_BOUND_SCOPES else None,
             channel="web",
         ),
         lambda _consent: "Samtykket er registreret.",

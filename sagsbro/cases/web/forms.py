@@ -157,7 +157,7 @@ class NoteForm(forms.Form):
 
 def form_for(name: str, case, data=None) -> forms.Form:
     """The registered transition's form, bound to ``data``; the assignment forms list the
-    people the case may go to."""
+    people the case may go to; a form class with ``for_case(case, data)`` is made by it."""
     form_class = registry.transitions[name].form_class
     if form_class is AssignForm:
         role = Role.CLINICAL_SPECIALIST if name == "assign_specialist" else Role.COORDINATOR
@@ -174,4 +174,9 @@ def form_for(name: str, case, data=None) -> forms.Form:
                 if person.pk != current
             ]
         return AssignForm(data, people=people)
+    # A form that offers choices from the case (another app's, say: the slots the citizen can
+    # be invited to) makes itself from it.
+    for_case = getattr(form_class, "for_case", None)
+    if callable(for_case):
+        return cast(forms.Form, for_case(case, data))
     return form_class(data)

@@ -18,7 +18,7 @@ from sagsbro.clinical.models import (
     Investigation,
     RecordRequest,
 )
-from sagsbro.clinical.rules.certificate import MAX_FURTHER_PRICE
+from sagsbro.clinical.rules.certificate import MAX_FURTHER_PRICE, NO_GP_REASON_MAX
 from sagsbro.core.api import BoundedDateField
 from sagsbro.organisations.api.serializers import PersonSerializer
 
@@ -191,3 +191,18 @@ class CertificateWriteSerializer(serializers.Serializer):
     further_time_frame = serializers.CharField(max_length=200, allow_blank=True, required=False)
     is_overall = serializers.BooleanField(required=False)
     overall_assessment = serializers.CharField(max_length=20000, allow_blank=True, required=False)
+
+
+class DeliverCertificateSerializer(serializers.Serializer):
+    """Delivery of the signed certificate (BEK § 15, stk. 2)."""
+
+    no_gp_reason = serializers.CharField(
+        max_length=NO_GP_REASON_MAX,
+        allow_blank=True,
+        required=False,
+        help_text=(
+            "Only when the citizen has no GP registered: why the certificate is delivered "
+            "without the GP's copy (e.g. sygesikringsgruppe 2). Required then; no health text."
+        ),
+        error_messages={"max_length": f"Begrundelsen må højst være {NO_GP_REASON_MAX} tegn."},
+    )

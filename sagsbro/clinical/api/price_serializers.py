@@ -69,7 +69,7 @@ class AssessmentCostWriteSerializer(serializers.Serializer):
 class PriceIndexSerializer(serializers.ModelSerializer):
     class Meta:
         model = PriceIndex
-        fields = ["year", "index", "set_at"]
+        fields = ["region", "year", "index", "set_at"]
         read_only_fields = fields
 
 
@@ -116,3 +116,26 @@ class PriceFigureSerializer(serializers.Serializer):
 
     def get_level_label(self, figure: price_rules.PriceFigure) -> str:
         return price_rules.LEVEL_LABELS[figure.level]
+
+
+class AgreedPriceFigureSerializer(serializers.Serializer):
+    """The average price per case of one municipality's cases under one agreed price, counted
+    in one year, in the amounts recorded (BEK § 18, stk. 1)."""
+
+    region = serializers.IntegerField(source="region_id")
+    municipality = serializers.IntegerField(source="municipality_id")
+    municipality_name = serializers.SerializerMethodField()
+    year = serializers.IntegerField()
+    agreed_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    cases = serializers.IntegerField()
+    total_recorded = serializers.DecimalField(max_digits=14, decimal_places=2)
+    average = serializers.DecimalField(max_digits=12, decimal_places=2)
+    percent_of_agreed = serializers.DecimalField(max_digits=7, decimal_places=1)
+    level = serializers.ChoiceField(choices=[str(level) for level in price_rules.Level])
+    level_label = serializers.SerializerMethodField()
+
+    def get_municipality_name(self, figure: price_rules.AgreedPriceFigure) -> str:
+        return str(self.context.get("names", {}).get(figure.municipality_id, ""))
+
+    def get_level_label(self, figure: price_rules.AgreedPriceFigure) -> str:
+        return price_rules.AGREED_LEVEL_LABELS[figure.level]

@@ -2,10 +2,13 @@
 
 * ``/assessment-costs/``: the region's secretariat records what an assessment cost (own or a
   certificate bought outside) and reads the costs of the cases it can see;
-* ``/price-index/``: the yearly index of the price of medical certificates (2011 = 100),
-  read by anyone signed in and set by an administrator of a region;
+* ``/price-index/``: the region's yearly index of the price of medical certificates
+  (2011 = 100), read by the region's secretariat and administrator and set by the latter;
+  another region's rows are neither shown nor changed;
 * ``/price-averages/``: the running average per case and year of the caller's region against
-  the cap of 14,000 kr. in 2011 prices, with the warning level.
+  the cap of 14,000 kr. in 2011 prices, with the warning level, over the cases under no
+  agreed price; ``/price-averages/agreed/``: the cases under a price agreed with their
+  municipality (BEK § 18, stk. 1), per municipality, year and price, against that price.
 
 Thin: access through the services' helpers, a service called for every write. Every read of a
 cost is audited (it names a case); a refused request for a cost is recorded as DENIED."""
@@ -17,13 +20,14 @@ from typing import cast
 import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from sagsbro.audit.api.mixins import AuditedReadMixin
 from sagsbro.audit.services import Subject
 from sagsbro.cases.models import Case
 from sagsbro.clinical.api import price_serializers as s
-from sagsbro.clinical.models import AssessmentCost, PriceIndex
+from sagsbro.clinical.models import AssessmentCost
 from sagsbro.clinical.services import prices
 from sagsbro.core.api import AccessRule, cursor_pagination
 from sagsbro.core.filters import IdFilter
@@ -79,16 +83,17 @@ class AssessmentCostViewSet(
 
 
 class PriceIndexViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """The yearly price index for the § 18 cap (2011 = 100). POST sets or corrects a year."""
+    """The caller's region's yearly price index for the § 18 cap (2011 = 100). POST sets or
+    corrects a year of the region's own index (its administrator only)."""
 
-    # A national figure, no citizen data.
-    access_rule = AccessRule.REFERENCE
+    # Each region's own figures, no citizen data.
+    access_rule = AccessRule.TENANT
     serializer_class = s.PriceIndexSerializer
     pagination_class = None
     filter_backends: list = []
 
     def get_queryset(self):
-        return PriceIndex.objects.order_by("year")
+        return prices.index_rows_visible_to(cast(User, self.request.user)).order_by("year")
 
     @idempotent
     @extend_schema(request=s.PriceIndexWriteSerializer, responses={201: s.PriceIndexSerializer})
@@ -119,3 +124,14 @@ class PriceAverageViewSet(viewsets.GenericViewSet):
     def list(self, request, *args, **kwargs):
         figures = prices.price_figures(cast(User, request.user))
         return Response(s.PriceFigureSerializer(figures, many=True).data)
+
+    @extend_schema(responses=s.AgreedPriceFigureSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def agreed(self, request, *args, **kwargs):
+        """The cases under a price agreed with their municipality (BEK § 18, stk. 1): average
+        per case, per municipality, year and agreed price, against that price."""
+        figures = prices.agreed_price_figures(cast(User, request.user))
+        names = prices.municipality_names(figures)
+        return Response(
+            s.AgreedPriceFigureSerializer(figures, many=True, context={"names": names}).data
+        )

@@ -31,6 +31,9 @@ class ReferralSerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True
     )
     specialty_name = serializers.CharField(source="specialty.name", read_only=True)
+    follows_certificate_case_reference = serializers.CharField(
+        source="follows_certificate.case.reference", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Referral
@@ -48,6 +51,8 @@ class ReferralSerializer(serializers.ModelSerializer):
             "question",
             "specialty",
             "specialty_name",
+            "follows_certificate",
+            "follows_certificate_case_reference",
             "created_at",
             "received_at",
         ]
@@ -62,9 +67,13 @@ class ReferralCreateSerializer(serializers.Serializer):
     specialty = serializers.SlugRelatedField(
         slug_field="code", queryset=Specialty.objects.all(), error_messages=SPECIALTY_ERRORS
     )
+    # Only the documents chosen go along (none is added by default).
     documents = serializers.ListField(
         child=serializers.IntegerField(min_value=1), max_length=100, allow_empty=True
     )
+    # The same citizen's earlier delivered certificate whose further assessments (BEK § 14
+    # stk. 2) the referral asks for.
+    follows_certificate = serializers.IntegerField(min_value=1, required=False, allow_null=True)
 
 
 class SpecialistSerializer(serializers.ModelSerializer):

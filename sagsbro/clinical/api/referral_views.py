@@ -25,19 +25,20 @@ from rest_framework.response import Response
 from sagsbro.audit.api.mixins import AuditedReadMixin
 from sagsbro.audit.services import Subject
 from sagsbro.cases.models import Case
-from sagsbro.cases.rules.workflow import State
 from sagsbro.clinical.api import referral_serializers as s
-from sagsbro.clinical.models import ConsultationSlot, Referral, Specialty
+from sagsbro.clinical.models import Certificate, ConsultationSlot, Referral, Specialty
 from sagsbro.clinical.services import booking
-from sagsbro.clinical.services.referrals import create_referral, referrals_visible_to
+from sagsbro.clinical.services.referrals import (
+    create_referral,
+    open_referrals,
+    referrals_visible_to,
+)
 from sagsbro.core.api import AccessRule, cursor_pagination
 from sagsbro.core.errors import ServiceError
 from sagsbro.core.filters import IdFilter
 from sagsbro.organisations.api.idempotency import idempotent
 from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import REGIONAL_ROLES, Role
-
-OPEN_REFERRAL_STATES = [State.SENT, State.ASSIGNED, State.INVITED, State.CONSULTATION_HELD]
 
 
 class ReferralFilter(django_filters.FilterSet):
@@ -51,8 +52,7 @@ class ReferralFilter(django_filters.FilterSet):
     def filter_open(self, queryset, name, value):
         if value is None:
             return queryset
-        rows = queryset.filter(case__state__in=OPEN_REFERRAL_STATES)
-        return rows if value else queryset.exclude(pk__in=rows.values("pk"))
+        return open_referrals(queryset, open_=value)
 
 
 class ReferralViewSet(
@@ -72,7 +72,7 @@ class ReferralViewSet(
         if getattr(user, "role", None) == Role.GENERAL_PRACTITIONER:
             return Referral.objects.none()
         return referrals_visible_to(cast(User, user)).select_related(
-            "case", "case__municipality", "origin_case", "specialty"
+            "case", "case__municipality", "origin_case", "specialty", "follows_certificate__case"
         )
 
     def get_serializer_class(self):
@@ -107,6 +107,22 @@ class ReferralViewSet(
         if len(documents) != len(wanted):
             message = "Et valgt bilag findes ikke på den oprindelige sag."
             raise ServiceError("invalid_document", message, fields={"documents": [message]})
+        follows = None
+        if data.get("follows_certificate"):
+            # The same citizen's certificates on cases the caller may see; anything else is
+            # "not found", so no other citizen's data is revealed.
+            follows = (
+                Certificate.objects.filter(
+                    pk=data["follows_certificate"],
+                    case__in=Case.objects.visible_to(user),
+                    case__citizen_id=origin.citizen_id,
+                )
+                .select_related("case")
+                .first()
+            )
+            if follows is None:
+                message = "Attesten findes ikke."
+                raise ServiceError("not_found", message, fields={"follows_certificate": [message]})
         referral = create_referral(
             user,
             origin,
@@ -115,6 +131,7 @@ class ReferralViewSet(
             question=data["question"],
             specialty=data["specialty"],
             documents=documents,
+            follows_certificate=follows,
         )
         referral = self.get_queryset().get(pk=referral.pk)
         return Response(s.ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)

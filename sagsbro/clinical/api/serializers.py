@@ -10,5 +10,25 @@ class AppointmentSerializer(serializers.Serializer):
     appointment_date = BoundedDateField(error_messages=DATE_ERRORS)
 
 
+class AcceptLateAppointmentSerializer(serializers.Serializer):
+    """The late day the caseworker accepts: the one klinisk funktion told them of."""
+
+    appointment_date = BoundedDateField(error_messages=DATE_ERRORS)
+
+
+class InviteSerializer(serializers.Serializer):
+    """Inviting the citizen books a free slot of the case's specialist (its id: see
+    ``GET /api/v1/consultation-slots/?specialist=…&free=true``)."""
+
+    slot = serializers.IntegerField(
+        min_value=1,
+        error_messages={
+            "required": "Vælg en tid i speciallægens kalender.",
+            "invalid": "Angiv tiden med sit id.",
+            "min_value": "Angiv tiden med sit id.",
+        },
+    )
+
+
 class ConsultationSerializer(serializers.Serializer):
     consultation_date = BoundedDateField(required=False, error_messages=DATE_ERRORS)

@@ -39,6 +39,7 @@ def render_referral_pdf(referral: Referral, attachments: list[Document]) -> byte
             "advice_date": timezone.localdate(advice.created_at) if advice else None,
             "advice_text": advice.text if advice else "",
             "attachments": [document.title for document in attachments],
+            "follows": referral.follows_certificate,
         },
         STYLESHEET,
         issuer=municipality_issuer(case.municipality),

@@ -5,9 +5,13 @@
   capacity, and 3) "evt." other factors for work or education (optional by the text).
 * § 14, stk. 2: when more assessment is needed, the certificate says which, with price and
   time frame.
-* § 14, stk. 3-4: after further assessments, and always when several assessments of the
-  same person were made, one overall assessment of the possibilities for work or
-  education.
+* § 14, stk. 3: when the municipality asks for the further assessments an earlier
+  certificate described (its referral follows that certificate), this certificate gives one
+  overall assessment of the possibilities for work or education on their basis.
+* § 14, stk. 4: always one overall assessment when several assessments of the same person
+  were made: the citizen already has a delivered certificate from klinisk funktion.
+* § 15, stk. 2: the citizen's GP gets a copy at delivery; a citizen with no GP registered is
+  delivered to only with the reason stated (:func:`no_gp_refusal`).
 
 :func:`certificate_problems` lists every missing piece with a Danish message, so a form
 can show them all at once; :func:`check_certificate` raises them together before signing.
@@ -23,12 +27,17 @@ from decimal import Decimal
 
 __all__ = [
     "MAX_FURTHER_PRICE",
+    "NO_GP_REASON_MAX",
     "CertificateContent",
     "CertificateSections",
     "CertificateIncomplete",
+    "FIRST_ASSESSMENT",
+    "OverallBasis",
     "Problem",
     "certificate_problems",
     "check_certificate",
+    "no_gp_refusal",
+    "overall_reason",
     "overall_required",
     "problems_by_field",
 ]
@@ -95,20 +104,53 @@ _REQUIRED_TEXTS: tuple[tuple[str, str], ...] = (
 )
 
 
-def overall_required(earlier_assessments: int) -> bool:
-    """Whether the certificate must be the overall assessment (BEK § 14, stk. 3-4).
+@dataclass(frozen=True)
+class OverallBasis:
+    """What decides whether the certificate must give one overall assessment (BEK § 14,
+    stk. 3-4), as the service finds it."""
 
-    ``earlier_assessments`` counts the assessments of the same person already made in the
-    matter (earlier signed certificates and further specialist assessments). With one or
-    more, this certificate is the second or later, so it gives the overall assessment.
-    """
-    if earlier_assessments < 0:
-        raise ValueError("earlier_assessments cannot be negative")
-    return earlier_assessments >= 1
+    #: The case's referral asks for the further assessments an earlier certificate described
+    #: (the referral's ``follows_certificate``): § 14, stk. 3.
+    follows_certificate: bool = False
+    #: Certificates from klinisk funktion already delivered for the same citizen in other
+    #: cases: with one or more, several assessments of the same person were made (§ 14, stk. 4).
+    delivered_before: int = 0
+
+
+#: No referral for further assessments and no certificate delivered before.
+FIRST_ASSESSMENT = OverallBasis()
+
+_STK_3 = (
+    "Kommunen har anmodet om de yderligere vurderinger fra en tidligere speciallægeattest, så "
+    "attesten skal indeholde en samlet vurdering af borgerens muligheder for arbejde og "
+    "uddannelse på baggrund af de yderligere vurderinger (BEK § 14, stk. 3)."
+)
+_STK_4 = (
+    "Borgeren har allerede fået en speciallægeattest fra klinisk funktion, så der er foretaget "
+    "flere vurderinger af samme person, og attesten skal indeholde en samlet vurdering "
+    "(BEK § 14, stk. 4)."
+)
+
+
+def overall_reason(basis: OverallBasis) -> str | None:
+    """The Danish reason the certificate must be the overall assessment, naming the
+    paragraph that applies (stk. 3 before stk. 4); None when neither does."""
+    if basis.delivered_before < 0:
+        raise ValueError("delivered_before cannot be negative")
+    if basis.follows_certificate:
+        return _STK_3
+    if basis.delivered_before >= 1:
+        return _STK_4
+    return None
+
+
+def overall_required(basis: OverallBasis) -> bool:
+    """Whether the certificate must be the overall assessment (BEK § 14, stk. 3-4)."""
+    return overall_reason(basis) is not None
 
 
 def certificate_problems(
-    content: CertificateContent, earlier_assessments: int = 0
+    content: CertificateContent, basis: OverallBasis = FIRST_ASSESSMENT
 ) -> list[Problem]:
     """Everything that keeps ``content`` from being a complete LÆ 275 (BEK § 14)."""
     problems: list[Problem] = []
@@ -170,18 +212,10 @@ def certificate_problems(
             )
         )
 
-    if overall_required(earlier_assessments) and not content.is_overall:
-        problems.append(
-            Problem(
-                "is_overall",
-                "overall_required",
-                "Der er foretaget flere vurderinger af borgeren, så attesten skal indeholde "
-                "en samlet vurdering (BEK § 14, stk. 3-4).",
-            )
-        )
-    if (content.is_overall or overall_required(earlier_assessments)) and not (
-        content.overall_assessment.strip()
-    ):
+    reason = overall_reason(basis)
+    if reason is not None and not content.is_overall:
+        problems.append(Problem("is_overall", "overall_required", reason))
+    if (content.is_overall or reason is not None) and not (content.overall_assessment.strip()):
         problems.append(
             Problem(
                 "overall_assessment",
@@ -194,17 +228,44 @@ def certificate_problems(
 
 
 def problems_by_field(
-    content: CertificateContent, *, earlier_assessments: int = 0
+    content: CertificateContent, basis: OverallBasis = FIRST_ASSESSMENT
 ) -> dict[str, str]:
     """:func:`certificate_problems` as field name -> Danish message; empty when complete.
 
     Each field has at most one problem, so nothing is lost.
     """
-    return {p.field: p.message for p in certificate_problems(content, earlier_assessments)}
+    return {p.field: p.message for p in certificate_problems(content, basis)}
 
 
-def check_certificate(content: CertificateContent, earlier_assessments: int = 0) -> None:
+def check_certificate(content: CertificateContent, basis: OverallBasis = FIRST_ASSESSMENT) -> None:
     """Raise :class:`CertificateIncomplete` unless ``content`` is complete (BEK § 14)."""
-    problems = certificate_problems(content, earlier_assessments)
+    problems = certificate_problems(content, basis)
     if problems:
         raise CertificateIncomplete(problems)
+
+
+# --- delivery without a GP (BEK § 15, stk. 2) ------------------------------------------------
+
+#: The longest reason for delivering without a GP's copy (a short statement, not health text).
+NO_GP_REASON_MAX = 200
+
+
+def no_gp_refusal(*, has_gp: bool, reason: str) -> str | None:
+    """Why delivery is refused for want of a GP's copy, or None (BEK § 15, stk. 2).
+
+    The GP gets a copy when the municipality gets the certificate. With no GP registered for
+    the citizen the copy cannot be sent; delivery then goes ahead only with the reason stated
+    (e.g. the citizen is in sygesikringsgruppe 2 and has no GP), so the omission is recorded.
+    """
+    if has_gp:
+        return None
+    text = reason.strip()
+    if not text:
+        return (
+            "Borgeren har ingen egen læge registreret, så kopien efter BEK § 15, stk. 2 kan "
+            "ikke sendes. Registrér borgerens læge, eller angiv hvorfor attesten leveres uden "
+            "kopi (fx borgeren er i sygesikringsgruppe 2 og har ingen egen læge)."
+        )
+    if len(text) > NO_GP_REASON_MAX:
+        return f"Begrundelsen må højst være {NO_GP_REASON_MAX} tegn."
+    return None

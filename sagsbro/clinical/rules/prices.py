@@ -1,5 +1,6 @@
-"""The average price per assessment against the § 18 cap.
+"""The average price per assessment against the § 18 cap, and against a price agreed instead.
 
+BEK § 18, stk. 1: "Kommunen og regionen aftaler prisen for lægeattester."
 BEK § 18, stk. 2: "Hvis ikke andet er aftalt, forpligtes regionen til at levere vurderingen
 fra klinisk funktion efter § 13 til en gennemsnitspris på op til 14.000 kr. pr. sag
 (2011-niveau), jf. bilag 1. Prisen er inklusiv lægeattester, der er rekvireret uden for
@@ -12,12 +13,22 @@ How the figure is computed:
 * The unit is the case ("pr. sag"): a case's price is the sum of all its costs, the
   region's own assessments and the certificates bought outside klinisk funktion.
 * The cap is in 2011 prices and follows a yearly index of the price of medical
-  certificates (2011 = 100), kept by the administrator. Each cost is brought to 2011
-  prices with the index of the year it was incurred (amount x 100 / index), so a case
-  whose costs span the turn of a year is still summed in one price level.
+  certificates (2011 = 100), kept by each region's administrator for the region's own
+  figures. Each cost is brought to 2011 prices with the index of the year it was incurred
+  (amount x 100 / index), so a case whose costs span the turn of a year is still summed in
+  one price level.
 * A case counts in the year of its first cost (when its assessment began), in the region
   that did it. The average per region and year is compared with 14,000 kr.; it is also
   shown in that year's prices (x index / 100) next to the cap in that year's prices.
+* The cap applies "Hvis ikke andet er aftalt" (stk. 2). A municipality and the region may
+  agree a price for a specialist certificate (stk. 1; the collaboration agreement's
+  ``certificate_price``). A case whose municipality had an agreement with an agreed price in
+  force on the date of the case's first cost (when its assessment began, the same date that
+  gives its year) is left out of the cap average; those cases are shown per municipality,
+  year and agreed price: their average per case, in the amounts recorded, against the
+  agreed price. The cap average is over the other cases. The agreement version in force on a
+  day is the one with the latest start among those covering it (as for the deadlines); one
+  without a price means nothing else is agreed, so the cap applies.
 * The level is ``ok`` below :data:`WARNING_SHARE` of the cap, ``warning`` from there up to
   and including the cap, ``over`` above it and ``index_missing`` when a year's index is
   not set yet, since no figure can then be given.
@@ -30,22 +41,27 @@ This module has no Django dependency.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 __all__ = [
+    "AGREED_LEVEL_LABELS",
     "BASE_INDEX",
     "BASE_YEAR",
     "CAP_2011",
     "MAX_COST",
     "WARNING_SHARE",
+    "AgreedPrice",
+    "AgreedPriceFigure",
     "CostLine",
     "Level",
     "PriceFigure",
     "PriceInputInvalid",
+    "agreed_price_averages",
+    "agreement_for_case",
     "average_prices",
     "cap_for_year",
     "check_cost",
@@ -83,6 +99,13 @@ LEVEL_LABELS = {
 }
 
 
+AGREED_LEVEL_LABELS = {
+    Level.OK: "Under den aftalte pris",
+    Level.WARNING: "Nærmer sig den aftalte pris",
+    Level.OVER: "Over den aftalte pris",
+}
+
+
 class PriceInputInvalid(Exception):
     """A cost or index that cannot be recorded; ``message`` is Danish."""
 
@@ -101,6 +124,38 @@ class CostLine:
     region_id: int
     incurred_on: date
     amount: Decimal
+    #: The case's municipality, for the price it may have agreed (BEK § 18, stk. 1).
+    municipality_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AgreedPrice:
+    """One version of a municipality's collaboration agreement with the region: in force from
+    ``valid_from`` to ``valid_to`` (inclusive; ``None``: until further notice), with the price
+    agreed for a specialist certificate or ``None`` when none is agreed (BEK § 18, stk. 1)."""
+
+    region_id: int
+    municipality_id: int
+    valid_from: date
+    valid_to: date | None
+    price: Decimal | None
+
+
+@dataclass(frozen=True)
+class AgreedPriceFigure:
+    """The average price of a municipality's cases under one agreed price, counted in one year
+    (BEK § 18, stk. 1), in the amounts recorded."""
+
+    region_id: int
+    municipality_id: int
+    year: int
+    agreed_price: Decimal
+    cases: int
+    total_recorded: Decimal
+    average: Decimal
+    #: Average as a percentage of the agreed price, one decimal.
+    percent_of_agreed: Decimal
+    level: Level
 
 
 @dataclass(frozen=True)
@@ -188,25 +243,97 @@ def _level(percent: Decimal) -> Level:
     return Level.OK
 
 
+def _cases(costs: Iterable[CostLine]) -> dict[int, list[CostLine]]:
+    """The costs by case; a case whose costs name different regions (or municipalities) is
+    refused with :class:`ValueError`: a case is one municipality's, assessed by one region."""
+    by_case: dict[int, list[CostLine]] = defaultdict(list)
+    for cost in costs:
+        by_case[cost.case_id].append(cost)
+    for case_id, lines in by_case.items():
+        if len({line.region_id for line in lines}) != 1:
+            raise ValueError(f"case {case_id} has costs in more than one region")
+        if len({line.municipality_id for line in lines}) != 1:
+            raise ValueError(f"case {case_id} has costs in more than one municipality")
+    return by_case
+
+
+def agreement_for_case(
+    lines: Sequence[CostLine], agreements: Iterable[AgreedPrice]
+) -> AgreedPrice | None:
+    """The agreement with an agreed price that governs the case (BEK § 18, stk. 1): the
+    version of the case's municipality and region in force on the date of the case's first
+    cost, if it names a price. ``None``: nothing else is agreed and the cap applies (stk. 2)."""
+    first = min(lines, key=lambda line: line.incurred_on)
+    if first.municipality_id is None:
+        return None
+    day = first.incurred_on
+    in_force = [
+        a
+        for a in agreements
+        if a.region_id == first.region_id
+        and a.municipality_id == first.municipality_id
+        and a.valid_from <= day
+        and (a.valid_to is None or a.valid_to >= day)
+    ]
+    if not in_force:
+        return None
+    version = max(in_force, key=lambda a: a.valid_from)
+    return version if version.price is not None else None
+
+
+def agreed_price_averages(
+    costs: Iterable[CostLine], agreements: Iterable[AgreedPrice]
+) -> list[AgreedPriceFigure]:
+    """The average price per case of the cases under an agreed price (BEK § 18, stk. 1), per
+    region, year, municipality and agreed price, against that price. Sorted that way."""
+    agreements = list(agreements)
+    groups: dict[tuple[int, int, int, Decimal], list[list[CostLine]]] = defaultdict(list)
+    for lines in _cases(costs).values():
+        agreement = agreement_for_case(lines, agreements)
+        if agreement is None or agreement.price is None:
+            continue
+        year = min(line.incurred_on for line in lines).year
+        key = (agreement.region_id, year, agreement.municipality_id, agreement.price)
+        groups[key].append(lines)
+    figures: list[AgreedPriceFigure] = []
+    for (region_id, year, municipality_id, price), cases in sorted(groups.items()):
+        total = sum((line.amount for case in cases for line in case), Decimal(0))
+        average = total / len(cases)
+        percent = average * 100 / price
+        figures.append(
+            AgreedPriceFigure(
+                region_id=region_id,
+                municipality_id=municipality_id,
+                year=year,
+                agreed_price=price,
+                cases=len(cases),
+                total_recorded=total,
+                average=_round(average),
+                percent_of_agreed=percent.quantize(Decimal("0.1"), ROUND_HALF_UP),
+                level=_level(percent),
+            )
+        )
+    return figures
+
+
 def average_prices(
-    costs: Iterable[CostLine], index_table: Mapping[int, Decimal]
+    costs: Iterable[CostLine],
+    index_table: Mapping[int, Decimal],
+    agreements: Iterable[AgreedPrice] = (),
 ) -> list[PriceFigure]:
-    """The average price per case for every region and year (BEK § 18, stk. 2).
+    """The average price per case for every region and year against the cap (BEK § 18,
+    stk. 2), over the cases under no agreed price (see :func:`agreed_price_averages`).
 
     Sorted by region and year. A case whose costs name different regions is refused with
     :class:`ValueError`: a case is assessed by one region.
     """
-    by_case: dict[int, list[CostLine]] = defaultdict(list)
-    for cost in costs:
-        by_case[cost.case_id].append(cost)
-
+    agreements = list(agreements)
     groups: dict[tuple[int, int], list[list[CostLine]]] = defaultdict(list)
-    for case_id, lines in by_case.items():
-        regions = {line.region_id for line in lines}
-        if len(regions) != 1:
-            raise ValueError(f"case {case_id} has costs in more than one region")
+    for lines in _cases(costs).values():
+        if agreement_for_case(lines, agreements) is not None:
+            continue
         first_year = min(line.incurred_on for line in lines).year
-        groups[(regions.pop(), first_year)].append(lines)
+        groups[(lines[0].region_id, first_year)].append(lines)
 
     figures: list[PriceFigure] = []
     for (region_id, year), cases in sorted(groups.items()):

@@ -189,8 +189,10 @@ def order_investigation(
         case,
         user,
         EventKind.INVESTIGATION_ORDERED,
-        f"Undersøgelse bestilt: {investigation.get_kind_display()}",
-        data={"investigation_id": investigation.pk, "kind": kind},
+        # The history is read by the municipality too: which investigation is health
+        # information and stays on klinisk funktion's own list (BEK § 13 stk. 2).
+        "Undersøgelse bestilt (BEK § 13, stk. 2)",
+        data={"investigation_id": investigation.pk},
     )
     record(
         user,
@@ -228,7 +230,7 @@ def record_investigation_done(
         case,
         user,
         EventKind.INVESTIGATION_DONE,
-        f"Undersøgelse udført {done_on:%d.%m.%Y}: {investigation.get_kind_display()}",
+        f"Undersøgelse udført {done_on:%d.%m.%Y}",
         data={"investigation_id": investigation.pk},
     )
     record(

@@ -1,6 +1,7 @@
 """Specialists, their specialties and consultation places, the calendar of consultation slots,
-and booking a slot: the invitation of the citizen (the `invite` transition, with its 14-day
-late notice kept), the invitation letter as PDF on the case and its copy to the caseworker."""
+and inviting the citizen, which is booking a slot: the `invite` transition (with the 14-day
+late notice and the caseworker's acceptance, EVAL table 8 step 2.2), the invitation letter as
+PDF on the case, queued in the outbox to the citizen, and its copy to the caseworker."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from sagsbro.cases.models import Case
 from sagsbro.cases.rules import conflict as conflict_rules
 from sagsbro.cases.rules.events import EventKind
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.cases.services.assignment import doctor_ref, treatment_relations
-from sagsbro.cases.services.common import locked
+from sagsbro.cases.services.assignment import assignee_act, doctor_ref, treatment_relations
+from sagsbro.cases.services.transitions import begin, finish, target_of
 from sagsbro.clinical.models import (
     ConsultationPlace,
     ConsultationSlot,
@@ -27,14 +28,20 @@ from sagsbro.clinical.models import (
     Specialty,
 )
 from sagsbro.clinical.pdf.letters import INVITATION_TITLE, render_invitation_pdf
-from sagsbro.clinical.services.clinical import invite_citizen
+from sagsbro.clinical.rules.calendar import (
+    MAX_SLOT_MINUTES,
+    MIN_SLOT_MINUTES,
+    slot_end,
+    slots_overlap,
+)
+from sagsbro.clinical.rules.invitation import late_appointment_problem
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.documents.rules import Category
 from sagsbro.documents.services import attach_document, blob_files_atomic
+from sagsbro.messaging.models import OutgoingMessage
+from sagsbro.messaging.services import queue_message
 from sagsbro.organisations.models import Region, User
 from sagsbro.organisations.roles import Role
-
-MAX_SLOT_MINUTES = 480
 
 
 def _require_secretariat(user: User) -> Region:
@@ -120,6 +127,42 @@ def create_place(user: User, *, name: str, address: str, channel: str = "api") -
 # --- the calendar ----------------------------------------------------------------------------
 
 
+def overlapping_slot(
+    specialist_id: int,
+    starts_at: datetime.datetime,
+    minutes: int,
+    *,
+    exclude_pk: int | None = None,
+) -> ConsultationSlot | None:
+    """The specialist's slot that shares a moment with [starts_at, starts_at + minutes), if
+    any (touching end to start is no overlap). A slot is at most MAX_SLOT_MINUTES long, so
+    only the slots starting that long before can reach into this one."""
+    candidates = ConsultationSlot.objects.filter(
+        specialist_id=specialist_id,
+        starts_at__lt=slot_end(starts_at, minutes),
+        starts_at__gt=starts_at - datetime.timedelta(minutes=MAX_SLOT_MINUTES),
+    ).order_by("starts_at", "id")
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    return next(
+        (
+            other
+            for other in candidates
+            if slots_overlap(starts_at, minutes, other.starts_at, other.minutes)
+        ),
+        None,
+    )
+
+
+def _overlap_message(other: ConsultationSlot) -> str:
+    start = timezone.localtime(other.starts_at)
+    end = timezone.localtime(slot_end(other.starts_at, other.minutes))
+    return (
+        f"Speciallægen har allerede en tid {start:%d.%m.%Y} kl. {start:%H.%M}-{end:%H.%M}, "
+        "som overlapper."
+    )
+
+
 @transaction.atomic
 def create_slot(
     user: User,
@@ -130,7 +173,8 @@ def create_slot(
     minutes: int = 60,
     channel: str = "api",
 ) -> ConsultationSlot:
-    """A consultation time in a specialist's calendar (the region's own specialist and place)."""
+    """A consultation time in a specialist's calendar (the region's own specialist and place),
+    overlapping none of the specialist's other times."""
     region = _require_secretariat(user)
     if (
         specialist is None
@@ -140,12 +184,21 @@ def create_slot(
         raise _invalid("invalid_specialist", "specialist", "Vælg en speciallæge fra regionen.")
     if place is None or place.region_id != region.pk:
         raise _invalid("invalid_place", "place", "Vælg et konsultationssted i regionen.")
-    if not 5 <= minutes <= MAX_SLOT_MINUTES:
+    if not MIN_SLOT_MINUTES <= minutes <= MAX_SLOT_MINUTES:
         raise _invalid(
-            "invalid_minutes", "minutes", f"Varigheden skal være 5 til {MAX_SLOT_MINUTES} minutter."
+            "invalid_minutes",
+            "minutes",
+            f"Varigheden skal være {MIN_SLOT_MINUTES} til {MAX_SLOT_MINUTES} minutter.",
         )
     if starts_at <= timezone.now():
         raise _invalid("slot_in_past", "starts_at", "Tiden skal ligge i fremtiden.")
+    # The specialist's row is the calendar's lock: two secretaries creating overlapping times
+    # at once are taken one after the other, and the second finds the first's time
+    # (PostgreSQL; SQLite's IMMEDIATE transactions are one writer at a time already).
+    User.objects.select_for_update().filter(pk=specialist.pk).first()
+    other = overlapping_slot(specialist.pk, starts_at, minutes)
+    if other is not None:
+        raise _invalid("slot_overlaps", "starts_at", _overlap_message(other))
     try:
         with transaction.atomic():
             slot = ConsultationSlot.objects.create(
@@ -179,41 +232,94 @@ def places_visible_to(user: User) -> QuerySet[ConsultationPlace]:
     return ConsultationPlace.objects.none()
 
 
-# --- booking ---------------------------------------------------------------------------------
+#: How many free slots the invitation's choice offers at most (the next ones first).
+FREE_SLOT_CHOICES = 50
 
 
-# One transaction; the letter's blob file is removed again if anything after it fails.
-@blob_files_atomic
-def book_slot(
-    user: User, slot: ConsultationSlot, case: Case, channel: str = "api"
-) -> ConsultationSlot:
-    """Book the slot for the case: the citizen is invited through the `invite` transition
-    (refused, and nothing booked, when the time lies more than 14 days after the request came
-    and the caseworker has not been told of that time first), the invitation letter goes on the
-    case as PDF, and the caseworker gets the copy (the letter on the case and its event)."""
-    _require_secretariat(user)
-    slot = ConsultationSlot.objects.select_for_update().get(pk=slot.pk)
-    case = locked(case)
-    if slot.place.region_id != user.region_id or case.region_id != user.region_id:
-        raise ServiceError("not_found", "Tiden findes ikke.", status=404)
-    if case.subtype != Subtype.KLINISK_FUNKTION:
-        raise _invalid("invalid_case", "case", "Kun sager til klinisk funktion kan bookes her.")
-    if slot.case_id is not None:
-        raise _invalid("slot_taken", "slot", "Tiden er allerede booket.")
-    if ConsultationSlot.objects.filter(case=case).exists():
-        raise _invalid("case_booked", "case", "Sagen har allerede en konsultationstid.")
+def free_slots_for(case: Case) -> QuerySet[ConsultationSlot]:
+    """The free coming slots of the case's specialist in the case's region, soonest first:
+    what the citizen can be invited to (limited by the caller: never the whole calendar)."""
+    if case.specialist_id is None:
+        return ConsultationSlot.objects.none()
+    return (
+        ConsultationSlot.objects.filter(
+            specialist_id=case.specialist_id,
+            place__region_id=case.region_id,
+            case__isnull=True,
+            starts_at__gt=timezone.now(),
+        )
+        .select_related("place")
+        .order_by("starts_at", "id")
+    )
+
+
+# --- inviting the citizen: booking a slot ----------------------------------------------------
+
+
+def _check_bookable(user: User, case: Case, slot: ConsultationSlot) -> None:
+    """The slot can take the case: a free coming time of the case's specialist in the case's
+    region, overlapping none of the specialist's other booked times, and the case has none."""
+    if slot.place.region_id != case.region_id:
+        raise _invalid("invalid_slot", "slot", "Tiden findes ikke i regionens kalender.")
     if case.specialist_id is None:
         raise _invalid(
-            "no_specialist", "case", "Tildel sagen en speciallæge, før der bookes en tid."
+            "no_specialist", "case", "Tildel sagen en speciallæge, før borgeren indkaldes."
         )
     if slot.specialist_id != case.specialist_id:
         raise _invalid(
             "other_specialist", "slot", "Tiden hører til en anden speciallæge end sagens."
         )
+    if user.role == Role.CLINICAL_SPECIALIST and slot.specialist_id != user.pk:
+        raise PermissionRefused(
+            "not_assignee", "En speciallæge kan kun indkalde til sine egne tider."
+        )
+    if slot.case_id is not None:
+        raise _invalid("slot_taken", "slot", "Tiden er allerede booket.")
+    if ConsultationSlot.objects.filter(case=case).exists():
+        raise _invalid("case_booked", "case", "Sagen har allerede en konsultationstid.")
     if slot.starts_at <= timezone.now():
         raise _invalid("slot_in_past", "slot", "Tiden er allerede passeret.")
+    other = overlapping_slot(slot.specialist_id, slot.starts_at, slot.minutes, exclude_pk=slot.pk)
+    if other is not None and other.case_id is not None:
+        raise _invalid("slot_overlaps", "slot", _overlap_message(other))
+
+
+# One transaction; the letter's blob file is removed again if anything after it fails. The
+# conflict check of BEK § 12 stk. 2 (assignee_act) runs first, outside it.
+@assignee_act
+@blob_files_atomic
+def invite_citizen(
+    user: User, case: Case, slot: ConsultationSlot | None, channel: str = "api"
+) -> Case:
+    """Invite the citizen to the slot, which books it (the `invite` transition): refused, and
+    nothing booked, when the time lies more than 14 days after the request came and the
+    caseworker has not been told of that day and accepted it (EVAL table 8 step 2.2). The
+    invitation letter goes on the case as PDF and into the outbox to the citizen; the
+    caseworker gets the copy (the letter on the case and its event). The secretariat, or the
+    case's specialist for their own slot. No slot (None: the id named none) is refused after
+    the transition's own rule."""
+    case, transition = begin(user, case, "invite")
+    if case.subtype != Subtype.KLINISK_FUNKTION:
+        raise _invalid("invalid_case", "case", "Kun sager til klinisk funktion kan bookes her.")
+    locked_slot = (
+        ConsultationSlot.objects.select_for_update().filter(pk=slot.pk).first()
+        if slot is not None and slot.pk is not None
+        else None
+    )
+    if locked_slot is None:
+        raise _invalid("invalid_slot", "slot", "Tiden findes ikke i regionens kalender.")
+    slot = locked_slot
+    _check_bookable(user, case, slot)
     appointment = timezone.localdate(slot.starts_at)
-    case = invite_citizen(user, case, appointment, channel=channel)
+    problem = late_appointment_problem(
+        timezone.localdate(case.received_at),
+        appointment,
+        notified_for=case.appointment_date if case.late_appointment_notified_at else None,
+        accepted_for=case.appointment_date if case.late_appointment_accepted_at else None,
+    )
+    if problem is not None:
+        raise ServiceError(problem.code, problem.message)
+
     slot.case = case
     slot.booked_by = user
     slot.booked_at = timezone.now()
@@ -224,6 +330,18 @@ def book_slot(
         Subject("consultation_slot", slot.pk, case.pk, case.citizen_id),
         detail="booket",
         channel=channel,
+    )
+    from_state = case.state
+    case.appointment_date = appointment
+    case.state = target_of(transition)
+    case = finish(
+        user,
+        case,
+        transition,
+        from_state,
+        channel,
+        data={"appointment_date": appointment.isoformat(), "slot": slot.pk},
+        label=f"Borgeren indkaldt til {appointment:%d.%m.%Y}",
     )
     letter = attach_document(
         user,
@@ -236,11 +354,33 @@ def book_slot(
         document_date=timezone.localdate(),
         author_organisation=case.region.klinisk_funktion_name,
     )
+    message = queue_message(
+        user,
+        case,
+        purpose=OutgoingMessage.Purpose.CITIZEN_INVITATION,
+        document=letter,
+        channel=channel,
+    )
     record_event(
         case,
         user,
         EventKind.INVITATION_LETTER,
-        f"Indkaldelse til {appointment:%d.%m.%Y} sendt til borgeren; kopi til sagsbehandleren",
-        data={"slot": slot.pk, "document": letter.pk, "caseworker": case.caseworker_id},
+        f"Indkaldelse til {appointment:%d.%m.%Y} lagt i udbakken til borgeren; kopi til "
+        "sagsbehandleren",
+        data={
+            "slot": slot.pk,
+            "document": letter.pk,
+            "message": message.pk,
+            "caseworker": case.caseworker_id,
+        },
     )
-    return slot
+    return case
+
+
+def book_slot(
+    user: User, slot: ConsultationSlot, case: Case, channel: str = "api"
+) -> ConsultationSlot:
+    """Book the slot for the case: the same as inviting the citizen to it (`invite_citizen`,
+    the `invite` transition); the booked slot back."""
+    invite_citizen(user, case, slot, channel=channel)
+    return ConsultationSlot.objects.select_related("specialist", "place", "case").get(pk=slot.pk)

@@ -5,7 +5,11 @@ region's letterhead and keeps its bytes on the certificate only. Delivery
 same transaction, a copy to the citizen's GP (BEK § 15 stk. 2): the case's state, the
 certificate, its document, the GP's share of it and the GP's letter in the outbox are written
 all or none. Every party that sees a case sees its documents, so the signed PDF is not a
-document before delivery; klinisk funktion opens it through :func:`signed_pdf_of`.
+document before delivery; klinisk funktion opens it through :func:`signed_pdf_of`. Only a
+signed structured certificate is delivered: a file uploaded as LÆ 275 is never checked
+against § 14 and would reach the municipality before delivery, so the case's LÆ 275 is made
+here only (``cases/rules/uploads.py`` refuses uploading one). A citizen with no GP registered
+is delivered to only with the reason stated.
 
 The sections are health information and are never logged."""
 
@@ -22,16 +26,19 @@ from sagsbro.audit.services import Subject, record
 from sagsbro.cases.events import record_event
 from sagsbro.cases.models import Case
 from sagsbro.cases.rules.events import EventKind
+from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.workflow import State
-from sagsbro.cases.services.assignment import assignee_act
+from sagsbro.cases.services.assignment import assignee_act, require_may_advise
 from sagsbro.cases.services.common import share_with_gp
 from sagsbro.cases.services.transitions import begin, finish, target_of
-from sagsbro.clinical.models import Certificate
+from sagsbro.clinical.models import Certificate, Referral
 from sagsbro.clinical.pdf import certificate as certificate_pdf
 from sagsbro.clinical.rules.certificate import (
     MAX_FURTHER_PRICE,
     CertificateContent,
+    OverallBasis,
     certificate_problems,
+    no_gp_refusal,
 )
 from sagsbro.clinical.services.assessment import (
     clinical_case,
@@ -47,6 +54,7 @@ from sagsbro.documents.services import blob_files_block, store_blob
 from sagsbro.messaging.models import OutgoingMessage
 from sagsbro.messaging.services import queue_message
 from sagsbro.organisations.models import User
+from sagsbro.organisations.roles import Role
 
 TEXT_FIELDS = (
     "functional_capacity",
@@ -65,10 +73,10 @@ FIELDS = (
     "is_overall",
 )
 TEXT_MAX = 20000
+# All sections together: some ten pages, more than a specialist certificate needs, and a
+# bound on the signing, which renders the PDF while the case is locked.
+TOTAL_TEXT_MAX = 40000
 TIME_FRAME_MAX = 200
-
-# Further specialist assessments the municipality had made and attached (BEK § 14 stk. 3).
-FURTHER_ASSESSMENT_CATEGORIES = (Category.SPECIALIST_CERTIFICATE, Category.PSYCHOLOGICAL_ASSESSMENT)
 
 GP_COPY_REASON = "Kopi af speciallægeattest (BEK § 15, stk. 2)"
 
@@ -77,27 +85,30 @@ def content_of(certificate: Certificate) -> CertificateContent:
     return CertificateContent(**{field: getattr(certificate, field) for field in FIELDS})
 
 
-def earlier_assessments(certificate: Certificate) -> int:
-    """The assessments of the citizen already made in the case (BEK § 14 stk. 3-4): the
-    case's earlier signed certificates and the further specialist assessments attached."""
-    certificates = (
-        Certificate.objects.filter(case=certificate.case_id)
-        .exclude(pk=certificate.pk)
-        .exclude(status=Certificate.Status.DRAFT)
+def overall_basis(certificate: Certificate) -> OverallBasis:
+    """What decides whether the certificate must be the overall assessment (BEK § 14,
+    stk. 3-4): the case's referral asks for the further assessments of an earlier certificate
+    (stk. 3), or the citizen already has a certificate from klinisk funktion delivered in
+    another case (stk. 4). Documents on the case (specialist statements carried over as
+    health information) are not assessments made by klinisk funktion and do not count."""
+    case_id = certificate.case_id
+    follows = Referral.objects.filter(case_id=case_id, follows_certificate__isnull=False).exists()
+    delivered_before = (
+        Certificate.objects.filter(
+            case__citizen_id=Case.objects.filter(pk=case_id).values("citizen_id")[:1],
+            case__subtype=Subtype.KLINISK_FUNKTION,
+            status=Certificate.Status.DELIVERED,
+        )
+        .exclude(case_id=case_id)
         .count()
     )
-    further = Document.objects.filter(
-        case=certificate.case_id,
-        category__in=FURTHER_ASSESSMENT_CATEGORIES,
-        withdrawn_at__isnull=True,
-    ).count()
-    return certificates + further
+    return OverallBasis(follows_certificate=follows, delivered_before=delivered_before)
 
 
 def problems_of(certificate: Certificate) -> dict[str, list[str]]:
     """What keeps the certificate from being signed (BEK § 14), by field."""
     problems: dict[str, list[str]] = {}
-    for problem in certificate_problems(content_of(certificate), earlier_assessments(certificate)):
+    for problem in certificate_problems(content_of(certificate), overall_basis(certificate)):
         problems.setdefault(problem.field, []).append(problem.message)
     return problems
 
@@ -132,6 +143,18 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _require_total_length(certificate: Certificate) -> None:
+    lengths = {name: len(getattr(certificate, name) or "") for name in TEXT_FIELDS}
+    total = sum(lengths.values())
+    if total > TOTAL_TEXT_MAX:
+        longest = max(lengths, key=lambda name: lengths[name])
+        message = (
+            f"Attestens afsnit må tilsammen højst være {TOTAL_TEXT_MAX:,} tegn; de er nu "
+            f"{total:,} tegn. Gør teksten kortere."
+        ).replace(",", ".")
+        raise ServiceError("certificate_too_long", message, fields={longest: [message]})
+
+
 def _subject(certificate: Certificate, case: Case) -> Subject:
     return Subject("certificate", certificate.pk, case.pk, case.citizen_id)
 
@@ -163,7 +186,9 @@ def create_certificate(
             "Sagen har allerede en attest, der ikke er leveret. Ret den i stedet.",
             existing={"id": open_one.pk, "status": open_one.status},
         )
-    certificate = Certificate.objects.create(case=case, author=user, **_clean(fields))
+    certificate = Certificate(case=case, author=user, **_clean(fields))
+    _require_total_length(certificate)
+    certificate.save()
     record_event(
         case,
         user,
@@ -191,6 +216,7 @@ def update_certificate(
         )
     for name, value in _clean(fields).items():
         setattr(certificate, name, value)
+    _require_total_length(certificate)
     certificate.save()
     record(
         user,
@@ -213,6 +239,10 @@ def sign_certificate(
         case = clinical_case(user, case, lock=True)
         require_own(certificate.case_id, case)
         require_specialist(user, case, "underskrive speciallægeattesten")
+        # The signer is checked again as at assigning: no conflict of interest (BEK § 12
+        # stk. 2) and, as the citizen's earlier coordinator, only with the citizen's agreement
+        # for this case (BEK § 13 stk. 3); either may have changed since.
+        require_may_advise(case, user, Role.CLINICAL_SPECIALIST)
         certificate = _locked_certificate(certificate)
         if certificate.status != Certificate.Status.DRAFT:
             raise ServiceError("certificate_signed", "Attesten er allerede underskrevet.")
@@ -254,9 +284,10 @@ def sign_certificate(
         return certificate
 
 
-def _certificate_to_deliver(case: Case) -> tuple[Certificate | None, Document | None]:
-    """The signed certificate (its document is made at delivery); without a structured
-    certificate, the LÆ 275 the specialist attached as a file."""
+def _certificate_to_deliver(case: Case) -> Certificate:
+    """The case's signed certificate; its LÆ 275 document is made at delivery. Delivery is
+    refused without one: only the structured certificate was checked against BEK § 14 at
+    signing, and only its PDF is kept from the municipality until the GP's copy goes along."""
     certificate = (
         Certificate.objects.select_for_update(of=("self",))
         .filter(case=case)
@@ -264,25 +295,19 @@ def _certificate_to_deliver(case: Case) -> tuple[Certificate | None, Document | 
         .order_by("-created_at", "-id")
         .first()
     )
-    if certificate is not None:
-        if certificate.status == Certificate.Status.DRAFT or certificate.pdf_id is None:
-            raise ServiceError(
-                "certificate_not_signed",
-                "Speciallægeattesten er en kladde. Underskriv den, før den leveres.",
-            )
-        return certificate, None
-    attached = (
-        case.documents.filter(category=Category.LAE_275, withdrawn_at__isnull=True)
-        .order_by("uploaded_at", "id")
-        .last()
-    )
-    if attached is None:
+    if certificate is None:
         raise ServiceError(
-            "attachment_missing",
-            "Vedhæft speciallægeattesten (LÆ 275), før den leveres.",
-            missing=[{"key": "attachment:lae_275", "label": "LÆ 275 Speciallægeattest"}],
+            "certificate_missing",
+            "Skriv og underskriv speciallægeattesten (LÆ 275) under fanen Vurdering, før den "
+            "leveres.",
+            missing=[{"key": "certificate", "label": "Underskrevet speciallægeattest (LÆ 275)"}],
         )
-    return None, attached
+    if certificate.status == Certificate.Status.DRAFT or certificate.pdf_id is None:
+        raise ServiceError(
+            "certificate_not_signed",
+            "Speciallægeattesten er en kladde. Underskriv den, før den leveres.",
+        )
+    return certificate
 
 
 def _file_on_case(user: User, case: Case, certificate: Certificate, channel: str) -> Document:
@@ -312,28 +337,48 @@ def _file_on_case(user: User, case: Case, certificate: Certificate, channel: str
 
 @assignee_act
 @transaction.atomic
-def deliver_certificate(user: User, case: Case, channel: str = "api") -> Case:
+def deliver_certificate(
+    user: User, case: Case, channel: str = "api", *, no_gp_reason: str = ""
+) -> Case:
     """LÆ 275 to the municipality and, at the same moment, a copy to the GP (BEK § 15 stk. 2):
-    one transaction, so the municipality never has the certificate without the GP's copy."""
+    one transaction, so the municipality never has the certificate without the GP's copy. A
+    citizen with no GP registered is delivered to only with ``no_gp_reason`` (why there is no
+    copy, e.g. sygesikringsgruppe 2), recorded on the delivery event."""
     case, transition = begin(user, case, "deliver_certificate")
     require_specialist(user, case, "levere speciallægeattesten")
-    certificate, document = _certificate_to_deliver(case)
-    if certificate is not None:
-        certificate.case = case
-        document = _file_on_case(user, case, certificate, channel)
-        certificate.status = Certificate.Status.DELIVERED
-        certificate.delivered_at = timezone.now()
-        certificate.document = document
-        certificate.save(update_fields=["status", "delivered_at", "document", "updated_at"])
-    assert document is not None
+    certificate = _certificate_to_deliver(case)
     gp = case.citizen.general_practitioner
+    reason = no_gp_reason.strip()
+    refusal = no_gp_refusal(has_gp=gp is not None, reason=reason)
+    if refusal is not None:
+        code = "no_gp_reason_required" if not reason else "invalid"
+        raise ServiceError(code, refusal, fields={"no_gp_reason": [refusal]})
+    certificate.case = case
+    document = _file_on_case(user, case, certificate, channel)
+    certificate.status = Certificate.Status.DELIVERED
+    certificate.delivered_at = timezone.now()
+    certificate.document = document
+    certificate.save(update_fields=["status", "delivered_at", "document", "updated_at"])
     from_state = case.state
     case.state = target_of(transition)
-    data: dict[str, Any] = {"document_id": document.pk, "gp_copy": gp is not None}
-    if certificate is not None:
-        data["certificate_id"] = certificate.pk
+    data: dict[str, Any] = {
+        "document_id": document.pk,
+        "certificate_id": certificate.pk,
+        "gp_copy": gp is not None,
+    }
+    if gp is None:
+        data["no_gp_reason"] = reason
     label = None if gp is not None else "Speciallægeattest leveret (ingen egen læge registreret)"
-    finish(user, case, transition, from_state, channel, data=data, label=label)
+    finish(
+        user,
+        case,
+        transition,
+        from_state,
+        channel,
+        comment="" if gp is not None else f"Ingen kopi til egen læge: {reason}",
+        data=data,
+        label=label,
+    )
     if gp is not None:
         # The GP's copy: readable on the GP's pages (the share) and sent as a letter.
         share_with_gp(case, document, GP_COPY_REASON)

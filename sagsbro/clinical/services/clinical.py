@@ -1,5 +1,6 @@
-"""Klinisk funktion: the late appointment, inviting the citizen, the consultation and the
-specialist's certificate (BEK §§ 13-15)."""
+"""Klinisk funktion: the late appointment notice and the caseworker's acceptance of it, and the
+consultation (BEK § 13, EVAL table 8 step 2.2). Inviting the citizen is booking a slot
+(`booking.invite_citizen`); the specialist's certificate is in `certificate`."""
 
 from datetime import date
 
@@ -11,7 +12,6 @@ from sagsbro.cases.rules import meetings as meeting_rules
 from sagsbro.cases.services import common
 from sagsbro.cases.services.assignment import assignee_act
 from sagsbro.cases.services.transitions import begin, finish, target_of
-from sagsbro.clinical.rules.invitation import appointment_is_late
 from sagsbro.clinical.services.assessment import open_consultation_record
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.organisations.models import User
@@ -22,8 +22,13 @@ from sagsbro.organisations.models import User
 def notify_late_appointment(
     user: User, case: Case, appointment_date: date, channel: str = "api"
 ) -> Case:
-    """The caseworker is told before the citizen is invited to a late appointment (EVAL ~6000)."""
+    """The caseworker is told of the late time before the citizen is invited (EVAL table 8
+    step 2.2). A notice of another day takes back the caseworker's acceptance of the earlier
+    one: the caseworker accepts the day the citizen will be invited to."""
     case, transition = begin(user, case, "notify_late_appointment")
+    if case.appointment_date != appointment_date:
+        case.late_appointment_accepted_at = None
+        case.late_appointment_accepted_by = None
     case.appointment_date = appointment_date
     case.late_appointment_notified_at = timezone.now()
     return finish(
@@ -37,32 +42,43 @@ def notify_late_appointment(
     )
 
 
-@assignee_act
+def _refuse(code: str, message: str) -> ServiceError:
+    return ServiceError(code, message, fields={"appointment_date": [message]})
+
+
 @transaction.atomic
-def invite_citizen(user: User, case: Case, appointment_date: date, channel: str = "api") -> Case:
-    case, transition = begin(user, case, "invite")
-    received = timezone.localdate(case.received_at)
-    late = appointment_is_late(received, appointment_date)
-    notified_for_this = (
-        case.late_appointment_notified_at is not None and case.appointment_date == appointment_date
-    )
-    if late and not notified_for_this:
-        raise ServiceError(
-            "late_appointment_not_notified",
-            "Tiden ligger mere end 14 dage efter, at anmodningen blev modtaget. Orientér "
-            "sagsbehandleren, før borgeren indkaldes.",
+def accept_late_appointment(
+    user: User, case: Case, appointment_date: date, channel: str = "api"
+) -> Case:
+    """The caseworker accepts the late time klinisk funktion told them of (EVAL table 8 step
+    2.2); only then may the citizen be invited to it. The day is given again, so an acceptance
+    never covers a day the caseworker was not told of (a newer notice, say)."""
+    case, transition = begin(user, case, "accept_late_appointment")
+    if case.late_appointment_notified_at is None or case.appointment_date is None:
+        raise _refuse(
+            "no_late_notice", "Klinisk funktion har ikke orienteret om en sen konsultationstid."
         )
-    from_state = case.state
-    case.appointment_date = appointment_date
-    case.state = target_of(transition)
+    if case.appointment_date != appointment_date:
+        raise _refuse(
+            "late_notice_other_date",
+            f"Klinisk funktion har orienteret om tiden {case.appointment_date:%d.%m.%Y}, ikke "
+            f"{appointment_date:%d.%m.%Y}.",
+        )
+    if case.late_appointment_accepted_at is not None:
+        raise _refuse(
+            "late_appointment_already_accepted",
+            f"Tiden {appointment_date:%d.%m.%Y} er allerede accepteret.",
+        )
+    case.late_appointment_accepted_at = timezone.now()
+    case.late_appointment_accepted_by = user
     return finish(
         user,
         case,
         transition,
-        from_state,
+        case.state,
         channel,
         data={"appointment_date": appointment_date.isoformat()},
-        label=f"Borgeren indkaldt til {appointment_date:%d.%m.%Y}",
+        label=f"Sagsbehandler har accepteret tid {appointment_date:%d.%m.%Y}",
     )
 
 

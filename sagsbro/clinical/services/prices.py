@@ -1,14 +1,17 @@
 """The price of assessments (BEK § 18): each case's costs, the yearly price index and the
-running average per region and year against the cap (rules in `clinical.rules.prices`).
+running average per region and year against the cap, and the cases under a price agreed with
+their municipality against that price (rules in `clinical.rules.prices`).
 
 Who may do what:
 
 * the region's secretariat records a cost on a klinisk-funktion case it can see and reads
   the region's costs;
-* an administrator of a region keeps the price index (one national table: the cap follows
-  the national price development of medical certificates);
-* the region's secretariat and administrator read the region's average. The administrator
-  sees the figures but not the cases behind them.
+* an administrator of a region keeps the region's own price index (the figures the region's
+  averages use); no one reads or changes another region's;
+* the region's secretariat and administrator read the region's index and averages. The
+  administrator sees the figures but not the cases behind them.
+
+The agreed price itself is set on the collaboration agreement (`cases.services.agreements`).
 """
 
 from __future__ import annotations
@@ -27,17 +30,21 @@ from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.clinical.models import AssessmentCost, PriceIndex
 from sagsbro.clinical.rules import prices as price_rules
 from sagsbro.core.errors import PermissionRefused, ServiceError
-from sagsbro.organisations.models import User
+from sagsbro.organisations.models import CollaborationAgreement, Municipality, User
 from sagsbro.organisations.roles import Role
 
 __all__ = [
+    "agreed_price_figures",
+    "agreements_of_region",
     "audit_cost_reads",
     "cost_cases_visible_to",
     "costs_visible_to",
+    "index_rows_visible_to",
     "index_table",
     "may_record_costs",
     "may_see_prices",
     "may_set_index",
+    "municipality_names",
     "price_figures",
     "record_cost",
     "set_price_index",
@@ -59,8 +66,16 @@ def may_see_prices(user: User) -> bool:
 
 
 def may_set_index(user: User) -> bool:
-    """An administrator of a region keeps the yearly price index."""
+    """An administrator of a region keeps the region's yearly price index."""
     return user.is_authenticated and user.role == Role.ADMINISTRATOR and bool(user.region_id)
+
+
+def index_rows_visible_to(user: User) -> QuerySet[PriceIndex]:
+    """The price index rows the user may read: their own region's, for the region's
+    secretariat and administrator; none for anyone else."""
+    if not may_see_prices(user) or user.region_id is None:
+        return PriceIndex.objects.none()
+    return PriceIndex.objects.filter(region_id=user.region_id)
 
 
 def cost_cases_visible_to(user: User) -> QuerySet[Case]:
@@ -149,16 +164,17 @@ def record_cost(
     return cost
 
 
-def index_table() -> dict[int, Decimal]:
-    """The price index by year (2011 = 100)."""
-    return dict(PriceIndex.objects.values_list("year", "index"))
+def index_table(region_id: int) -> dict[int, Decimal]:
+    """The region's price index by year (2011 = 100)."""
+    return dict(PriceIndex.objects.filter(region_id=region_id).values_list("year", "index"))
 
 
 @transaction.atomic
 def set_price_index(user: User, year: object, index: object, channel: str = "api") -> PriceIndex:
-    """Set (or correct) one year's price index (BEK § 18, stk. 2: the cap follows the
-    yearly price development of medical certificates)."""
-    if not may_set_index(user):
+    """Set (or correct) one year's price index of the administrator's own region (BEK § 18,
+    stk. 2: the cap follows the yearly price development of medical certificates)."""
+    region_id = user.region_id
+    if not may_set_index(user) or region_id is None:
         raise PermissionRefused(
             "role_not_allowed", "Kun en administrator i regionen kan vedligeholde prisindekset."
         )
@@ -170,15 +186,18 @@ def set_price_index(user: User, year: object, index: object, channel: str = "api
         price_rules.check_index(year, number)
     except price_rules.PriceInputInvalid as exc:
         raise _refused(exc) from exc
-    row = PriceIndex.objects.select_for_update().filter(year=year).first()
+    own = PriceIndex.objects.select_for_update().filter(region_id=region_id, year=year)
+    row = own.first()
     created = row is None
     if row is None:
         try:
             with transaction.atomic():
-                row = PriceIndex.objects.create(year=year, index=number, set_by=user)
+                row = PriceIndex.objects.create(
+                    region_id=region_id, year=year, index=number, set_by=user
+                )
         except IntegrityError:
-            # Another administrator set the year at the same moment: correct that row.
-            row = PriceIndex.objects.select_for_update().get(year=year)
+            # Another administrator of the region set the year at the same moment: correct it.
+            row = own.get()
             created = False
     if not created:
         row.index = number
@@ -187,28 +206,66 @@ def set_price_index(user: User, year: object, index: object, channel: str = "api
     record(
         user,
         AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
-        Subject("price_index", year),
-        detail=f"prisindeks {year}: {number}",
+        Subject("price_index", row.pk),
+        detail=f"prisindeks region {region_id} {year}: {number}",
         channel=channel,
     )
     return row
 
 
-def price_figures(user: User) -> list[price_rules.PriceFigure]:
-    """The running average per year for the user's region (BEK § 18, stk. 2)."""
+def _region_of_viewer(user: User) -> int:
     region_id = user.region_id
     if not may_see_prices(user) or region_id is None:
         raise PermissionRefused(
             "role_not_allowed",
             "Kun regionens sekretariat og administrator kan se gennemsnitsprisen.",
         )
-    lines = [
-        price_rules.CostLine(case_id, region_id, incurred_on, amount)
-        for case_id, region_id, incurred_on, amount in AssessmentCost.objects.filter(
+    return region_id
+
+
+def _cost_lines(region_id: int) -> list[price_rules.CostLine]:
+    return [
+        price_rules.CostLine(case_id, region, incurred_on, amount, municipality_id)
+        for case_id, region, incurred_on, amount, municipality_id in AssessmentCost.objects.filter(
             region_id=region_id
-        ).values_list("case_id", "region_id", "incurred_on", "amount")
+        ).values_list("case_id", "region_id", "incurred_on", "amount", "case__municipality_id")
     ]
-    return price_rules.average_prices(lines, index_table())
+
+
+def agreements_of_region(region_id: int) -> list[price_rules.AgreedPrice]:
+    """Every version of the region's collaboration agreements, with its agreed price or none
+    (BEK § 18, stk. 1); the rules pick the version in force on a case's first cost."""
+    return [
+        price_rules.AgreedPrice(region, municipality_id, valid_from, valid_to, price)
+        for region, municipality_id, valid_from, valid_to, price in (
+            CollaborationAgreement.objects.filter(region_id=region_id).values_list(
+                "region_id", "municipality_id", "valid_from", "valid_to", "certificate_price"
+            )
+        )
+    ]
+
+
+def price_figures(user: User) -> list[price_rules.PriceFigure]:
+    """The running average per year for the user's region against the cap (BEK § 18,
+    stk. 2), over the cases whose municipality has agreed no price."""
+    region_id = _region_of_viewer(user)
+    return price_rules.average_prices(
+        _cost_lines(region_id), index_table(region_id), agreements_of_region(region_id)
+    )
+
+
+def agreed_price_figures(user: User) -> list[price_rules.AgreedPriceFigure]:
+    """The average per case of the user's region's cases under an agreed price, per
+    municipality, year and price, against that price (BEK § 18, stk. 1)."""
+    region_id = _region_of_viewer(user)
+    return price_rules.agreed_price_averages(
+        _cost_lines(region_id), agreements_of_region(region_id)
+    )
+
+
+def municipality_names(figures: list[price_rules.AgreedPriceFigure]) -> dict[int, str]:
+    ids = {f.municipality_id for f in figures}
+    return dict(Municipality.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
 
 
 def audit_cost_reads(user: User, costs: list[AssessmentCost], channel: str) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from sagsbro.audit.models import AuditEntry
@@ -21,7 +21,7 @@ from sagsbro.cases.rules.workflow import State
 from sagsbro.cases.services.common import audit_case_write, locked, require_text
 from sagsbro.cases.services.drafting import create_case
 from sagsbro.cases.services.sending import send_case
-from sagsbro.clinical.models import Referral, Specialty
+from sagsbro.clinical.models import Certificate, Referral, Specialty
 from sagsbro.clinical.pdf.letters import REFERRAL_TITLE, render_referral_pdf
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.documents.models import Document
@@ -83,8 +83,21 @@ def prescribed_attachments(origin_subtype: Subtype) -> tuple[Prescribed, ...]:
     return (PLAN, HEALTH_INFORMATION)
 
 
+def prescribed_categories(origin_subtype: Subtype) -> frozenset[Category]:
+    """The categories the form chooses beforehand: the prescribed attachments' only."""
+    return frozenset().union(*(p.categories for p in prescribed_attachments(origin_subtype)))
+
+
+def carried_category(category: str) -> Category:
+    """The category a chosen document has on the klinisk-funktion case. An earlier specialist
+    certificate (LÆ 275) goes along as an earlier specialist statement: the new case's LÆ 275
+    is only the certificate klinisk funktion writes for it (BEK § 14), so an earlier one must
+    never pass as this case's answer."""
+    return Category.SPECIALIST_CERTIFICATE if category == Category.LAE_275 else Category(category)
+
+
 def missing_attachments(origin_subtype: Subtype, categories: Sequence[str]) -> list[Prescribed]:
-    present = {Category(c) for c in categories}
+    present = {carried_category(c) for c in categories}
     return [p for p in prescribed_attachments(origin_subtype) if not p.categories & present]
 
 
@@ -148,11 +161,12 @@ def _check_documents(origin: Case, documents: Sequence[Document]) -> None:
 
 def _carry_over(user: User, case: Case, documents: Sequence[Document], channel: str) -> None:
     """The chosen attachments go along as documents of the new case (the bytes are stored once;
-    the copy names the original)."""
+    the copy names the original), with their title, date and author; an earlier LÆ 275 as an
+    earlier specialist statement (``carried_category``)."""
     for document in documents:
         copy = Document.objects.create(
             case=case,
-            category=document.category,
+            category=carried_category(document.category),
             title=document.title,
             filename=document.filename,
             content_type=document.content_type,
@@ -177,6 +191,54 @@ def _carry_over(user: User, case: Case, documents: Sequence[Document], channel: 
         )
 
 
+def follow_up_candidates(user: User, origin: Case) -> QuerySet[Certificate]:
+    """The earlier certificates a referral from ``origin`` may ask the further assessments of
+    (BEK § 14 stk. 2): the same citizen's delivered certificates that described a need for
+    further assessment, on cases the user may see; newest first."""
+    return (
+        Certificate.objects.filter(
+            case__in=Case.objects.visible_to(user),
+            case__citizen_id=origin.citizen_id,
+            status=Certificate.Status.DELIVERED,
+            further_assessment_needed=True,
+        )
+        .select_related("case")
+        .order_by("-delivered_at", "-id")
+    )
+
+
+def certificate_label(certificate: Certificate) -> str:
+    """How a caseworker recognises the earlier certificate: its case and delivery date."""
+    delivered = timezone.localdate(certificate.delivered_at) if certificate.delivered_at else None
+    when = f" leveret {delivered:%d.%m.%Y}" if delivered else ""
+    return f"Speciallægeattest (LÆ 275) i sag {certificate.case.reference}{when}"
+
+
+def _check_follows(user: User, origin: Case, certificate: Certificate | None) -> None:
+    if certificate is None:
+        return
+    field = "follows_certificate"
+    if (
+        certificate.case.citizen_id != origin.citizen_id
+        or not Case.objects.visible_to(user).filter(pk=certificate.case_id).exists()
+    ):
+        raise ServiceError(
+            "not_found", "Attesten findes ikke.", fields={field: ["Attesten findes ikke."]}
+        )
+    if certificate.status != Certificate.Status.DELIVERED:
+        raise _invalid(
+            "certificate_not_delivered",
+            field,
+            "Der kan kun henvises til yderligere udredning efter en leveret speciallægeattest.",
+        )
+    if not certificate.further_assessment_needed:
+        raise _invalid(
+            "no_further_assessment",
+            field,
+            "Attesten beskriver ikke behov for yderligere udredning (BEK § 14, stk. 2).",
+        )
+
+
 # One transaction; the LÆ 271's blob file is removed again if anything after it fails.
 @blob_files_atomic
 def create_referral(
@@ -188,11 +250,14 @@ def create_referral(
     specialty: Specialty | None,
     documents: Sequence[Document] = (),
     origin_advice: Advice | None = None,
+    follows_certificate: Certificate | None = None,
     channel: str = "api",
 ) -> Referral:
     """Make the klinisk-funktion case from the originating case, attach the chosen documents
     and the LÆ 271 itself, and send it to the region. Refused as a whole, naming everything
-    missing, when a prescribed attachment is not among the chosen documents."""
+    missing, when a prescribed attachment is not among the chosen documents.
+    ``follows_certificate``: the same citizen's earlier delivered certificate whose further
+    assessments (BEK § 14 stk. 2) the referral asks for."""
     if not access.may_see(user, origin_case):
         raise ServiceError("not_found", "Sagen findes ikke.", status=404)
     if user.role != Role.CASEWORKER or not access.owns_case(user, origin_case):
@@ -204,6 +269,7 @@ def create_referral(
         raise _invalid("specialty_required", "specialty", "Vælg speciale.")
     documents = list(documents)
     _check_documents(origin, documents)
+    _check_follows(user, origin, follows_certificate)
     case = create_case(
         user,
         subtype=Subtype.KLINISK_FUNKTION,
@@ -219,6 +285,7 @@ def create_referral(
         origin_advice=origin_advice if kind != Referral.OriginKind.MEETING_ADVICE else None,
         question=question.strip(),
         specialty=specialty,
+        follows_certificate=follows_certificate,
         created_by=user,
     )
     _carry_over(user, case, documents, channel)
@@ -270,13 +337,32 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     return Referral.objects.filter(case__in=Case.objects.visible_to(user))
 
 
+# A referral is open while klinisk funktion still owes its certificate: received and not
+# yet assigned, assigned, the citizen invited, or the consultation held (the certificate
+# follows). Answered, closed and withdrawn ones are done; a returned one lies with the
+# municipality until it is sent again (then it is "sent" and open once more).
+OPEN_REFERRAL_STATES = (State.SENT, State.ASSIGNED, State.INVITED, State.CONSULTATION_HELD)
+
+
+def open_referrals(rows: QuerySet[Referral], *, open_: bool = True) -> QuerySet[Referral]:
+    """The one definition of an open referral, for the intake list and the API filter alike
+    (``open_=False``: the others)."""
+    condition = Q(case__state__in=OPEN_REFERRAL_STATES)
+    return rows.filter(condition) if open_ else rows.exclude(condition)
+
+
 def intake_list(user: User, *, open_only: bool = True) -> QuerySet[Referral]:
     """The secretariat's intake list: the region's received referrals, oldest first."""
     if user.role != Role.SECRETARIAT:
         return Referral.objects.none()
     rows = referrals_visible_to(user).filter(received_at__isnull=False)
     if open_only:
-        rows = rows.filter(case__state__in=[State.SENT, State.ASSIGNED, State.INVITED])
+        rows = open_referrals(rows)
     return rows.select_related(
-        "case", "case__municipality", "case__specialist", "specialty", "origin_case"
+        "case",
+        "case__municipality",
+        "case__specialist",
+        "specialty",
+        "origin_case",
+        "follows_certificate__case",
     ).order_by("received_at", "id")

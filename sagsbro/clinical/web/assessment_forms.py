@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 
 from sagsbro.clinical.models import Investigation
-from sagsbro.clinical.rules.certificate import MAX_FURTHER_PRICE
+from sagsbro.clinical.rules.certificate import MAX_FURTHER_PRICE, NO_GP_REASON_MAX
 from sagsbro.core.forms import date_field, text_field
 
 
@@ -108,4 +108,23 @@ class CertificateForm(forms.Form):
     )
     overall_assessment = _section(
         "Samlet vurdering af borgerens muligheder for arbejde eller uddannelse"
+    )
+
+
+NO_GP_HELP = (
+    "Udfyldes kun, når borgeren ingen egen læge har registreret. Egen læge skal have kopi af "
+    "attesten samtidig med kommunen (BEK § 15, stk. 2); uden læge leveres attesten kun med en "
+    "begrundelse, fx at borgeren er i sygesikringsgruppe 2. Skriv ingen helbredsoplysninger."
+)
+
+
+class DeliverCertificateForm(forms.Form):
+    """Delivery of the signed certificate; the reason is for a citizen with no GP only."""
+
+    no_gp_reason = forms.CharField(
+        label="Begrundelse for levering uden kopi til egen læge",
+        required=False,
+        max_length=NO_GP_REASON_MAX,
+        help_text=NO_GP_HELP,
+        error_messages={"max_length": f"Begrundelsen må højst være {NO_GP_REASON_MAX} tegn."},
     )

@@ -12,9 +12,17 @@ def late_notice(case: Case) -> str:
     return f"Sagsbehandler {who} er orienteret{when}."
 
 
+def late_accepted(case: Case) -> str:
+    when = f" {case.appointment_date:%d.%m.%Y}" if case.appointment_date else ""
+    return f"Du har accepteret tiden{when}. Klinisk funktion kan nu indkalde borgeren."
+
+
 def invited(case: Case) -> str:
     if case.appointment_date:
-        return f"Borgeren er indkaldt til konsultation {case.appointment_date:%d.%m.%Y}."
+        return (
+            f"Borgeren er indkaldt til konsultation {case.appointment_date:%d.%m.%Y}. "
+            "Indkaldelsen ligger på sagen, og sagsbehandleren har fået en kopi."
+        )
     return "Borgeren er indkaldt til konsultation."
 
 
@@ -23,6 +31,11 @@ def consultation_held(case: Case) -> str:
 
 
 def certificate_delivered(case: Case) -> str:
+    if case.citizen.general_practitioner_id is None:
+        return (
+            f"Speciallægeattesten er sendt til {case.municipality.name}. Borgeren har ingen "
+            "egen læge registreret, så der er ikke sendt en kopi."
+        )
     return (
         f"Speciallægeattesten er sendt til {case.municipality.name} og i kopi til borgerens "
         "egen læge."

@@ -1,6 +1,7 @@
-"""The secretariat's page for the price of assessments (BEK § 18, stk. 2): the running average
-per case and year against the cap, the costs recorded, and the price index. The region's
-secretariat records costs; an administrator of a region keeps the index; both see the average.
+"""The secretariat's page for the price of assessments (BEK § 18): the running average per
+case and year against the cap, the cases under a price agreed with their municipality against
+that price, the costs recorded, and the region's price index. The region's secretariat records
+costs; the region's administrator keeps the region's index; both see the averages.
 Thin: reads and writes through `clinical.services.prices`."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from sagsbro.clinical.models import AssessmentCost, PriceIndex
+from sagsbro.clinical.models import AssessmentCost
 from sagsbro.clinical.rules import prices as price_rules
 from sagsbro.clinical.services import prices
 from sagsbro.core.errors import ServiceError
@@ -173,6 +174,8 @@ def price_page(request: HttpRequest) -> HttpResponse:
         status = 400
 
     figures = prices.price_figures(user)
+    agreed = prices.agreed_price_figures(user)
+    names = prices.municipality_names(agreed)
     recent: list[AssessmentCost] = []
     if prices.may_record_costs(user):
         recent = list(
@@ -188,11 +191,19 @@ def price_page(request: HttpRequest) -> HttpResponse:
         "alerts": [
             f for f in figures if f.level in (price_rules.Level.WARNING, price_rules.Level.OVER)
         ],
+        "agreed": [
+            {
+                "figure": f,
+                "municipality": names.get(f.municipality_id, ""),
+                "label": price_rules.AGREED_LEVEL_LABELS[f.level],
+            }
+            for f in sorted(agreed, key=lambda f: (-f.year, names.get(f.municipality_id, "")))
+        ],
         "missing": sorted({y for f in figures for y in f.missing_years}),
         "recent": recent,
         "index_rows": [
             {"year": row.year, "index": row.index, "cap": price_rules.cap_for_year(row.year, table)}
-            for row in PriceIndex.objects.order_by("-year")
+            for row in prices.index_rows_visible_to(user).order_by("-year")
             for table in [{row.year: row.index}]
         ],
         "cost_form": cost_form,

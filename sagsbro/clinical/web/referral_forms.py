@@ -8,9 +8,18 @@ from django import forms
 from django.utils import timezone
 
 from sagsbro.cases.models import Case
-from sagsbro.clinical.models import Referral, Specialty
+from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.clinical.models import Certificate, Referral, Specialty
+from sagsbro.clinical.services.referrals import (
+    carried_category,
+    certificate_label,
+    follow_up_candidates,
+    prescribed_categories,
+)
 from sagsbro.core.forms import date_field, text_field
+from sagsbro.documents.models import Document
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
+from sagsbro.organisations.models import User
 
 
 def _radio(label: str, choices, message: str, *, required: bool = True) -> forms.ChoiceField:
@@ -23,8 +32,17 @@ def _radio(label: str, choices, message: str, *, required: bool = True) -> forms
     )
 
 
+def _document_label(document: Document) -> str:
+    label = f"{document.title} ({CATEGORY_LABELS[Category(document.category)]})"
+    carried = carried_category(document.category)
+    if carried != document.category:
+        # An earlier LÆ 275 goes along as an earlier statement, never as this case's answer.
+        label += f" – medsendes som {CATEGORY_LABELS[carried].lower()}"
+    return label
+
+
 class ReferralForm(forms.Form):
-    def __init__(self, *args, origin: Case, **kwargs):
+    def __init__(self, *args, origin: Case, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["origin_kind"] = _radio(
             "Henvisningen bygger på",
@@ -47,21 +65,40 @@ class ReferralForm(forms.Form):
         self.fields["specialty"] = _radio(
             "Speciale", [(s.code, s.name) for s in Specialty.objects.all()], "Vælg speciale."
         )
-        documents = origin.documents.filter(withdrawn_at__isnull=True)
+        documents = list(origin.documents.filter(withdrawn_at__isnull=True))
+        prescribed = prescribed_categories(Subtype(origin.subtype))
         self.fields["documents"] = forms.MultipleChoiceField(
             label="Bilag fra sagen",
             required=False,
             widget=forms.CheckboxSelectMultiple,
-            choices=[
-                (str(d.pk), f"{d.title} ({CATEGORY_LABELS[Category(d.category)]})")
-                for d in documents
-            ],
-            initial=[str(d.pk) for d in documents],
+            choices=[(str(d.pk), _document_label(d)) for d in documents],
+            # Only the prescribed attachments are chosen beforehand; the caseworker adds
+            # what else the assessment needs.
+            initial=[str(d.pk) for d in documents if d.category in prescribed],
             help_text=(
                 "Rehabiliteringsplanens forberedende del (eller indstilling/plan i en løbende "
                 "sag) og relevante helbredsoplysninger skal med."
             ),
+            error_messages={"invalid_choice": "Et valgt bilag findes ikke på sagen."},
         )
+        certificates = list(follow_up_candidates(user, origin))
+        self.fields["follows_certificate"] = _radio(
+            "Yderligere udredning efter en tidligere speciallægeattest",
+            [("", "Nej, en ny vurdering")]
+            + [(str(c.pk), certificate_label(c)) for c in certificates],
+            "Vælg attesten fra listen.",
+            required=False,
+        )
+        self.fields["follows_certificate"].initial = ""
+        self.fields["follows_certificate"].help_text = (
+            "Vælg attesten, hvis henvisningen gælder den yderligere udredning, som en "
+            "tidligere speciallægeattest beskrev (BEK § 14, stk. 2). Speciallægen giver så en "
+            "samlet vurdering."
+        )
+        self.follow_up_certificates = {str(c.pk): c for c in certificates}
+
+    def chosen_certificate(self) -> Certificate | None:
+        return self.follow_up_certificates.get(self.cleaned_data.get("follows_certificate") or "")
 
 
 class PlaceForm(forms.Form):

@@ -35,7 +35,7 @@ def referrals_context(
 ) -> dict[str, Any]:
     referrals = list(
         Referral.objects.filter(origin_case=case)
-        .select_related("case", "specialty")
+        .select_related("case", "specialty", "follows_certificate__case")
         .order_by("created_at", "id")
     )
     ids = [r.case_id for r in referrals]

@@ -65,7 +65,9 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     origin = get_visible_or_404(Case.objects.visible_to(user), pk)
     if not case_access.owns_case(user, origin) or origin.subtype not in ORIGIN_SUBTYPES:
         raise PermissionDenied("Du kan ikke henvise til klinisk funktion fra denne sag.")
-    form = ReferralForm(request.POST if request.method == "POST" else None, origin=origin)
+    form = ReferralForm(
+        request.POST if request.method == "POST" else None, origin=origin, user=user
+    )
 
     def call(data: dict[str, Any]):
         advice = (
@@ -80,7 +82,10 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
             origin_advice=advice,
             question=data["question"],
             specialty=Specialty.objects.filter(code=data["specialty"]).first(),
-            documents=list(origin.documents.filter(pk__in=data["documents"])),
+            documents=list(
+                origin.documents.filter(pk__in=data["documents"], withdrawn_at__isnull=True)
+            ),
+            follows_certificate=form.chosen_certificate(),
             channel="web",
         )
 

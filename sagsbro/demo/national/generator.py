@@ -28,7 +28,7 @@ import random
 import re
 import time
 import zoneinfo
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +50,8 @@ from sagsbro.cases.rules.consent import ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.workflow import TRANSITIONS, State
 from sagsbro.cases.services.deadlines import FULFILLED_BY
+from sagsbro.clinical.models import Certificate, ConsultationPlace, ConsultationSlot
+from sagsbro.clinical.services.certificate import GP_COPY_REASON
 from sagsbro.demo.national import volumes
 from sagsbro.demo.national.writer import TableWriter
 from sagsbro.documents import demo as documents_demo
@@ -95,6 +97,19 @@ _STEP_DOCUMENTS = {
     "deliver_certificate": Category.LAE_275,
     "answer": Category.WRITTEN_ANSWER,
 }
+# The certificate's text sections, filled from the demo's certificate (cases/demo.py).
+# Klinisk funktion's consultation place in each region (the invitations' slots are there).
+_PLACE_NAME = "Klinisk funktion, konsultation"
+_CERTIFICATE_TEXT = (
+    "functional_capacity",
+    "health",
+    "citizen_view",
+    "doctor_view",
+    "other_factors",
+    "further_assessment",
+    "further_time_frame",
+    "overall_assessment",
+)
 _DOCUMENT_TITLES = {
     **documents_demo.DOCUMENT_TITLES,
     Category.WRITTEN_ANSWER: "Sundhedskoordinators skriftlige svar",
@@ -201,6 +216,9 @@ class Generator:
         self._due_cache: dict[tuple[Any, datetime.date], datetime.date] = {}
         self.users: dict[int, tuple[str, str]] = {}
         self.writers: dict[str, TableWriter] = {}
+        # Klinisk funktion's consultation place per region, and the slots per specialist a day.
+        self._places: dict[int, int] = {}
+        self._slots_on: Counter[tuple[int, datetime.date]] = Counter()
         self.next_id: dict[str, int] = {}
 
     # --- time ---------------------------------------------------------------------------
@@ -337,6 +355,8 @@ class Generator:
             ("deadline", Deadline),
             ("document", Document),
             ("share", DocumentShare),
+            ("certificate", Certificate),
+            ("slot", ConsultationSlot),
             ("series", MeetingSeries),
             ("day", MeetingDay),
             ("booking", Booking),
@@ -853,6 +873,8 @@ class Generator:
                 "appointment_date",
                 "consultation_date",
                 "late_appointment_notified_at",
+                "late_appointment_accepted_at",
+                "late_appointment_accepted_by",
                 "created_at",
                 "updated_at",
             ],
@@ -947,6 +969,41 @@ class Generator:
             "documents_documentshare",
             DocumentShare,
             ["document", "recipient", "shared_at", "reason"],
+        )
+        # The specialists' consultation slots, each booked by the invitation of its case.
+        self.slot_writer = self.writer(
+            "clinical_consultationslot",
+            ConsultationSlot,
+            [
+                "id",
+                "specialist",
+                "place",
+                "starts_at",
+                "minutes",
+                "case",
+                "booked_by",
+                "booked_at",
+                "created_at",
+            ],
+        )
+        # The specialist's structured certificates: the delivered LÆ 275 is made from one.
+        self.certificate_writer = self.writer(
+            "clinical_certificate",
+            Certificate,
+            [
+                "id",
+                "case",
+                "status",
+                *_CERTIFICATE_TEXT,
+                "author",
+                "created_at",
+                "updated_at",
+                "signed_at",
+                "document",
+                "pdf",
+                "pdf_pages",
+                "delivered_at",
+            ],
         )
         self.booking_writer = self.writer(
             "meetings_booking",
@@ -1114,14 +1171,20 @@ class Generator:
             steps.append((sent_on + 180, "gp_copy_sent", caseworker, {}))
         elif subtype == Subtype.KLINISK_FUNKTION:
             moment = assigned
-            if rng.random() < 0.1:
-                moment = self.at(self.wd(assign_day, 1), moment)
-                steps.append((moment, "notify_late_appointment", secretary, {}))
+            told = rng.random() < 0.1
             invite_day = self.wd(assign_day, rng.randint(1, 3))
-            invited = self.at(invite_day, moment)
             appointment = self.calendar.roll_forward(
                 invite_day + datetime.timedelta(days=rng.randint(7, 25))
             )
+            if told:
+                late = {"appointment": appointment}
+                moment = self.at(self.wd(assign_day, 1), moment)
+                steps.append((moment, "notify_late_appointment", secretary, late))
+                # The caseworker accepts the late time before the citizen is invited (EVAL
+                # table 8 step 2.2).
+                moment = self.at(self.wd(assign_day, 1), moment)
+                steps.append((moment, "accept_late_appointment", caseworker, late))
+            invited = self.at(invite_day, moment)
             steps.append((invited, "invite", secretary, {"appointment": appointment}))
             consulted = self.at(appointment, invited)
             steps.append((consulted, "hold_consultation", specialist, {}))
@@ -1213,6 +1276,8 @@ class Generator:
         assigned_specialist = None
         appointment = consultation = None
         late_notified = None
+        late_accepted: int | None = None
+        late_accepted_by: int | None = None
         events: dict[str, datetime.date] = {}
         documents: list[tuple[str, int]] = []
         indstilling_doc = None
@@ -1259,9 +1324,17 @@ class Generator:
                 data = {"assignee": assigned_specialist}
             elif step == "notify_late_appointment":
                 late_notified = moment
+                data = {"appointment_date": extra["appointment"].isoformat()}
+            elif step == "accept_late_appointment":
+                late_accepted, late_accepted_by = moment, actor
+                data = {"appointment_date": extra["appointment"].isoformat()}
             elif step == "invite":
+                # Inviting is booking a slot of the specialist on the appointment day.
                 appointment = extra["appointment"]
-                data = {"appointment_date": appointment.isoformat()}
+                slot = self.consultation_slot(
+                    m, path["specialist"], appointment, case_id, actor, moment
+                )
+                data = {"appointment_date": appointment.isoformat(), "slot": slot}
             elif step == "hold_consultation":
                 consultation = self.date_of(moment)
             elif step == "hold_meeting":
@@ -1374,6 +1447,8 @@ class Generator:
                 )
                 if str(category) == Category.INDSTILLING:
                     indstilling_doc = doc_id
+            if step == "deliver_certificate" and category is not None:
+                self.certificate(case_id, citizen_id, actor, moment, doc_id, gp)
             if step == "gp_copy_sent" and indstilling_doc is not None:
                 self.share_writer.add(
                     (indstilling_doc, gp, self.dt(moment), "Indstillingen sendt til egen læge")
@@ -1422,6 +1497,8 @@ class Generator:
                 appointment,
                 consultation,
                 self.dt(late_notified) if late_notified is not None else None,
+                self.dt(late_accepted) if late_accepted is not None else None,
+                late_accepted_by,
                 self.dt(created),
                 self.dt(updated),
             )
@@ -1614,6 +1691,85 @@ class Generator:
             )
         )
 
+    def consultation_slot(
+        self,
+        m: _Municipality,
+        specialist: int,
+        day: datetime.date,
+        case_id: int,
+        booked_by: int,
+        moment: int,
+    ) -> int:
+        """The specialist's slot on ``day`` that the invitation at ``moment`` booked: 45 minutes
+        from 08.00, after the specialist's earlier slots that day, at the region's place."""
+        place = self._places.get(m.region.id)
+        if place is None:
+            place = (
+                ConsultationPlace.objects.using(self.options.using)
+                .get_or_create(
+                    region_id=m.region.id,
+                    name=_PLACE_NAME,
+                    defaults={"address": "Konsultationsvej 1"},
+                )[0]
+                .pk
+            )
+            self._places[m.region.id] = place
+        n = self._slots_on[(specialist, day)]
+        self._slots_on[(specialist, day)] = n + 1
+        starts = day.toordinal() * DAY + 8 * 3600 + n * 45 * 60
+        slot_id = self.new_id("slot")
+        self.slot_writer.add(
+            (
+                slot_id,
+                specialist,
+                place,
+                self.dt(starts),
+                45,
+                case_id,
+                booked_by,
+                self.dt(moment),
+                self.dt(moment),
+            )
+        )
+        return slot_id
+
+    def certificate(
+        self, case_id: int, citizen_id: int, author: int, moment: int, doc_id: int, gp: int | None
+    ) -> None:
+        """The structured LÆ 275 a delivery files (BEK §§ 14-15): drafted and signed before the
+        delivery at ``moment``, its PDF the delivered document's, with the GP's copy shared at
+        delivery (§ 15 stk. 2)."""
+        certificate_id = self.new_id("certificate")
+        drafted, signed = moment - 1800, moment - 600
+        self.certificate_writer.add(
+            (
+                certificate_id,
+                case_id,
+                Certificate.Status.DELIVERED,
+                *(cases_demo.CERTIFICATE.get(name, "") for name in _CERTIFICATE_TEXT),
+                author,
+                self.dt(drafted),
+                self.dt(moment),
+                self.dt(signed),
+                doc_id,
+                self.blobs[str(Category.LAE_275)],
+                1,
+                self.dt(moment),
+            )
+        )
+        for kind, label, at, detail in (
+            ("certificate_drafted", "Kladde til speciallægeattest oprettet", drafted, ""),
+            ("certificate_signed", "Speciallægeattest underskrevet", signed, "underskrevet"),
+        ):
+            data = {"certificate_id": certificate_id}
+            self.event(case_id, kind, label, author, at, "", State.CONSULTATION_HELD, "", data)
+            action = AuditEntry.Action.CREATE if not detail else AuditEntry.Action.UPDATE
+            self.audit(
+                at, author, action, "certificate", certificate_id, case_id, citizen_id, detail
+            )
+        if gp is not None:
+            self.share_writer.add((doc_id, gp, self.dt(moment), GP_COPY_REASON))
+
     def document(self, case_id: int, category: str, author: int, moment: int) -> int:
         doc_id = self.new_id("document")
         self.document_writer.add(
@@ -1769,6 +1925,7 @@ class Generator:
             MeetingSeries,
             MeetingDay,
             Booking,
+            ConsultationSlot,
             AuditEntry,
             AuditBlock,
         ]

@@ -18,8 +18,10 @@ from sagsbro.cases.models import Case, CaseEvent, Deadline
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.workflow import FINAL_STATES, State
 from sagsbro.cases.services.deadlines import recompute_deadlines
+from sagsbro.clinical.models import Certificate
 from sagsbro.demo.national.generator import AlreadyGenerated, Options, generate
-from sagsbro.documents.models import Document
+from sagsbro.documents.models import Document, DocumentShare
+from sagsbro.documents.rules import Category
 from sagsbro.meetings.models import Booking
 from sagsbro.organisations.models import Citizen, User
 from sagsbro.organisations.roles import Role
@@ -86,6 +88,37 @@ def test_light_national_data_is_consistent(settings, tmp_path):
         assert case.parent.state == State.CLOSED
         assert case.parent.citizen_id == case.citizen_id
     assert Document.objects.values("blob").distinct().count() <= 20
+    # A delivered LÆ 275 is made from a signed structured certificate (BEK § 14), with the
+    # GP's copy shared at delivery (BEK § 15 stk. 2).
+    delivered = list(
+        Case.objects.filter(events__kind="deliver_certificate").select_related("citizen")
+    )
+    assert delivered
+    for case in delivered:
+        certificate = Certificate.objects.select_related("document").get(case=case)
+        assert certificate.status == Certificate.Status.DELIVERED
+        assert certificate.document is not None
+        assert certificate.document.category == Category.LAE_275
+        assert certificate.pdf_id == certificate.document.blob_id
+        signed_at, delivered_at = certificate.signed_at, certificate.delivered_at
+        assert signed_at is not None and delivered_at is not None and signed_at <= delivered_at
+        if case.citizen.general_practitioner_id is not None:
+            assert DocumentShare.objects.filter(
+                document=certificate.document, recipient=case.citizen.general_practitioner_id
+            ).exists()
+    assert not Certificate.objects.exclude(case__in=delivered).exists()
+    # Inviting is booking: every invited case has its specialist's slot on its appointment
+    # day; a late time the caseworker was told of was accepted before the invitation.
+    invited = list(Case.objects.filter(events__kind="invite").select_related("consultation_slot"))
+    assert invited
+    for case in invited:
+        slot = case.consultation_slot
+        assert slot.specialist_id == case.specialist_id
+        assert timezone.localdate(slot.starts_at) == case.appointment_date
+    for case in Case.objects.filter(late_appointment_notified_at__isnull=False):
+        accepted, notified = case.late_appointment_accepted_at, case.late_appointment_notified_at
+        assert accepted is not None and notified is not None and accepted > notified
+        assert case.late_appointment_accepted_by_id == case.caseworker_id
     assert Document.objects.count() > 2 * cases
 
     # The deadlines are what the services' own recomputation gives.

@@ -110,6 +110,8 @@ class AgreementSerializer(serializers.ModelSerializer):
             "expected_cases_per_year",
             "notice_months",
             "page_budget",
+            "certificate_price",
+            "municipality_requests_status",
             "rules",
         ]
 
@@ -122,4 +124,21 @@ class AgreementWriteSerializer(serializers.Serializer):
     notice_months = serializers.IntegerField(required=False, min_value=0)
     # The pages a case may fill before it warns (1-2000; the service checks the same).
     page_budget = serializers.IntegerField(required=False, min_value=1, max_value=2000)
+    # The price agreed for a specialist certificate (BEK § 18, stk. 1); null: none agreed, so
+    # the § 18 stk. 2 cap applies; left out: as the version it is based on.
+    certificate_price = serializers.DecimalField(
+        required=False,
+        allow_null=True,
+        max_digits=10,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Angiv prisen som et tal, fx 15000.00.",
+            "max_digits": "Prisen er for stor.",
+            "max_whole_digits": "Prisen er for stor.",
+            "max_decimal_places": "Prisen kan højst have to decimaler.",
+        },
+    )
+    # BEK § 3 stk. 2: the municipality obtains records and status on klinisk funktion's behalf;
+    # left out: as the version it is based on.
+    municipality_requests_status = serializers.BooleanField(required=False)
     rules = AgreementRuleSerializer(many=True)

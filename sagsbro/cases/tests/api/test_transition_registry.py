@@ -41,6 +41,7 @@ from sagsbro.cases.rules.workflow import TRANSITIONS, State, Transition
 from sagsbro.cases.services.transitions import begin, finish
 from sagsbro.cases.web.forms import ConfirmForm
 from sagsbro.clinical import services as clinical_services
+from sagsbro.clinical.testing import book_consultation, free_slot_for, sign_complete_certificate
 from sagsbro.conftest import Side, api_client, assigned_case, attach, make_case, on_meeting_day
 from sagsbro.documents.rules import Category
 from sagsbro.meetings import services as meeting_services
@@ -247,12 +248,18 @@ def _answered(side: Side) -> Case:
 
 def _invited(side: Side) -> Case:
     case = assigned_case(side, Subtype.KLINISK_FUNKTION)
-    return clinical_services.invite_citizen(side.secretariat, case, datetime.date.today())
+    return book_consultation(side.secretariat, case)
+
+
+def _late_notified(side: Side) -> Case:
+    case = assigned_case(side, Subtype.KLINISK_FUNKTION)
+    late = datetime.date.today() + datetime.timedelta(days=30)
+    return clinical_services.notify_late_appointment(side.secretariat, case, late)
 
 
 def _consulted(side: Side) -> Case:
     case = clinical_services.hold_consultation(side.specialist, _invited(side))
-    attach(side.specialist, case, Category.LAE_275)
+    sign_complete_certificate(side.specialist, case)
     return case
 
 
@@ -327,10 +334,15 @@ ARRANGEMENTS: dict[str, Arrangement] = {
             "appointment_date": (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
         },
     ),
+    "accept_late_appointment": Arrangement(
+        _late_notified,
+        "caseworker",
+        lambda side, case: {"appointment_date": str(case.appointment_date)},
+    ),
     "invite": Arrangement(
         lambda side: assigned_case(side, Subtype.KLINISK_FUNKTION),
         "secretariat",
-        lambda side, case: {"appointment_date": datetime.date.today().isoformat()},
+        lambda side, case: {"slot": free_slot_for(case).pk},
     ),
     "hold_consultation": Arrangement(_invited, "specialist"),
     "deliver_certificate": Arrangement(_consulted, "specialist"),

@@ -21,6 +21,7 @@ from sagsbro.cases import services
 from sagsbro.cases.models import Advice, Case, CaseEvent
 from sagsbro.cases.rules.consent import ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.clinical.testing import free_slot_for, sign_complete_certificate
 from sagsbro.conftest import (
     COMPLETE,
     MEETING,
@@ -108,17 +109,16 @@ def upload_doc(user, case_id, category, text="Testdokument"):
     return response.json()["id"]
 
 
-def give_consent(side, scope, *, written=True):
-    response = api_client(side.caseworker).post(
-        f"{API}/consents/",
-        {
-            "citizen": side.citizen.pk,
-            "scope": str(scope),
-            "given_on": CONSENT_DATE.isoformat(),
-            "written": written,
-        },
-        format="json",
-    )
+def give_consent(side, scope, *, written=True, case=None):
+    body = {
+        "citizen": side.citizen.pk,
+        "scope": str(scope),
+        "given_on": CONSENT_DATE.isoformat(),
+        "written": written,
+    }
+    if case is not None:
+        body["case"] = case
+    response = api_client(side.caseworker).post(f"{API}/consents/", body, format="json")
     assert response.status_code == 201, response.json()
     return response.json()["id"]
 
@@ -533,8 +533,10 @@ def test_klinisk_funktion_happy_path(side_a):
     )
     assert body["specialist"]["id"] == s.specialist.pk
 
-    # The appointment is 15 days after receipt: the caseworker is told first.
-    late = datetime.date(2026, 4, 9)
+    # The first free time, today, is long after receipt: the caseworker is told first, and
+    # accepts it, before the citizen is invited to it (EVAL table 8 step 2.2).
+    slot = free_slot_for(Case.objects.get(pk=case_id))
+    late = timezone.localdate(slot.starts_at)
     body = step(
         s.secretariat,
         case_id,
@@ -543,8 +545,21 @@ def test_klinisk_funktion_happy_path(side_a):
         state="assigned",
         side=s,
     )
-    assert body["appointment_date"] == "2026-04-09"
-    step(s.secretariat, case_id, "invite", {"appointment_date": late}, state="invited", side=s)
+    assert body["appointment_date"] == late.isoformat()
+    refused(
+        post(s.secretariat, case_id, "invite", {"slot": slot.pk}),
+        400,
+        "late_appointment_not_accepted",
+    )
+    step(
+        s.caseworker,
+        case_id,
+        "accept_late_appointment",
+        {"appointment_date": late},
+        state="assigned",
+        side=s,
+    )
+    step(s.secretariat, case_id, "invite", {"slot": slot.pk}, state="invited", side=s)
     step(
         s.specialist,
         case_id,
@@ -554,11 +569,13 @@ def test_klinisk_funktion_happy_path(side_a):
         side=s,
     )
     due = deadlines(s.caseworker, case_id)
-    assert due["certificate_after_consultation"]["due"] == "2026-04-23"
+    expected = configured_calendar().add_calendar_days(late, 14)
+    assert due["certificate_after_consultation"]["due"] == expected.isoformat()
     assert due["certificate_after_request"]["due"] == "2026-04-24"
 
-    certificate = upload_doc(s.specialist, case_id, Category.LAE_275, "Speciallægeattest")
+    sign_complete_certificate(s.specialist, Case.objects.get(pk=case_id))
     step(s.specialist, case_id, "deliver_certificate", state="answered", side=s)
+    certificate = Document.objects.get(case_id=case_id, category=Category.LAE_275).pk
     assert [d["id"] for d in gp_documents(s.gp)] == [certificate]
     due = deadlines(s.caseworker, case_id)
     assert due["certificate_after_consultation"]["fulfilled_on"] is not None
@@ -574,15 +591,19 @@ def test_klinisk_funktion_happy_path(side_a):
         ("send", cw, "sent"),
         ("assign_specialist", sec, "assigned"),
         ("notify_late_appointment", sec, "assigned"),
+        ("accept_late_appointment", cw, "assigned"),
         ("invite", sec, "invited"),
+        ("invitation_letter", sec, "invited"),
         ("hold_consultation", sp, "consultation_held"),
-        ("document_added", sp, "consultation_held"),
+        ("certificate_drafted", sp, "consultation_held"),
+        ("certificate_signed", sp, "consultation_held"),
         ("deliver_certificate", sp, "answered"),
         ("close", cw, "closed"),
     ]
     labels = [e["label"] for e in history(s, case_id)]
-    assert "Sagsbehandler orienteret om tid 09.04.2026" in labels
-    assert "Borgeren indkaldt til 09.04.2026" in labels
+    assert f"Sagsbehandler orienteret om tid {late:%d.%m.%Y}" in labels
+    assert f"Sagsbehandler har accepteret tid {late:%d.%m.%Y}" in labels
+    assert f"Borgeren indkaldt til {late:%d.%m.%Y}" in labels
 
 
 # --- returned and resent -------------------------------------------------------------------
@@ -718,16 +739,10 @@ def _drive(side, subtype, state):
         )
         if state == "assigned":
             return case_id
-        appointment = datetime.date(2026, 4, 1)
-        freeze_received(case_id, datetime.datetime(2026, 3, 25, 10, 0, tzinfo=CPH))
-        step(
-            side.secretariat,
-            case_id,
-            "invite",
-            {"appointment_date": appointment},
-            state="invited",
-            side=side,
-        )
+        # A free time today, within 14 days of receipt: no notice needed.
+        slot = free_slot_for(Case.objects.get(pk=case_id))
+        appointment = timezone.localdate(slot.starts_at)
+        step(side.secretariat, case_id, "invite", {"slot": slot.pk}, state="invited", side=side)
         if state == "invited":
             return case_id
         step(
@@ -792,7 +807,8 @@ def test_withdraw_from_open_states(side_a, subtype, state):
         "Din rolle må ikke udføre handlingen »Træk sagen tilbage«.",
     )
     step(s.caseworker, case_id, "withdraw", {"reason": reason}, state="withdrawn", side=s)
-    event = history(s, case_id)[-1]
+    # The withdrawal (an invited case's booked time is freed after it, in its own event).
+    event = [e for e in history(s, case_id) if e["kind"] == "withdraw"][-1]
     assert (event["from_state"], event["comment"]) == (state, reason)
     # A withdrawn case is final for everyone.
     for user in (s.caseworker, s.team_member, s.secretariat):
@@ -1095,20 +1111,34 @@ def test_lae_275_goes_to_the_gp_at_delivery_and_nothing_else(side_a, side_b):
     case_id = _drive(s, KLINISK, "consultation_held")
     lae_271 = Document.objects.get(case_id=case_id, category=Category.LAE_271).pk
     before = snapshot(case_id)
-    refused(
+    body = refused(
         post(s.specialist, case_id, "deliver_certificate"),
         400,
-        "attachment_missing",
-        "Vedhæft speciallægeattesten (LÆ 275), før den leveres.",
+        "certificate_missing",
+        "Skriv og underskriv speciallægeattesten (LÆ 275) under fanen Vurdering, før den leveres.",
     )
+    assert body["missing"] == [
+        {"key": "certificate", "label": "Underskrevet speciallægeattest (LÆ 275)"}
+    ]
+    # An LÆ 275 is not uploaded to a klinisk-funktion case: it is made from the signed
+    # certificate at delivery.
+    response = api_client(s.specialist).post(
+        f"{API}/documents/",
+        {"case": case_id, "category": "lae_275", "file": upload(Category.LAE_275)},
+        format="multipart",
+    )
+    assert response.status_code == 400, response.json()
+    assert response.json()["code"] == "category_not_for_subtype"
+    assert "fanen Vurdering" in response.json()["fields"]["category"][0]
     assert snapshot(case_id) == before
 
-    certificate = upload_doc(s.specialist, case_id, Category.LAE_275, "Speciallægeattest")
-    # Uploaded is not delivered: the GP sees nothing yet.
+    sign_complete_certificate(s.specialist, Case.objects.get(pk=case_id))
+    # Signed is not delivered: the GP sees nothing yet.
     assert gp_documents(s.gp) == []
     assert _results(api_client(s.gp).get(f"{API}/cases/").json()) == []
 
     step(s.specialist, case_id, "deliver_certificate", state="answered", side=s)
+    certificate = Document.objects.get(case_id=case_id, category=Category.LAE_275).pk
     share = DocumentShare.objects.get(document_id=certificate)
     assert share.recipient == s.gp
     assert share.reason == "Kopi af speciallægeattest (BEK § 15, stk. 2)"
@@ -1127,6 +1157,35 @@ def test_lae_275_goes_to_the_gp_at_delivery_and_nothing_else(side_a, side_b):
     ]
     # Another citizen's GP sees nothing.
     assert gp_documents(side_b.gp) == []
+
+
+def test_delivery_to_a_citizen_without_a_gp_states_why(side_a):
+    # BEK § 15 stk. 2: no GP registered, so no copy can go; the API asks for the reason.
+    s = side_a
+    case_id = _drive(s, KLINISK, "consultation_held")
+    sign_complete_certificate(s.specialist, Case.objects.get(pk=case_id))
+    s.citizen.general_practitioner = None
+    s.citizen.save(update_fields=["general_practitioner"])
+    before = snapshot(case_id)
+    body = refused(post(s.specialist, case_id, "deliver_certificate"), 400, "no_gp_reason_required")
+    assert "sygesikringsgruppe 2" in body["fields"]["no_gp_reason"][0]
+    response = post(s.specialist, case_id, "deliver_certificate", {"no_gp_reason": "x" * 201})
+    assert response.status_code == 400, response.json()
+    assert response.json()["no_gp_reason"] == ["Begrundelsen må højst være 200 tegn."]
+    assert snapshot(case_id) == before
+
+    reason = "Borgeren er i sygesikringsgruppe 2."
+    step(
+        s.specialist,
+        case_id,
+        "deliver_certificate",
+        {"no_gp_reason": reason},
+        state="answered",
+        side=s,
+    )
+    delivered = CaseEvent.objects.get(case_id=case_id, kind="deliver_certificate")
+    assert delivered.data["no_gp_reason"] == reason and delivered.data["gp_copy"] is False
+    assert not DocumentShare.objects.filter(document__case_id=case_id).exists()
 
 
 def test_indstilling_needs_an_attachment_and_goes_to_the_gp(side_a):
@@ -1169,56 +1228,80 @@ def test_meeting_cannot_be_recorded_without_a_coordinator(side_a):
 # --- klinisk funktion: late appointments ---------------------------------------------------
 
 
-def test_invite_late_appointment_only_after_the_caseworker_was_told(side_a):
+def test_invite_late_appointment_only_after_the_caseworker_was_told_and_accepted(side_a):
     s = side_a
     case_id = assigned_klinisk_case(s)
-    freeze_received(case_id, datetime.datetime(2026, 3, 25, 10, 0, tzinfo=CPH))
+    today = timezone.localdate()
+    # Received 15 days before the first free time, and 16 before the second.
+    freeze_received(
+        case_id,
+        timezone.make_aware(
+            datetime.datetime.combine(today - datetime.timedelta(days=14), datetime.time(10))
+        ),
+    )
+    case = Case.objects.get(pk=case_id)
+    first = free_slot_for(case, on=today + datetime.timedelta(days=1))
+    second = free_slot_for(case, on=today + datetime.timedelta(days=2))
     message = (
         "Tiden ligger mere end 14 dage efter, at anmodningen blev modtaget. Orientér "
         "sagsbehandleren, før borgeren indkaldes."
     )
     before = snapshot(case_id)
     refused(
-        post(s.secretariat, case_id, "invite", {"appointment_date": "2026-04-09"}),
+        post(s.secretariat, case_id, "invite", {"slot": first.pk}),
         400,
         "late_appointment_not_notified",
         message,
     )
     assert snapshot(case_id) == before
 
+    day = timezone.localdate(first.starts_at)
     step(
         s.secretariat,
         case_id,
         "notify_late_appointment",
-        {"appointment_date": "2026-04-09"},
+        {"appointment_date": day},
         state="assigned",
         side=s,
     )
-    # The caseworker was told about 9 April, not about another late date.
+    # The caseworker was told about the first day, not about another late day.
     refused(
-        post(s.secretariat, case_id, "invite", {"appointment_date": "2026-04-10"}),
+        post(s.secretariat, case_id, "invite", {"slot": second.pk}),
         400,
         "late_appointment_not_notified",
         message,
     )
-    body = step(
-        s.secretariat,
+    # Told is not accepted.
+    refused(
+        post(s.secretariat, case_id, "invite", {"slot": first.pk}),
+        400,
+        "late_appointment_not_accepted",
+    )
+    step(
+        s.caseworker,
         case_id,
-        "invite",
-        {"appointment_date": "2026-04-09"},
-        state="invited",
+        "accept_late_appointment",
+        {"appointment_date": day},
+        state="assigned",
         side=s,
     )
-    assert body["appointment_date"] == "2026-04-09"
+    body = step(s.secretariat, case_id, "invite", {"slot": first.pk}, state="invited", side=s)
+    assert body["appointment_date"] == day.isoformat()
 
 
 def test_invite_within_14_days_needs_no_notice(side_a):
     s = side_a
     case_id = assigned_klinisk_case(s)
-    freeze_received(case_id, datetime.datetime(2026, 3, 25, 10, 0, tzinfo=CPH))
-    step(
-        s.specialist, case_id, "invite", {"appointment_date": "2026-04-08"}, state="invited", side=s
+    today = timezone.localdate()
+    # Day 14 after receipt is still in time.
+    freeze_received(
+        case_id,
+        timezone.make_aware(
+            datetime.datetime.combine(today - datetime.timedelta(days=13), datetime.time(10))
+        ),
     )
+    slot = free_slot_for(Case.objects.get(pk=case_id), on=today + datetime.timedelta(days=1))
+    step(s.specialist, case_id, "invite", {"slot": slot.pk}, state="invited", side=s)
 
 
 # --- § 13 stk. 3: the same person as coordinator and assessor ------------------------------
@@ -1246,12 +1329,27 @@ def test_parent_coordinator_as_specialist_needs_the_citizens_agreement(side_a):
         post(s.secretariat, case_id, "assign_specialist", {"assignee": same_doctor.pk}),
         400,
         "same_person_without_consent",
-        "Vurderingen i klinisk funktion kan kun foretages af sagens sundhedskoordinator, "
-        "hvis borgeren er indforstået hermed (BEK § 13, stk. 3).",
+        "Speciallægen har været sundhedskoordinator i borgerens sag og kan kun foretage "
+        "vurderingen i klinisk funktion, hvis borgeren er indforstået hermed (BEK § 13, "
+        "stk. 3). Registrér borgerens accept under Samtykke på denne sag i klinisk funktion, "
+        "eller vælg en anden speciallæge.",
     )
     assert snapshot(case_id) == before
 
-    give_consent(s, ConsentScope.SAME_PERSON_ASSESSMENT)
+    # The agreement is given for this klinisk-funktion case: without the case it is refused,
+    # on the team case it is refused, on the klinisk-funktion case it counts.
+    for case in (None, parent):
+        body = {
+            "citizen": s.citizen.pk,
+            "scope": str(ConsentScope.SAME_PERSON_ASSESSMENT),
+            "given_on": CONSENT_DATE.isoformat(),
+            "written": True,
+            **({"case": case} if case else {}),
+        }
+        response = api_client(s.caseworker).post(f"{API}/consents/", body, format="json")
+        assert response.status_code == 400, response.json()
+        assert "case" in response.json()["fields"]
+    give_consent(s, ConsentScope.SAME_PERSON_ASSESSMENT, case=case_id)
     body = step(
         s.secretariat,
         case_id,

@@ -8,6 +8,7 @@ from sagsbro.cases.rules.conflict import (
     SamePersonWithoutConsent,
     TreatmentRelation,
     find_conflict,
+    has_been_coordinator,
     require_assessor_allowed,
     require_no_conflict,
     same_person,
@@ -108,25 +109,35 @@ def test_every_relation_kind_has_a_label() -> None:
 
 
 def test_other_doctor_may_assess_without_agreement() -> None:
-    require_assessor_allowed(DR_B, DR_A, citizen_agreed=False)
+    require_assessor_allowed(DR_B, [DR_A], citizen_agreed=False)
 
 
 def test_any_doctor_may_assess_when_there_is_no_coordinator() -> None:
-    require_assessor_allowed(DR_A, None, citizen_agreed=False)
+    require_assessor_allowed(DR_A, [], citizen_agreed=False)
 
 
 def test_coordinator_may_assess_when_citizen_agrees() -> None:
-    require_assessor_allowed(DR_A, DR_A, citizen_agreed=True)
-    require_assessor_allowed(DR_A_OTHER_ACCOUNT, DR_A, citizen_agreed=True)
+    require_assessor_allowed(DR_A, [DR_A], citizen_agreed=True)
+    require_assessor_allowed(DR_A_OTHER_ACCOUNT, [DR_B, DR_A], citizen_agreed=True)
 
 
 def test_coordinator_may_not_assess_without_agreement() -> None:
     with pytest.raises(SamePersonWithoutConsent) as excinfo:
-        require_assessor_allowed(DR_A, DR_A, citizen_agreed=False)
+        require_assessor_allowed(DR_A, [DR_A], citizen_agreed=False)
     assert excinfo.value.code == "same_person_without_consent"
     assert "BEK § 13, stk. 3" in excinfo.value.message
+    assert "på denne sag" in excinfo.value.message
 
 
 def test_coordinator_on_another_account_may_not_assess_without_agreement() -> None:
     with pytest.raises(SamePersonWithoutConsent):
-        require_assessor_allowed(DR_A_OTHER_ACCOUNT, DR_A, citizen_agreed=False)
+        require_assessor_allowed(DR_A_OTHER_ACCOUNT, [DR_A], citizen_agreed=False)
+
+
+def test_an_earlier_coordinator_counts_as_well_as_the_current_one() -> None:
+    """§ 13 stk. 3 "has been health coordinator": every coordinator of the case, not only the
+    last one."""
+    assert has_been_coordinator(DR_A, [DR_B, DR_A])
+    assert not has_been_coordinator(DR_A, [DR_B])
+    with pytest.raises(SamePersonWithoutConsent):
+        require_assessor_allowed(DR_A, [DR_B, DR_A], citizen_agreed=False)

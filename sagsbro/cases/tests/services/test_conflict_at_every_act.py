@@ -13,9 +13,9 @@ from sagsbro.cases.rules.conflict import state_after_conflict
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.web.worklist import secretariat_inbox
 from sagsbro.clinical import services as clinical_services
-from sagsbro.conftest import api_client, assigned_case, attach
+from sagsbro.clinical.testing import book_consultation, sign_complete_certificate
+from sagsbro.conftest import api_client, assigned_case
 from sagsbro.core.errors import ServiceError
-from sagsbro.documents.rules import Category
 from sagsbro.meetings import services as meeting_services
 from sagsbro.organisations.models import TreatmentRelation
 from sagsbro.workdays.services import configured_calendar
@@ -38,7 +38,8 @@ def _assert_put_back(side, case, field, actor, doctor=None):
     case.refresh_from_db()
     assert case.state == "sent"
     assert getattr(case, f"{field}_id") is None
-    event = case.events.last()
+    # A consultation time booked and not yet held is freed just after (clinical/slot_release).
+    event = case.events.exclude(kind="consultation_slot_released").last()
     assert (event.kind, event.actor_id, event.to_state) == ("conflict_put_back", actor.pk, "sent")
     assert "BEK § 12, stk. 2" in event.label
     assert event.data["role"] == field
@@ -63,19 +64,19 @@ def _answer(side, case):
 
 
 def _invite(side, case):
-    return clinical_services.invite_citizen(side.specialist, case, timezone.localdate())
+    return book_consultation(side.specialist, case)
 
 
 def _consultation(side, case):
-    clinical_services.invite_citizen(side.secretariat, case, timezone.localdate())
+    book_consultation(side.secretariat, case)
     _relation_appears(side, side.specialist)
     return clinical_services.hold_consultation(side.specialist, case, timezone.localdate())
 
 
 def _certificate(side, case):
-    clinical_services.invite_citizen(side.secretariat, case, timezone.localdate())
+    book_consultation(side.secretariat, case)
     clinical_services.hold_consultation(side.specialist, case, timezone.localdate())
-    attach(side.specialist, case, Category.LAE_275)
+    sign_complete_certificate(side.specialist, case)
     _relation_appears(side, side.specialist)
     return clinical_services.deliver_certificate(side.specialist, case)
 

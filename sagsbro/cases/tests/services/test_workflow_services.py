@@ -32,6 +32,7 @@ from sagsbro.cases.rules.workflow import (
     target_after_resend,
 )
 from sagsbro.clinical import services as clinical_services
+from sagsbro.clinical.testing import book_consultation, deliver_complete_certificate
 from sagsbro.conftest import api_client, attach, make_case, on_meeting_day, sent_case
 from sagsbro.documents.models import Document, DocumentShare
 from sagsbro.documents.rules import Category
@@ -110,6 +111,7 @@ HAPPY_PATHS = {
         ("send", R.CASEWORKER, S.SENT),
         ("assign_specialist", R.SECRETARIAT, S.ASSIGNED),
         ("notify_late_appointment", R.SECRETARIAT, S.ASSIGNED),
+        ("accept_late_appointment", R.CASEWORKER, S.ASSIGNED),
         ("invite", R.SECRETARIAT, S.INVITED),
         ("hold_consultation", R.CLINICAL_SPECIALIST, S.CONSULTATION_HELD),
         ("deliver_certificate", R.CLINICAL_SPECIALIST, S.ANSWERED),
@@ -206,6 +208,7 @@ def test_only_these_transitions_leave_the_state_as_it_is():
     assert {n for n, t in TRANSITIONS.items() if t.target is None} == {
         "postpone",
         "notify_late_appointment",
+        "accept_late_appointment",
         "reopen_as_genforelaeggelse",
         "reassign",
         "record_contact_time",
@@ -356,14 +359,13 @@ def build(side, subtype, state):
     elif subtype == KLINISK:
         # Invited for today, so the consultation can be recorded as held today.
         appointment = timezone.localdate(case.received_at)
-        case = clinical_services.invite_citizen(side.secretariat, case, appointment)
+        case = book_consultation(side.secretariat, case, on=appointment)
         if state == S.INVITED:
             return case
         case = clinical_services.hold_consultation(side.specialist, case, appointment)
         if state == S.CONSULTATION_HELD:
             return case
-        attach(side.specialist, case, Category.LAE_275)
-        case = clinical_services.deliver_certificate(side.specialist, case)
+        case = deliver_complete_certificate(side.specialist, case)
         if state == S.ANSWERED:
             return case
         case = services.close_case(side.caseworker, case)
@@ -391,7 +393,9 @@ def _payload(name, side):
         "screen": {"text": "Belyst.", "medically_clarified": True},
         "answer": {"text": "Svar.", "recommendations": []},
         "notify_late_appointment": {"appointment_date": "2027-04-07"},
-        "invite": {"appointment_date": "2027-04-07"},
+        "accept_late_appointment": {"appointment_date": "2027-04-07"},
+        # The rule is checked before the slot: any id will do for a refusal.
+        "invite": {"slot": 1},
         "hold_consultation": {"consultation_date": "2027-04-07"},
         "reopen_as_genforelaeggelse": {"meeting_date": "2027-09-15"},
     }.get(name, {})

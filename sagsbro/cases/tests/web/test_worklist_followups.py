@@ -12,8 +12,8 @@ from sagsbro.cases import services
 from sagsbro.cases.models import Case, CaseEvent
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.clinical import services as clinical_services
-from sagsbro.conftest import api_client, assigned_case, attach, sent_case
-from sagsbro.documents.rules import Category
+from sagsbro.clinical.testing import book_consultation, sign_complete_certificate
+from sagsbro.conftest import api_client, assigned_case, sent_case
 
 API = "/api/v1"
 
@@ -162,9 +162,9 @@ def test_delivered_certificate_waits_in_afventer_dig_until_closed(side_a):
     s = side_a
     case = assigned_case(s, Subtype.KLINISK_FUNKTION)
     today = timezone.localdate()
-    clinical_services.invite_citizen(s.secretariat, case, today)
+    book_consultation(s.secretariat, case, on=today)
     clinical_services.hold_consultation(s.specialist, case)
-    attach(s.specialist, case, Category.LAE_275)
+    sign_complete_certificate(s.specialist, case)
     assert case.pk not in awaiting(s.caseworker)
 
     response = client_for(s.specialist).post(f"/sager/{case.pk}/handling/deliver_certificate/")

@@ -2,10 +2,14 @@
 secretariat, the index set by an administrator, the average with its warning level; structured
 Danish errors that change nothing; reads audited, refusals recorded."""
 
+import datetime
+from decimal import Decimal
+
 from sagsbro.audit.models import AuditEntry
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.clinical.models import AssessmentCost, PriceIndex
 from sagsbro.conftest import api_client, assigned_case
+from sagsbro.organisations.models import CollaborationAgreement
 
 
 def _body(case, **overrides):
@@ -23,7 +27,7 @@ def test_record_read_and_average(side_a):
     admin = api_client(side_a.regional_admin)
     response = admin.post("/api/v1/price-index/", {"year": 2025, "index": "128.00"}, format="json")
     assert response.status_code == 201, response.json()
-    assert response.json()["index"] == "128.00"
+    assert (response.json()["index"], response.json()["region"]) == ("128.00", side_a.region.pk)
 
     secretariat = api_client(side_a.secretariat)
     response = secretariat.post("/api/v1/assessment-costs/", _body(case), format="json")
@@ -126,3 +130,64 @@ def test_another_regions_cost_is_refused_and_recorded(side_a, side_b):
     )
     assert api_client(side_b.secretariat).get("/api/v1/price-averages/").json() == []
     assert api_client(side_b.secretariat).get("/api/v1/assessment-costs/").json()["results"] == []
+
+
+def test_a_regions_index_is_its_own(side_a, side_b):
+    """Region A's administrator keeps region A's index; region B reads and changes only its
+    own rows, and people outside the regions' price work read none."""
+    admin_a = api_client(side_a.regional_admin)
+    assert (
+        admin_a.post("/api/v1/price-index/", {"year": 2025, "index": "128.00"}).status_code == 201
+    )
+    admin_b = api_client(side_b.regional_admin)
+    response = admin_b.post("/api/v1/price-index/", {"year": 2025, "index": "131.00"})
+    assert response.status_code == 201
+    assert response.json()["region"] == side_b.region.pk
+    assert [
+        (row["region"], row["year"], row["index"])
+        for row in api_client(side_a.secretariat).get("/api/v1/price-index/").json()
+    ] == [(side_a.region.pk, 2025, "128.00")]
+    assert [
+        (row["region"], row["index"]) for row in admin_b.get("/api/v1/price-index/").json()
+    ] == [(side_b.region.pk, "131.00")]
+    for user in (side_b.caseworker, side_b.specialist, side_a.municipal_admin, side_a.gp):
+        assert api_client(user).get("/api/v1/price-index/").json() == []
+    assert (
+        api_client(side_b.secretariat)
+        .post("/api/v1/price-index/", {"year": 2025, "index": "99.00"})
+        .status_code
+        == 403
+    )
+    assert PriceIndex.objects.get(region=side_a.region).index == Decimal("128.00")
+
+
+def test_agreed_price_average(side_a, side_b):
+    CollaborationAgreement.objects.create(
+        region=side_a.region,
+        municipality=side_a.municipality,
+        valid_from=datetime.date(2025, 1, 1),
+        certificate_price=Decimal("15000.00"),
+    )
+    case = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
+    secretariat = api_client(side_a.secretariat)
+    assert secretariat.post("/api/v1/assessment-costs/", _body(case)).status_code == 201
+    # Under the agreed price: left out of the cap average.
+    assert secretariat.get("/api/v1/price-averages/").json() == []
+    # 16,000.00 against the agreed 15,000.00 = 106.7 %: over.
+    assert secretariat.get("/api/v1/price-averages/agreed/").json() == [
+        {
+            "region": side_a.region.pk,
+            "municipality": side_a.municipality.pk,
+            "municipality_name": side_a.municipality.name,
+            "year": 2025,
+            "agreed_price": "15000.00",
+            "cases": 1,
+            "total_recorded": "16000.00",
+            "average": "16000.00",
+            "percent_of_agreed": "106.7",
+            "level": "over",
+            "level_label": "Over den aftalte pris",
+        }
+    ]
+    assert api_client(side_b.secretariat).get("/api/v1/price-averages/agreed/").json() == []
+    assert api_client(side_a.caseworker).get("/api/v1/price-averages/agreed/").status_code == 403

@@ -89,6 +89,19 @@ def test_refer_then_intake_then_plan_and_book(side_a):
         ).status_code
         == 200
     )
+    # Told is not accepted: the caseworker accepts the late time before the invitation.
+    response = secretariat.post(url, {"case": case.pk}, format="json")
+    assert response.json()["code"] == "late_appointment_not_accepted"
+    assert (
+        api_client(side_a.caseworker)
+        .post(
+            f"/api/v1/cases/{case.pk}/accept-late-appointment/",
+            {"appointment_date": starts.date().isoformat()},
+            format="json",
+        )
+        .status_code
+        == 200
+    )
     response = secretariat.post(url, {"case": case.pk}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["case"] == case.pk

@@ -8,6 +8,7 @@ from sagsbro.clinical.rules.invitation import (
     LATE_APPOINTMENT_DAYS,
     appointment_is_late,
     days_after_receipt,
+    late_appointment_problem,
 )
 
 RECEIVED = date(2025, 3, 3)  # a Monday
@@ -36,3 +37,30 @@ def test_edge_is_counted_in_calendar_days_across_holidays() -> None:
 
 def test_constant_is_fourteen() -> None:
     assert LATE_APPOINTMENT_DAYS == 14
+
+
+# --- the caseworker's acceptance (EVAL table 8 step 2.2) -------------------------------------
+
+DAY_14, DAY_15, DAY_16 = date(2025, 3, 17), date(2025, 3, 18), date(2025, 3, 19)
+
+
+def test_a_time_in_time_needs_neither_notice_nor_acceptance() -> None:
+    assert late_appointment_problem(RECEIVED, DAY_14, notified_for=None, accepted_for=None) is None
+
+
+def test_a_late_time_needs_the_notice_then_the_acceptance_of_that_day() -> None:
+    problem = late_appointment_problem(RECEIVED, DAY_15, notified_for=None, accepted_for=None)
+    assert problem is not None and problem.code == "late_appointment_not_notified"
+    problem = late_appointment_problem(RECEIVED, DAY_15, notified_for=DAY_15, accepted_for=None)
+    assert problem is not None and problem.code == "late_appointment_not_accepted"
+    assert "15" not in problem.code and "18.03.2025" in problem.message
+    assert (
+        late_appointment_problem(RECEIVED, DAY_15, notified_for=DAY_15, accepted_for=DAY_15) is None
+    )
+
+
+def test_a_notice_or_acceptance_of_another_day_does_not_cover_it() -> None:
+    problem = late_appointment_problem(RECEIVED, DAY_16, notified_for=DAY_15, accepted_for=DAY_15)
+    assert problem is not None and problem.code == "late_appointment_not_notified"
+    problem = late_appointment_problem(RECEIVED, DAY_16, notified_for=DAY_16, accepted_for=DAY_15)
+    assert problem is not None and problem.code == "late_appointment_not_accepted"

@@ -6,16 +6,21 @@ case in 2025. Price index (2011 = 100): 2024 = 125.00, 2025 = 128.00, so the cap
 brought to 2011 prices by its own year's index (amount x 100 / index).
 """
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from sagsbro.clinical.rules.prices import (
+    AgreedPrice,
+    AgreedPriceFigure,
     CostLine,
     Level,
     PriceFigure,
     PriceInputInvalid,
+    agreed_price_averages,
+    agreement_for_case,
     average_prices,
     cap_for_year,
     check_cost,
@@ -102,6 +107,95 @@ def test_hand_checked_example() -> None:
             percent_of_cap=D("128.6"),
         ),
     ]
+
+
+# BEK § 18, stk. 1-2: the cap applies only "Hvis ikke andet er aftalt". The same twelve cases,
+# now with their municipalities. Region 1 has agreed prices with two municipalities:
+# * municipality 101: a version from 01.01.2024 to 31.01.2025 with no price, then one from
+#   01.02.2025 with 20,000.00 kr. per certificate;
+# * municipality 102: from 01.06.2025, 14,000.00 kr.
+# Cases 4, 5, 8 and 10 are municipality 101's; cases 9 and 11 municipality 102's; cases 1-3,
+# 6 and 7 municipality 103's (no agreement); case 12 region 2's (municipality 751).
+MUNICIPALITY = {4: 101, 5: 101, 8: 101, 10: 101, 9: 102, 11: 102, 12: 751}
+AGREED_COSTS = [replace(c, municipality_id=MUNICIPALITY.get(c.case_id, 103)) for c in COSTS]
+AGREEMENTS = [
+    AgreedPrice(1, 101, date(2024, 1, 1), date(2025, 1, 31), None),
+    AgreedPrice(1, 101, date(2025, 2, 1), None, D("20000.00")),
+    AgreedPrice(1, 102, date(2025, 6, 1), None, D("14000.00")),
+    # Region 1's agreement cannot govern region 2's case, whatever municipality it names.
+    AgreedPrice(1, 751, date(2011, 1, 1), None, D("1.00")),
+]
+
+
+def test_hand_checked_agreed_prices() -> None:
+    # Which cases are under an agreed price (the version in force on the first cost's date):
+    # case 4 (17.06.2024) and case 5 (10.12.2024; its 2025 cost does not move it): 101's
+    # version without a price, so the cap; case 8 (03.03.2025) and case 10 (05.05.2025): 101 at
+    # 20,000.00; case 9 (07.04.2025): before 102's agreement, so the cap; case 11
+    # (04.08.2025): 102 at 14,000.00; case 12: region 2, no agreement of its own.
+    assert average_prices(AGREED_COSTS, INDEX, AGREEMENTS) == [
+        # Region 1, 2024: cases 1-6 as before, none under an agreed price.
+        average_prices(COSTS, INDEX)[0],
+        # Region 1, 2025, the cap over the rest: cases 7 and 9.
+        # 2011 prices: 12,500 + 10,000 = 22,500; average 11,250.00 = 80.4 % of 14,000: ok.
+        # In 2025 prices: 11,250 x 1.28 = 14,400.00. Recorded: 16,000 + 12,800 = 28,800.00.
+        PriceFigure(
+            region_id=1,
+            year=2025,
+            cases=2,
+            total_recorded=D("28800.00"),
+            level=Level.OK,
+            average_2011=D("11250.00"),
+            average_year_prices=D("14400.00"),
+            cap_year_prices=D("17920.00"),
+            percent_of_cap=D("80.4"),
+        ),
+        # Region 2 as before.
+        average_prices(COSTS, INDEX)[2],
+    ]
+    assert agreed_price_averages(AGREED_COSTS, AGREEMENTS) == [
+        # Municipality 101 at 20,000.00: case 8 = 19,200.00; case 10 = 14,080 + 5,120 =
+        # 19,200.00; average 38,400 / 2 = 19,200.00 = 96.0 % of the price: warning.
+        AgreedPriceFigure(
+            region_id=1,
+            municipality_id=101,
+            year=2025,
+            agreed_price=D("20000.00"),
+            cases=2,
+            total_recorded=D("38400.00"),
+            average=D("19200.00"),
+            percent_of_agreed=D("96.0"),
+            level=Level.WARNING,
+        ),
+        # Municipality 102 at 14,000.00: case 11 = 17,920.00 = 128.0 % of the price: over.
+        AgreedPriceFigure(
+            region_id=1,
+            municipality_id=102,
+            year=2025,
+            agreed_price=D("14000.00"),
+            cases=1,
+            total_recorded=D("17920.00"),
+            average=D("17920.00"),
+            percent_of_agreed=D("128.0"),
+            level=Level.OVER,
+        ),
+    ]
+    # Every case is counted once: 6 + 2 + 1 under the cap, 2 + 1 under an agreed price.
+
+
+def test_the_latest_version_in_force_governs() -> None:
+    (line,) = [replace(c, municipality_id=101) for c in COSTS if c.case_id == 7]  # 03.02.2025
+    older = AgreedPrice(1, 101, date(2024, 1, 1), None, D("15000.00"))
+    newer = AgreedPrice(1, 101, date(2025, 1, 1), None, None)
+    # The newer version has no price: nothing else agreed, so the cap.
+    assert agreement_for_case([line], [older, newer]) is None
+    assert agreement_for_case([line], [older]) == older
+    # The last day of a version is still in force.
+    ended = AgreedPrice(1, 101, date(2024, 1, 1), date(2025, 2, 3), D("15000.00"))
+    assert agreement_for_case([line], [ended]) == ended
+    assert agreement_for_case([line], [replace(ended, valid_to=date(2025, 2, 2))]) is None
+    # A case whose costs name no municipality is under the cap.
+    assert agreement_for_case([replace(line, municipality_id=None)], [older]) is None
 
 
 def test_cost_order_does_not_matter() -> None:

@@ -12,14 +12,14 @@ from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.clinical import services as clinical_services
 from sagsbro.clinical.models import Investigation, RecordRequest
 from sagsbro.clinical.services import assessment
-from sagsbro.conftest import assigned_case, attach
+from sagsbro.clinical.testing import book_consultation, deliver_complete_certificate
+from sagsbro.conftest import assigned_case
 from sagsbro.core.errors import PermissionRefused, ServiceError
-from sagsbro.documents.rules import Category
 
 
 def invited_case(side):
     case = assigned_case(side, Subtype.KLINISK_FUNKTION)
-    return clinical_services.invite_citizen(side.secretariat, case, datetime.date.today())
+    return book_consultation(side.secretariat, case)
 
 
 def writes(case):
@@ -108,6 +108,10 @@ def test_investigation_needs_the_citizens_consent_and_a_reason(side_a):
         None,
     )
     assert CaseEvent.objects.filter(case=case, kind="investigation_ordered").count() == 1
+    # The history the municipality reads names no investigation (health information).
+    event = CaseEvent.objects.get(case=case, kind="investigation_ordered")
+    assert event.label == "Undersøgelse bestilt (BEK § 13, stk. 2)"
+    assert "imaging" not in str(event.data) and "Billed" not in event.label
 
     future = timezone.localdate() + datetime.timedelta(days=1)
     with pytest.raises(ServiceError) as ahead:
@@ -163,8 +167,7 @@ def test_nothing_after_the_certificate_is_delivered(side_a):
     investigation = assessment.order_investigation(
         s.specialist, case, kind="blood_test", description="Blodprøver", citizen_consented=True
     )
-    attach(s.specialist, case, Category.LAE_275)
-    case = clinical_services.deliver_certificate(s.specialist, case)
+    case = deliver_complete_certificate(s.specialist, case)
     records_consent(s)
     for call in (
         lambda: assessment.request_records(s.specialist, case, source="Hospital"),

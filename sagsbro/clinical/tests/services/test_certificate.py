@@ -13,12 +13,16 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from sagsbro.audit.models import AuditEntry
+from sagsbro.cases import services as case_services
 from sagsbro.cases.models import Case, CaseEvent
+from sagsbro.cases.rules.consent import ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.clinical import services as clinical_services
-from sagsbro.clinical.models import Certificate, ConsultationRecord
+from sagsbro.clinical import testing as clinical_testing
+from sagsbro.clinical.models import Certificate, ConsultationRecord, Referral, Specialty
+from sagsbro.clinical.rules.certificate import OverallBasis
 from sagsbro.clinical.services import certificate as certificates
-from sagsbro.conftest import assigned_case, attach
+from sagsbro.conftest import assigned_case, attach, sent_case
 from sagsbro.core.errors import AlreadyDone, PermissionRefused, ServiceError
 from sagsbro.documents.models import Document, DocumentShare
 from sagsbro.documents.rules import Category
@@ -37,7 +41,7 @@ COMPLETE = {
 
 def consulted_case(side):
     case = assigned_case(side, Subtype.KLINISK_FUNKTION)
-    clinical_services.invite_citizen(side.secretariat, case, datetime.date.today())
+    clinical_testing.book_consultation(side.secretariat, case)
     return clinical_services.hold_consultation(side.specialist, case)
 
 
@@ -139,19 +143,100 @@ def test_only_the_assigned_specialist_writes_and_signs(side_a):
     assert draft.status == Certificate.Status.DRAFT
 
 
-def test_overall_assessment_is_required_after_another_assessment(side_a):
+def test_carried_over_specialist_documents_do_not_force_an_overall_assessment(side_a):
+    # O-26: specialist statements on the case (health information sent along) are not
+    # assessments made by klinisk funktion: the first certificate is not the overall one.
     s = side_a
     case = consulted_case(s)
-    # A further specialist assessment the municipality had made (BEK § 14 stk. 3).
     attach(s.specialist, case, Category.SPECIALIST_CERTIFICATE)
+    attach(s.specialist, case, Category.PSYCHOLOGICAL_ASSESSMENT)
     draft = certificates.create_certificate(s.specialist, case, **COMPLETE)
+    assert certificates.problems_of(draft) == {}
+    signed = certificates.sign_certificate(s.specialist, case, draft)
+    assert signed.status == Certificate.Status.SIGNED and not signed.is_overall
+
+
+def _require_overall_then_sign(s, case, paragraph, basis):
+    draft = certificates.create_certificate(s.specialist, case, **COMPLETE)
+    assert certificates.overall_basis(draft) == basis
     with pytest.raises(ServiceError) as refused:
         certificates.sign_certificate(s.specialist, case, draft)
+    assert refused.value.code == "certificate_incomplete"
     assert set(refused.value.fields) == {"is_overall", "overall_assessment"}
+    assert paragraph in refused.value.fields["is_overall"][0]
     draft = certificates.update_certificate(
         s.specialist, case, draft, is_overall=True, overall_assessment="Samlet: fuld tid."
     )
-    assert certificates.sign_certificate(s.specialist, case, draft).is_overall
+    return certificates.sign_certificate(s.specialist, case, draft)
+
+
+def test_a_second_assessment_of_the_citizen_is_the_overall_one(side_a):
+    # O-26, BEK § 14 stk. 4: the citizen already has a delivered certificate from klinisk
+    # funktion in another case, so this one gives the overall assessment.
+    s = side_a
+    first = consulted_case(s)
+    clinical_testing.sign_complete_certificate(s.specialist, first)
+    # A certificate signed and not delivered elsewhere is not yet an assessment given.
+    second = consulted_case(s)
+    assert not clinical_testing.sign_complete_certificate(s.specialist, second).is_overall
+    clinical_services.deliver_certificate(s.specialist, first)
+    third = consulted_case(s)
+    basis = OverallBasis(follows_certificate=False, delivered_before=1)
+    assert _require_overall_then_sign(s, third, "§ 14, stk. 4", basis).is_overall
+
+
+def test_a_referral_for_the_further_assessments_asks_for_the_overall_one(side_a):
+    # O-26, BEK § 14 stk. 3: the municipality asks for the further assessments an earlier
+    # certificate described; the new certificate is the overall assessment on their basis.
+    s = side_a
+    first = consulted_case(s)
+    clinical_testing.deliver_complete_certificate(s.specialist, first)
+    earlier = Certificate.objects.get(case=first)
+    case = consulted_case(s)
+    Referral.objects.create(
+        case=case,
+        origin_case=sent_case(s, Subtype.REHABILITERINGSTEAM),
+        origin_kind=Referral.OriginKind.SCREENING,
+        question="Yderligere vurdering efter attesten.",
+        specialty=Specialty.objects.get(code="reumatologi"),
+        created_by=s.caseworker,
+        follows_certificate=earlier,
+    )
+    # Stk. 3 is named before stk. 4 when both apply.
+    basis = OverallBasis(follows_certificate=True, delivered_before=1)
+    assert _require_overall_then_sign(s, case, "§ 14, stk. 3", basis).is_overall
+
+
+def test_signing_checks_the_same_person_agreement_again(side_a):
+    # O-23, BEK § 13 stk. 3: the specialist who was the citizen's coordinator in the case the
+    # referral came from signs only while the citizen's agreement for this case is in force.
+    s = side_a
+    parent = assigned_case(s, Subtype.REHABILITERINGSTEAM)
+    same_doctor = User.objects.create_user(
+        username="a_coordinator_kf",
+        role=Role.CLINICAL_SPECIALIST,
+        region=s.region,
+        authorisation_id=s.coordinator.authorisation_id,
+    )
+    case = sent_case(s, Subtype.KLINISK_FUNKTION, parent=parent)
+    agreement = case_services.register_consent(
+        s.caseworker,
+        s.citizen,
+        scope=ConsentScope.SAME_PERSON_ASSESSMENT,
+        given_on=datetime.date(2026, 1, 5),
+        case=case,
+    )
+    case = case_services.assign_specialist(s.secretariat, case, same_doctor)
+    clinical_testing.book_consultation(s.secretariat, case)
+    case = clinical_services.hold_consultation(same_doctor, case)
+    draft = certificates.create_certificate(same_doctor, case, **COMPLETE)
+    case_services.withdraw_consent(s.caseworker, agreement)
+    with pytest.raises(ServiceError) as refused:
+        certificates.sign_certificate(same_doctor, case, draft)
+    assert refused.value.code == "same_person_without_consent"
+    assert "§ 13, stk. 3" in refused.value.message
+    draft.refresh_from_db()
+    assert draft.status == Certificate.Status.DRAFT and draft.pdf_id is None
 
 
 def test_delivery_hands_the_certificate_and_the_gp_copy_over_together(side_a):
@@ -180,7 +265,7 @@ def test_delivery_hands_the_certificate_and_the_gp_copy_over_together(side_a):
     ).exists()
     share = DocumentShare.objects.get(document=signed.document)
     assert share.recipient == s.gp
-    message = OutgoingMessage.objects.get(case=case)
+    message = OutgoingMessage.objects.get(case=case, purpose="gp_certificate_copy")
     assert (message.recipient_kind, message.purpose, message.document_id, message.state) == (
         "gp",
         "gp_certificate_copy",
@@ -199,16 +284,39 @@ def test_delivery_hands_the_certificate_and_the_gp_copy_over_together(side_a):
     }
 
 
-def test_an_unsigned_draft_is_not_delivered(side_a):
+def test_only_a_signed_certificate_is_delivered(side_a):
     s = side_a
     case = consulted_case(s)
+    # No certificate: refused, naming what is missing.
+    with pytest.raises(ServiceError) as missing:
+        clinical_services.deliver_certificate(s.specialist, case)
+    assert missing.value.code == "certificate_missing"
+    assert missing.value.missing == [
+        {"key": "certificate", "label": "Underskrevet speciallægeattest (LÆ 275)"}
+    ]
+    assert "underskriv" in missing.value.message
+    # No one uploads an LÆ 275 to a klinisk-funktion case, the specialist neither: the case's
+    # LÆ 275 is made from the signed certificate at delivery only.
+    for user in (s.specialist, s.secretariat):
+        with pytest.raises(ServiceError) as upload:
+            attach(user, case, Category.LAE_275)
+        assert upload.value.code == "category_not_for_subtype"
+        assert "fanen Vurdering" in upload.value.fields["category"][0]
+    assert not Document.objects.filter(case=case, category=Category.LAE_275).exists()
+    # A draft must be signed first.
     certificates.create_certificate(s.specialist, case, **COMPLETE)
-    # Even with a file attached, the draft must be signed first.
-    attach(s.specialist, case, Category.LAE_275)
     with pytest.raises(ServiceError) as refused:
         clinical_services.deliver_certificate(s.specialist, case)
     assert refused.value.code == "certificate_not_signed"
     assert Case.objects.get(pk=case.pk).state == "consultation_held"
+
+
+def test_other_subtypes_still_take_an_uploaded_lae_275(side_a):
+    # The refusal is the klinisk-funktion case's: a team case carries specialist certificates
+    # the region made earlier.
+    s = side_a
+    case = assigned_case(s, Subtype.REHABILITERINGSTEAM)
+    assert attach(s.coordinator, case, Category.LAE_275).category == Category.LAE_275
 
 
 # --- all or nothing ----------------------------------------------------------------------
@@ -289,21 +397,46 @@ def test_a_failing_gp_copy_rolls_the_delivery_back(side_a, table):
     assert DocumentShare.objects.filter(document=signed.document, recipient=s.gp).count() == 1
 
 
-def test_delivery_without_a_registered_gp_is_recorded_as_such(side_a):
+def test_delivery_without_a_registered_gp_needs_the_reason(side_a):
+    # O-28, BEK § 15 stk. 2: the GP's copy cannot go; delivery states why, or is refused.
     s = side_a
     case = consulted_case(s)
     signed = signed_certificate(s, case)
     s.citizen.general_practitioner = None
     s.citizen.save(update_fields=["general_practitioner"])
-    case = clinical_services.deliver_certificate(s.specialist, case)
+    for reason, code in (("", "no_gp_reason_required"), ("   ", "no_gp_reason_required")):
+        with pytest.raises(ServiceError) as refused:
+            clinical_services.deliver_certificate(s.specialist, case, no_gp_reason=reason)
+        assert refused.value.code == code
+        assert "ingen egen læge" in refused.value.fields["no_gp_reason"][0]
+    with pytest.raises(ServiceError) as too_long:
+        clinical_services.deliver_certificate(s.specialist, case, no_gp_reason="x" * 201)
+    assert too_long.value.fields == {"no_gp_reason": ["Begrundelsen må højst være 200 tegn."]}
+    signed.refresh_from_db()
+    assert signed.status == Certificate.Status.SIGNED
+    assert Case.objects.get(pk=case.pk).state == "consultation_held"
+
+    reason = "Borgeren er i sygesikringsgruppe 2 og har ingen egen læge."
+    case = clinical_services.deliver_certificate(s.specialist, case, no_gp_reason=f" {reason} ")
     assert case.state == "answered"
     signed.refresh_from_db()
     assert signed.document is not None
-    assert not OutgoingMessage.objects.filter(case=case).exists()
+    assert not OutgoingMessage.objects.filter(case=case, purpose="gp_certificate_copy").exists()
     assert not DocumentShare.objects.filter(document=signed.document).exists()
     event = CaseEvent.objects.get(case=case, kind="deliver_certificate")
     assert event.label == "Speciallægeattest leveret (ingen egen læge registreret)"
     assert event.data["gp_copy"] is False
+    assert event.data["no_gp_reason"] == reason
+    assert event.comment == f"Ingen kopi til egen læge: {reason}"
+
+
+def test_the_reason_is_not_asked_for_when_the_gp_is_registered(side_a):
+    s = side_a
+    case = consulted_case(s)
+    signed_certificate(s, case)
+    case = clinical_services.deliver_certificate(s.specialist, case, no_gp_reason="")
+    event = CaseEvent.objects.get(case=case, kind="deliver_certificate")
+    assert event.data["gp_copy"] is True and "no_gp_reason" not in event.data
 
 
 def test_further_price_out_of_range_is_refused(side_a):
@@ -318,3 +451,25 @@ def test_further_price_out_of_range_is_refused(side_a):
         "further_price": ["Angiv prisen som et beløb i kroner, fx 4500,00."]
     }
     assert not Certificate.objects.filter(case=case).exists()
+
+
+def test_the_sections_together_have_a_length_limit(side_a):
+    """Each section takes up to 20,000 characters, all of them together 40,000 (some ten
+    pages): a draft over that is refused and stays as it was."""
+    s = side_a
+    case = consulted_case(s)
+    certificate = certificates.create_certificate(
+        s.specialist, case, functional_capacity="a" * 20000, health="b" * 20000
+    )
+    with pytest.raises(ServiceError) as refused:
+        certificates.update_certificate(
+            s.specialist, case, certificate, citizen_view="Borgeren vil gerne arbejde."
+        )
+    assert refused.value.code == "certificate_too_long"
+    assert "40.000 tegn" in refused.value.message and "40.027 tegn" in refused.value.message
+    certificate.refresh_from_db()
+    assert certificate.citizen_view == ""
+    # Shortening one section makes room again.
+    certificates.update_certificate(
+        s.specialist, case, certificate, health="b" * 19000, citizen_view="Kort."
+    )

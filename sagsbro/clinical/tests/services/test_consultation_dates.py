@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.tests.services.test_meeting_dates import client_for, post, snapshot
-from sagsbro.clinical import services as clinical_services
+from sagsbro.clinical.testing import book_consultation
 from sagsbro.conftest import assigned_case
 
 # --- a consultation is held on or after its appointment, not in the future -----------------
@@ -15,7 +15,7 @@ from sagsbro.conftest import assigned_case
 
 def _invited(side, appointment):
     case = assigned_case(side, Subtype.KLINISK_FUNKTION)
-    return clinical_services.invite_citizen(side.secretariat, case, appointment)
+    return book_consultation(side.secretariat, case, on=appointment)
 
 
 def test_consultation_is_not_recorded_before_its_appointment(side_a):

@@ -13,6 +13,7 @@ from sagsbro.clinical.rules.prices import Level
 from sagsbro.clinical.services import prices
 from sagsbro.conftest import assigned_case
 from sagsbro.core.errors import PermissionRefused, ServiceError
+from sagsbro.organisations.models import CollaborationAgreement
 
 D = Decimal
 
@@ -97,19 +98,37 @@ def test_bad_cost_is_refused_in_danish_and_changes_nothing(side_a, kwargs, field
     assert not AuditEntry.objects.filter(object_type="assessment_cost").exists()
 
 
-def test_administrator_keeps_the_index(side_a, side_b):
+def test_administrator_keeps_the_regions_own_index(side_a, side_b):
     row = prices.set_price_index(side_a.regional_admin, 2025, "128.00")
-    assert (row.year, row.index, row.set_by) == (2025, D("128.00"), side_a.regional_admin)
-    # Another region's administrator corrects it: one national row, the change audited.
-    prices.set_price_index(side_b.regional_admin, 2025, D("128.40"))
-    assert list(PriceIndex.objects.values_list("year", "index")) == [(2025, D("128.40"))]
+    assert (row.region, row.year, row.index, row.set_by) == (
+        side_a.region,
+        2025,
+        D("128.00"),
+        side_a.regional_admin,
+    )
+    prices.set_price_index(side_a.regional_admin, 2025, D("128.40"))
+    # Another region's administrator sets the same year: a row of their own region, region
+    # A's figure stays.
+    other = prices.set_price_index(side_b.regional_admin, 2025, D("131.00"))
+    assert set(PriceIndex.objects.values_list("region", "year", "index")) == {
+        (side_a.region.pk, 2025, D("128.40")),
+        (side_b.region.pk, 2025, D("131.00")),
+    }
+    assert prices.index_table(side_a.region.pk) == {2025: D("128.40")}
+    assert prices.index_table(side_b.region.pk) == {2025: D("131.00")}
+    # Each region reads its own rows only; others read none.
+    assert list(prices.index_rows_visible_to(side_a.secretariat)) == [row]
+    assert list(prices.index_rows_visible_to(side_b.regional_admin)) == [other]
+    for user in (side_a.caseworker, side_a.specialist, side_a.municipal_admin):
+        assert not prices.index_rows_visible_to(user).exists()
     assert list(
         AuditEntry.objects.filter(object_type="price_index")
         .order_by("id")
         .values_list("action", "object_id", "user")
     ) == [
-        ("create", "2025", side_a.regional_admin.pk),
-        ("update", "2025", side_b.regional_admin.pk),
+        ("create", str(row.pk), side_a.regional_admin.pk),
+        ("update", str(row.pk), side_a.regional_admin.pk),
+        ("create", str(other.pk), side_b.regional_admin.pk),
     ]
     for user in (side_a.secretariat, side_a.municipal_admin, side_a.caseworker):
         with pytest.raises(PermissionRefused):
@@ -123,7 +142,20 @@ def test_administrator_keeps_the_index(side_a, side_b):
         with pytest.raises(ServiceError) as refused:
             prices.set_price_index(side_a.regional_admin, year, index)
         assert list(refused.value.fields) == [field]
-    assert PriceIndex.objects.count() == 1
+    assert PriceIndex.objects.count() == 2
+
+
+def test_each_region_averages_with_its_own_index(side_a, side_b):
+    case = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
+    _cost(side_a, case, "16000.00", datetime.date(2025, 2, 3))
+    # Only region B has set 2025: region A's figure waits for its own index.
+    prices.set_price_index(side_b.regional_admin, 2025, "128.00")
+    (figure,) = prices.price_figures(side_a.secretariat)
+    assert (figure.level, figure.missing_years) == (Level.INDEX_MISSING, (2025,))
+    prices.set_price_index(side_a.regional_admin, 2025, "125.00")
+    (figure,) = prices.price_figures(side_a.secretariat)
+    # 16,000 / 1.25 = 12,800 in 2011 prices.
+    assert figure.average_2011 == D("12800.00")
 
 
 def test_running_average_per_region_and_year(side_a, side_b):
@@ -150,3 +182,51 @@ def test_running_average_per_region_and_year(side_a, side_b):
     for user in (side_a.caseworker, side_a.specialist, side_a.municipal_admin):
         with pytest.raises(PermissionRefused):
             prices.price_figures(user)
+
+
+def test_cases_under_an_agreed_price_are_averaged_apart(side_a, side_b):
+    """BEK § 18, stk. 1-2: a case whose municipality had agreed a price when its first cost was
+    incurred is measured against that price; the cap average is over the other cases."""
+    agreement = CollaborationAgreement.objects.create(
+        region=side_a.region,
+        municipality=side_a.municipality,
+        valid_from=datetime.date(2025, 3, 1),
+        valid_to=None,
+        certificate_price=D("15000.00"),
+    )
+    prices.set_price_index(side_a.regional_admin, 2025, "128.00")
+    before, agreed_one, agreed_two = (
+        assigned_case(side_a, Subtype.KLINISK_FUNKTION) for _ in range(3)
+    )
+    _cost(side_a, before, "19200.00", datetime.date(2025, 2, 28))  # before the agreement
+    _cost(side_a, agreed_one, "14000.00", datetime.date(2025, 3, 1))  # its first day
+    _cost(side_a, agreed_two, "12000.00", datetime.date(2025, 4, 2))
+    _cost(side_a, agreed_two, "3000.00", datetime.date(2025, 5, 6), "bought")
+    # The cap: the case begun before the agreement alone, 19,200 / 1.28 = 15,000 in 2011
+    # prices = 107.1 % of 14,000.
+    assert [
+        (f.year, f.cases, f.average_2011, f.level) for f in prices.price_figures(side_a.secretariat)
+    ] == [(2025, 1, D("15000.00"), Level.OVER)]
+    # The agreed price: (14,000 + 12,000 + 3,000) / 2 = 14,500.00 = 96.7 % of 15,000.00.
+    (agreed,) = prices.agreed_price_figures(side_a.regional_admin)
+    assert (
+        agreed.municipality_id,
+        agreed.year,
+        agreed.cases,
+        agreed.average,
+        agreed.agreed_price,
+        agreed.percent_of_agreed,
+        agreed.level,
+    ) == (side_a.municipality.pk, 2025, 2, D("14500.00"), D("15000.00"), D("96.7"), Level.WARNING)
+    assert prices.municipality_names([agreed]) == {side_a.municipality.pk: side_a.municipality.name}
+    # An agreement of another region never moves region A's cases.
+    agreement.delete()
+    CollaborationAgreement.objects.create(
+        region=side_b.region,
+        municipality=side_a.municipality,
+        valid_from=datetime.date(2025, 1, 1),
+        certificate_price=D("15000.00"),
+    )
+    assert prices.agreed_price_figures(side_a.secretariat) == []
+    assert prices.price_figures(side_a.secretariat)[0].cases == 3
+    assert prices.agreed_price_figures(side_b.secretariat) == []

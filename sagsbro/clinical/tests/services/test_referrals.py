@@ -166,6 +166,7 @@ def test_the_coordinator_assesses_only_with_the_citizens_agreement(side_a):
         scope=ConsentScope.SAME_PERSON_ASSESSMENT,
         given_on=datetime.date.today(),
         written=True,
+        case=case,
     )
     case = case_services.assign_specialist(side_a.secretariat, case, both)
     assert case.specialist == both

@@ -11,7 +11,8 @@ from sagsbro.cases.models import Case, Consent
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.clinical import services as clinical_services
 from sagsbro.clinical.models import Certificate, Investigation, RecordRequest
-from sagsbro.conftest import assigned_case
+from sagsbro.clinical.testing import book_consultation, sign_complete_certificate
+from sagsbro.conftest import assigned_case, upload
 
 SECTIONS = {
     "functional_capacity": "Kan arbejde siddende.",
@@ -29,7 +30,7 @@ def client_for(user):
 
 def consulted(side):
     case = assigned_case(side, Subtype.KLINISK_FUNKTION)
-    clinical_services.invite_citizen(side.secretariat, case, datetime.date.today())
+    book_consultation(side.secretariat, case)
     return clinical_services.hold_consultation(side.specialist, case)
 
 
@@ -148,3 +149,43 @@ def test_the_municipality_and_other_regions_do_not_get_the_pages(side_a, side_b)
     assert "Konsultation og attest" in html and "Skriv speciallægeattest" not in html
     assert secretariat.post(f"{base}attest/", SECTIONS).status_code == 400
     assert not Certificate.objects.exists()
+
+
+def test_no_lae_275_file_on_the_documents_tab(side_a):
+    # The case's LÆ 275 is the signed certificate, filed at delivery: the Dokumenter tab
+    # refuses a file of that type with the reason, and nothing is stored.
+    s = side_a
+    case = consulted(s)
+    # Not offered in the tab's list of document types at all.
+    tab = client_for(s.specialist).get(f"/sager/{case.pk}/dokumenter/").content.decode()
+    assert 'name="category"' in tab and 'value="lae_275"' not in tab
+    response = client_for(s.specialist).post(
+        f"/sager/{case.pk}/dokumenter/ny/",
+        {"category": "lae_275", "file": upload("lae_275"), "tilbage": "dokumenter"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "kan ikke vedhæftes som fil" in html and "fanen Vurdering" in html
+    assert not case.documents.filter(category="lae_275").exists()
+
+
+def test_delivery_page_asks_why_when_the_citizen_has_no_gp(side_a):
+    s = side_a
+    case = consulted(s)
+    sign_complete_certificate(s.specialist, case)
+    s.citizen.general_practitioner = None
+    s.citizen.save(update_fields=["general_practitioner"])
+    page = client_for(s.specialist)
+    url = f"/sager/{case.pk}/handling/deliver_certificate/"
+    form = page.get(url).content.decode()
+    assert "Begrundelse for levering uden kopi til egen læge" in form
+    assert "sygesikringsgruppe 2" in form
+    refused = page.post(url, {"no_gp_reason": ""})
+    assert refused.status_code == 400
+    assert "Borgeren har ingen egen læge registreret" in refused.content.decode()
+    assert Case.objects.get(pk=case.pk).state == "consultation_held"
+    response = page.post(url, {"no_gp_reason": "Sygesikringsgruppe 2."})
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).state == "answered"
+    followed = page.get(response["Location"]).content.decode()
+    assert "Borgeren har ingen egen læge registreret, så der er ikke sendt en kopi." in followed

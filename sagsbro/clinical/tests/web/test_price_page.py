@@ -12,6 +12,7 @@ from sagsbro.clinical.models import AssessmentCost, PriceIndex
 from sagsbro.clinical.services import prices
 from sagsbro.clinical.web.price_views import parse_amount
 from sagsbro.conftest import assigned_case
+from sagsbro.organisations.models import CollaborationAgreement
 
 URL = "/klinisk/priser/"
 
@@ -92,12 +93,48 @@ def test_administrator_sets_the_index(side_a, client):
     assert 'name="form" value="cost"' not in text
     response = client.post(URL, {"form": "index", "index-year": "2025", "index-index": "128,40"})
     assert response.status_code == 302
-    assert list(PriceIndex.objects.values_list("year", "index")) == [(2025, Decimal("128.40"))]
+    assert list(PriceIndex.objects.values_list("region", "year", "index")) == [
+        (side_a.region.pk, 2025, Decimal("128.40"))
+    ]
     # 14,000 x 1.284 = 17,976.00.
     assert "17.976,00 kr." in client.get(URL).content.decode()
     response = client.post(URL, {"form": "index", "index-year": "2011", "index-index": "99"})
     assert response.status_code == 400
     assert "indekset for 2011 er altid 100,00" in response.content.decode()
+
+
+def test_each_region_sees_its_own_index(side_a, side_b, client):
+    prices.set_price_index(side_a.regional_admin, 2025, "128.40")
+    prices.set_price_index(side_b.regional_admin, 2025, "131.00")
+    client.force_login(side_b.secretariat)
+    text = client.get(URL).content.decode()
+    # 14,000 x 1.31 = 18,340.00; region A's 17,976.00 is not shown.
+    assert "18.340,00 kr." in text
+    assert "17.976,00" not in text and "128,40" not in text
+    assert f"Indekset gælder kun for {side_b.region.name}." not in text  # no form for them
+    client.force_login(side_b.regional_admin)
+    assert f"Indekset gælder kun for {side_b.region.name}." in client.get(URL).content.decode()
+
+
+def test_the_page_shows_cases_under_an_agreed_price_apart(side_a, client):
+    CollaborationAgreement.objects.create(
+        region=side_a.region,
+        municipality=side_a.municipality,
+        valid_from=datetime.date(2025, 1, 1),
+        certificate_price=Decimal("15000.00"),
+    )
+    prices.set_price_index(side_a.regional_admin, 2025, "128.00")
+    case = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
+    client.force_login(side_a.secretariat)
+    assert client.post(URL, _cost_form(case)).status_code == 302
+    text = client.get(URL).content.decode()
+    # 14,000.00 against the agreed 15,000.00 = 93.3 %; the cap table has no case.
+    assert "Sager med aftalt pris" in text
+    assert side_a.municipality.name in text
+    assert "14.000,00 kr.</td>" in text and "15.000,00 kr.</td>" in text
+    assert "93,3 %" in text and "Nærmer sig den aftalte pris" in text
+    assert "Gennemsnitsprisen for 2025" not in text  # no cap warning
+    assert "Alle sager med udgifter hører under en aftalt pris." in text
 
 
 def test_others_are_refused(side_a, client):

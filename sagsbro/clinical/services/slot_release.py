@@ -1,0 +1,96 @@
+"""Freeing a booked consultation time the case no longer needs.
+
+A slot booked for a case (the citizen invited to it) stays with the case until the
+consultation is held. When, before that, the municipality withdraws the case, the specialist is
+taken off it for a conflict of interest (BEK § 12, stk. 2; the case goes back to the
+secretariat) or the case is moved to another specialist, the time is freed: the specialist no
+longer sees it as booked, another case can be booked into it, and a case that goes on can be
+booked again. The case's history says which time was freed, and that the citizen had been
+invited to it, so the secretariat tells the citizen (no cancellation letter is made here).
+
+The cases app knows nothing of the calendar; it calls :func:`release_after_change` through the
+change listeners of `cases.services.transitions` (registered in `ClinicalConfig.ready`), inside
+the transaction of the change.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from sagsbro.audit.models import AuditEntry
+from sagsbro.audit.services import Subject, record
+from sagsbro.cases.events import record_event
+from sagsbro.cases.models import Case
+from sagsbro.cases.rules.events import EventKind
+from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.cases.rules.workflow import State
+from sagsbro.cases.services.transitions import CaseChange, on_case_change
+from sagsbro.clinical.models import ConsultationSlot
+
+__all__ = ["register_slot_release", "release_after_change", "slot_no_longer_needed"]
+
+# The states in which a case may hold a booked time: assigned to its specialist (the time
+# chosen) or the citizen invited. Any other state before the consultation means the case went
+# back to the secretariat or the municipality, or ended.
+_BOOKABLE_STATES = frozenset({State.ASSIGNED, State.INVITED})
+
+
+def slot_no_longer_needed(case: Case, slot: ConsultationSlot) -> bool:
+    """Whether the case's booked ``slot`` is to be freed: the consultation is not held yet,
+    and the case is no longer waiting for it with the slot's specialist."""
+    if case.consultation_date is not None or case.state == State.CONSULTATION_HELD:
+        return False  # held: the time is the case's history
+    return case.state not in _BOOKABLE_STATES or case.specialist_id != slot.specialist_id
+
+
+def release_after_change(change: CaseChange) -> None:
+    """Free the case's booked consultation time when it is no longer needed (see the module)."""
+    case = change.case
+    if case.subtype != Subtype.KLINISK_FUNKTION:
+        return
+    slot = (
+        ConsultationSlot.objects.select_for_update()
+        .select_related("place")
+        .filter(case_id=case.pk)
+        .first()
+    )
+    if slot is None or not slot_no_longer_needed(case, slot):
+        return
+    starts = timezone.localtime(slot.starts_at)
+    slot.case = None
+    slot.booked_by = None
+    slot.booked_at = None
+    slot.save(update_fields=["case", "booked_by", "booked_at"])
+    if case.state not in (State.WITHDRAWN, State.CLOSED) and case.appointment_date is not None:
+        # The case goes on without a time: a new one is booked (and the late notice given
+        # anew when needed); a withdrawn case keeps the date as its history.
+        case.appointment_date = None
+        case.save(update_fields=["appointment_date", "updated_at"])
+    label = f"Konsultationstiden {starts:%d.%m.%Y} kl. {starts:%H.%M} er frigivet"
+    invited = change.from_state == State.INVITED
+    if invited:
+        label += ". Borgeren var indkaldt til tiden og skal have besked om, at den er aflyst"
+    record_event(
+        case,
+        change.user,
+        EventKind.CONSULTATION_SLOT_RELEASED,
+        label,
+        data={
+            "slot": slot.pk,
+            "starts_at": starts.isoformat(),
+            "specialist": slot.specialist_id,
+            "because": change.name,
+            "citizen_invited": invited,
+        },
+    )
+    record(
+        change.user,
+        AuditEntry.Action.UPDATE,
+        Subject("consultation_slot", slot.pk, case.pk, case.citizen_id),
+        detail="frigivet",
+        channel=change.channel,
+    )
+
+
+def register_slot_release() -> None:
+    on_case_change(release_after_change)

@@ -1,0 +1,168 @@
+"""A booked consultation time is freed when the case no longer needs it before the
+consultation: withdrawn by the municipality, the specialist put back for a conflict of interest
+(BEK § 12, stk. 2), or the case moved to another specialist. A held consultation keeps its
+time. The change reaches the calendar through the cases app's change listeners."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from sagsbro.audit.models import AuditEntry
+from sagsbro.cases import services as case_services
+from sagsbro.cases.models import Case, CaseEvent
+from sagsbro.cases.rules.events import EventKind
+from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.cases.rules.workflow import State
+from sagsbro.cases.services import transitions
+from sagsbro.cases.services.assignment import register_treatment_relation
+from sagsbro.clinical import services as clinical_services
+from sagsbro.clinical.models import ConsultationSlot
+from sagsbro.clinical.services import booking
+from sagsbro.clinical.services.slot_release import release_after_change
+from sagsbro.conftest import _user, assigned_case
+from sagsbro.core.errors import ServiceError
+from sagsbro.organisations.roles import Role
+
+
+def at(days, hour=10, minute=30):
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+@pytest.fixture
+def place(side_a):
+    return booking.create_place(side_a.secretariat, name="Klinik Syd", address="Sydvej 2, 2300")
+
+
+def slot(side, place, days, specialist=None):
+    return booking.create_slot(
+        side.secretariat,
+        specialist=specialist or side.specialist,
+        place=place,
+        starts_at=at(days),
+        minutes=45,
+    )
+
+
+def booked(side, place, days=5):
+    case = assigned_case(side, Subtype.KLINISK_FUNKTION)
+    time = booking.book_slot(side.secretariat, slot(side, place, days), case)
+    case.refresh_from_db()
+    assert (case.state, ConsultationSlot.objects.get(pk=time.pk).case_id) == (
+        State.INVITED,
+        case.pk,
+    )
+    return case, time
+
+
+def released_events(case):
+    return list(
+        CaseEvent.objects.filter(case=case, kind=EventKind.CONSULTATION_SLOT_RELEASED).values_list(
+            "label", flat=True
+        )
+    )
+
+
+def test_the_listener_is_registered():
+    assert release_after_change in transitions._listeners
+
+
+def test_withdrawal_before_the_consultation_frees_the_time(side_a, place):
+    case, time = booked(side_a, place)
+    starts = timezone.localtime(time.starts_at)
+    case_services.withdraw_case(side_a.caseworker, case, "Borgeren er raskmeldt")
+
+    time.refresh_from_db()
+    assert (time.case_id, time.booked_by_id, time.booked_at) == (None, None, None)
+    case.refresh_from_db()
+    assert case.state == State.WITHDRAWN
+    # The withdrawn case keeps its date as history; the history names the freed time.
+    assert case.appointment_date == starts.date()
+    assert released_events(case) == [
+        f"Konsultationstiden {starts:%d.%m.%Y} kl. 10.30 er frigivet. Borgeren var indkaldt "
+        "til tiden og skal have besked om, at den er aflyst"
+    ]
+    entry = AuditEntry.objects.get(object_type="consultation_slot", detail="frigivet")
+    assert (entry.user, entry.object_id, entry.case_id, entry.citizen_id) == (
+        side_a.caseworker,
+        str(time.pk),
+        case.pk,
+        case.citizen_id,
+    )
+    # The specialist's calendar shows the time free, and another case can be booked into it.
+    assert booking.slots_visible_to(side_a.specialist).get(pk=time.pk).case_id is None
+    other = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
+    booking.book_slot(side_a.secretariat, time, other)
+    assert ConsultationSlot.objects.get(pk=time.pk).case_id == other.pk
+
+
+def test_put_back_for_conflict_frees_the_time_and_the_case_is_booked_again(side_a, place):
+    case, time = booked(side_a, place)
+    # The specialist turns out to be the citizen's own doctor (BEK § 12, stk. 2).
+    register_treatment_relation(side_a.secretariat, side_a.citizen, side_a.specialist, "treating")
+
+    case.refresh_from_db()
+    assert (case.state, case.specialist_id, case.appointment_date) == (State.SENT, None, None)
+    assert ConsultationSlot.objects.get(pk=time.pk).case_id is None
+    assert len(released_events(case)) == 1
+    assert "Borgeren var indkaldt" in released_events(case)[0]
+
+    # A new specialist is assigned and the case is booked again.
+    other = _user("anna_specialist2", Role.CLINICAL_SPECIALIST, region=side_a.region)
+    case = case_services.assign_specialist(side_a.secretariat, case, other)
+    again = booking.book_slot(side_a.secretariat, slot(side_a, place, 6, other), case)
+    case.refresh_from_db()
+    assert case.state == State.INVITED
+    assert case.appointment_date == timezone.localdate(again.starts_at)
+    assert ConsultationSlot.objects.get(case=case).pk == again.pk
+    # The first specialist's time is free for their other cases.
+    assert ConsultationSlot.objects.get(pk=time.pk).case_id is None
+
+
+def test_a_held_consultation_keeps_its_time(side_a, place):
+    case, time = booked(side_a, place, days=1)
+    with pytest.MonkeyPatch.context() as patch:
+        # The consultation is held on the booked day.
+        from sagsbro.cases.services import common
+
+        patch.setattr(common, "local_today", lambda: timezone.localdate(time.starts_at))
+        clinical_services.hold_consultation(side_a.specialist, case)
+    case_services.withdraw_case(side_a.caseworker, case, "Sagen er ikke længere aktuel")
+
+    case.refresh_from_db()
+    assert case.state == State.WITHDRAWN
+    assert ConsultationSlot.objects.get(pk=time.pk).case_id == case.pk
+    assert released_events(case) == []
+    assert not AuditEntry.objects.filter(detail="frigivet").exists()
+
+
+def test_moving_the_case_to_another_specialist_frees_the_time(side_a, place):
+    """The listener looks at the case as it is after the change: a booked time of another
+    specialist than the case's is freed, whatever the change was."""
+    case, time = booked(side_a, place)
+    other = _user("anna_specialist3", Role.CLINICAL_SPECIALIST, region=side_a.region)
+    row = Case.objects.get(pk=case.pk)
+    row.specialist = other
+    row.save()
+    release_after_change(
+        transitions.CaseChange(side_a.secretariat, row, "reassign", State.INVITED, "web")
+    )
+    assert ConsultationSlot.objects.get(pk=time.pk).case_id is None
+    row.refresh_from_db()
+    assert row.appointment_date is None
+    assert len(released_events(case)) == 1
+
+
+def test_a_failing_listener_rolls_the_change_back(side_a, place, monkeypatch):
+    """The listeners run inside the change's transaction: one that fails undoes the change."""
+    case, time = booked(side_a, place)
+
+    def broken(change):
+        raise ServiceError("broken", "Fejl")
+
+    monkeypatch.setattr(transitions, "_listeners", [*transitions._listeners, broken])
+    with pytest.raises(ServiceError):
+        case_services.withdraw_case(side_a.caseworker, case, "Fejl")
+    assert Case.objects.get(pk=case.pk).state == State.INVITED
+    assert ConsultationSlot.objects.get(pk=time.pk).case_id == case.pk
