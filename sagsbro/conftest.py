@@ -156,6 +156,13 @@ def side_b(reference_data):
     return make_side("bent", "751", "0202802345")
 
 
+@pytest.fixture
+def national_admin(reference_data):
+    """The national administrator: an administrator of neither a region nor a municipality,
+    who keeps the national price index (BEK § 18, stk. 2) and sees no citizen data."""
+    return _user("national_admin", Role.ADMINISTRATOR)
+
+
 def api_client(user=None):
     client = APIClient()
     if user is not None:

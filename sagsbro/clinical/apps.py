@@ -25,3 +25,7 @@ class ClinicalConfig(AppConfig):
         from sagsbro.clinical.services.slot_release import register_slot_release
 
         register_slot_release()
+
+        from sagsbro.clinical.services.referral_receipt import register_referral_receipt
+
+        register_referral_receipt()

@@ -1,11 +1,14 @@
 """Klinisk funktion's demo data: the specialists' specialties, a consultation place and a few
 weeks of consultation slots per region, a doctor who is both health coordinator and specialist
 (two accounts, one authorisation, so the same-person rule of BEK § 13 stk. 3 can be tried),
-and a referral (LÆ 271) from a screened team case in København waiting in the intake list."""
+a referral (LÆ 271) from a screened team case in København waiting in the intake list, and the
+national price index of medical certificates (BEK § 18 stk. 2) from 2011 to the demo's year,
+set by the national administrator."""
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from importlib import import_module
 
 from django.apps import apps as django_apps
@@ -20,7 +23,9 @@ from sagsbro.clinical.models import (
     SpecialistProfile,
     Specialty,
 )
+from sagsbro.clinical.services.prices import set_price_index
 from sagsbro.clinical.services.referrals import create_referral
+from sagsbro.organisations.demo import NATIONAL_ADMIN
 from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import Role
 
@@ -37,6 +42,46 @@ PLACES = {
     "hovedstaden": ("Klinisk funktion, Bispebjerg", "Bispebjerg Bakke 23, 2400 København NV"),
     "midtjylland": ("Klinisk funktion, Aarhus", "Palle Juul-Jensens Boulevard 99, 8200 Aarhus N"),
 }
+
+
+# Demo figures for the yearly price index of medical certificates (2011 = 100): plausible, not
+# official. Years after the last are carried on at 2 % a year up to the demo's year.
+PRICE_INDEX = {
+    2011: Decimal("100.00"),
+    2012: Decimal("101.90"),
+    2013: Decimal("103.40"),
+    2014: Decimal("104.60"),
+    2015: Decimal("105.70"),
+    2016: Decimal("106.80"),
+    2017: Decimal("108.30"),
+    2018: Decimal("109.90"),
+    2019: Decimal("111.60"),
+    2020: Decimal("113.40"),
+    2021: Decimal("115.10"),
+    2022: Decimal("119.30"),
+    2023: Decimal("124.80"),
+    2024: Decimal("128.10"),
+    2025: Decimal("131.00"),
+}
+
+
+def price_index_until(year: int) -> dict[int, Decimal]:
+    """The demo index for 2011 to ``year``."""
+    table = {y: v for y, v in PRICE_INDEX.items() if y <= year}
+    last = max(PRICE_INDEX)
+    value = PRICE_INDEX[last]
+    for later in range(last + 1, year + 1):
+        value = (value * Decimal("1.02")).quantize(Decimal("0.01"))
+        table[later] = value
+    return table
+
+
+def _price_index(people: dict[str, User], today: datetime.date) -> None:
+    admin = people.get(NATIONAL_ADMIN)
+    if admin is None:
+        return
+    for year, index in sorted(price_index_until(today.year).items()):
+        set_price_index(admin, year, index, channel="demo")
 
 
 def _second_account(people: dict[str, User]) -> User:
@@ -116,4 +161,5 @@ def create_clinical(people: dict[str, User], today: datetime.date) -> list[User]
             documents=list(team.documents.filter(withdrawn_at__isnull=True)),
             channel="demo",
         )
+    _price_index(people, today)
     return [people[COORDINATOR_AS_SPECIALIST]]

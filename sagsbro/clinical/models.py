@@ -282,19 +282,16 @@ class AssessmentCost(models.Model):
 
 
 class PriceIndex(models.Model):
-    """The yearly price index for the § 18 stk. 2 cap (2011 = 100.00), kept by each region's
-    administrator for the region's own averages: one region cannot change another's figures."""
+    """The yearly price index for the § 18 stk. 2 cap (2011 = 100.00). One national table: the
+    cap follows the national price development of medical certificates, so no region sets the
+    figure its own average is held against; the national administrator keeps it."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="price_indices")
-    year = models.PositiveSmallIntegerField("år")
+    year = models.PositiveSmallIntegerField("år", unique=True)
     index = models.DecimalField("indeks (2011 = 100)", max_digits=7, decimal_places=2)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["region", "year"]
+        ordering = ["year"]
         verbose_name = "prisindeks"
         verbose_name_plural = "prisindeks"
-        constraints = [
-            models.UniqueConstraint(fields=["region", "year"], name="price_index_unique_year")
-        ]

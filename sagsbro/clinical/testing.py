@@ -111,3 +111,14 @@ def book_consultation(
     its outbox message. A late day needs the caseworker's notice and acceptance first, as
     always."""
     return booking.invite_citizen(user, case, free_slot_for(case, on=on), channel=channel)
+
+
+def booked_time_passed(case: Case, *, minutes: int = 1) -> ConsultationSlot:
+    """Let the case's booked time pass: its slot starts `minutes` before now (the appointment
+    day with it), as the calendar is after the time the citizen was invited to. For recording
+    what happened at the consultation (held, or a no-show) without waiting for it."""
+    slot = ConsultationSlot.objects.get(case_id=case.pk)
+    slot.starts_at = timezone.now() - datetime.timedelta(minutes=minutes)
+    slot.save(update_fields=["starts_at"])
+    Case.objects.filter(pk=case.pk).update(appointment_date=timezone.localdate(slot.starts_at))
+    return slot

@@ -40,6 +40,10 @@ def _invite(user: User, case: Case, data: Data, channel: str) -> Case:
     return services.invite_citizen(user, case, slot, channel)
 
 
+def _record_no_show(user: User, case: Case, data: Data, channel: str) -> Case:
+    return services.record_no_show(user, case, data.get("comment", ""), channel)
+
+
 def _hold_consultation(user: User, case: Case, data: Data, channel: str) -> Case:
     return services.hold_consultation(user, case, data.get("consultation_date"), channel)
 
@@ -86,6 +90,19 @@ def register_clinical_transitions() -> None:
         intro=(
             "Borgeren indkaldes til en ledig tid i speciallægens kalender. Indkaldelsen sendes "
             "til borgeren, og sagsbehandleren får en kopi."
+        ),
+    )
+    register(
+        TRANSITIONS["record_no_show"],
+        service=services.record_no_show,
+        form_class=f.NoShowForm,
+        serializer_class=s.NoShowSerializer,
+        call=_record_no_show,
+        confirmation=c.no_show_recorded,
+        intro=(
+            "Registrér, at borgeren ikke mødte op til den indkaldte tid. Det kan først gøres "
+            "fra konsultationstiden. Tiden frigives, sagsbehandleren får besked, og borgeren "
+            "kan indkaldes til en ny tid."
         ),
     )
     register(

@@ -322,6 +322,20 @@ def _decode(cursor: str | None, parsers: list[Any]) -> tuple[list[Any], int] | N
     return parsed, position
 
 
+def _whole_number(value: Any) -> int:
+    if type(value) is not int:
+        raise ValueError("not a whole number")
+    return value
+
+
+def _integer_cursor(decoded: tuple[list[Any], int] | None) -> tuple[list[Any], int] | None:
+    """A cursor of ``sequence_page``: every value a whole number (a crafted one with empty
+    values is no cursor: the first page)."""
+    if decoded is None or any(value is None for value in decoded[0]):
+        return None
+    return decoded
+
+
 def sequence_page[T](
     items: Sequence[T],
     key: Callable[[T], tuple[int, ...]],
@@ -339,9 +353,9 @@ def sequence_page[T](
     keys = [key(item) for item in items]
     names = dict(after_param=after_param, before_param=before_param)
     width = len(keys[0]) if keys else 0
-    parsers = [int] * width
-    before = _decode(params.get(before_param), parsers)
-    after = _decode(params.get(after_param), parsers) if before is None else None
+    parsers = [_whole_number] * width
+    before = _integer_cursor(_decode(params.get(before_param), parsers))
+    after = _integer_cursor(_decode(params.get(after_param), parsers)) if before is None else None
     start = 0
     if before is not None:
         end = bisect.bisect_left(keys, tuple(before[0]))

@@ -29,7 +29,11 @@ from sagsbro.workdays.services import configured_calendar
 
 pytestmark = pytest.mark.e2e
 
-CREATED_ON_THE_CREATE_PAGE = [s for s in Subtype if s != Subtype.GENFORELAEGGELSE]
+# A genforelæggelse is reopened from the earlier case, and a klinisk funktion case is made by
+# the referral from the team case or løbende sag (the clinical referral tests).
+CREATED_ON_THE_CREATE_PAGE = [
+    s for s in Subtype if s not in (Subtype.GENFORELAEGGELSE, Subtype.KLINISK_FUNKTION)
+]
 
 
 def meeting_date() -> datetime.date:
@@ -148,6 +152,13 @@ def test_caseworker_creates_and_sends_a_case(page, live_server, side_a, subtype)
         # Back on Opret sag with the new citizen chosen, and no one else on the page.
         expect(page.get_by_role("radio", name=citizen_label, exact=True)).to_be_checked()
         expect(page.get_by_role("radio", name=re.compile(r"\(CPR "))).to_have_count(1)
+    if subtype == Subtype.LOEBENDE_SAG:
+        # Klinisk funktion is not offered here: the page says where referrals are made.
+        kf = page.get_by_role("radio", name=SUBTYPE_LABELS[Subtype.KLINISK_FUNKTION])
+        expect(kf).to_have_count(0)
+        expect(page.locator("#id_subtype-hint")).to_contain_text(
+            "»Henvis til klinisk funktion (LÆ 271)«"
+        )
     page.get_by_role("radio", name=SUBTYPE_LABELS[subtype], exact=True).check()
     if subtype == Subtype.LOEBENDE_SAG:
         find_citizen(page, "borger an", citizen_label)

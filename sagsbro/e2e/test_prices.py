@@ -1,6 +1,7 @@
-"""The price of assessments in the browser (BEK § 18, stk. 2): the region's administrator sets
-the year's price index of the region, the secretariat records a cost on a klinisk-funktion
-case and sees the average per case approach the cap. Every page is checked with axe-core."""
+"""The price of assessments in the browser (BEK § 18, stk. 2): the national administrator sets
+the year's national price index, the region's administrator sees it read-only as the national
+figure, the secretariat records a cost on a klinisk-funktion case and sees the average per case
+approach the cap. Every page is checked with axe-core."""
 
 import datetime
 from decimal import Decimal
@@ -17,25 +18,34 @@ from sagsbro.e2e.conftest import follow, login, logout, screenshot
 pytestmark = pytest.mark.e2e
 
 
-def test_index_then_cost_then_warning(page, live_server, side_a):
+def test_index_then_cost_then_warning(page, live_server, side_a, national_admin):
     case = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
     year = timezone.localdate().year
     incurred = datetime.date(year, 1, 2)
 
-    login(page, live_server, side_a.regional_admin.username)
+    login(page, live_server, national_admin.username)
     follow(page.get_by_role("link", name="Priser").first)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Priser for vurderinger i klinisk funktion"
     )
+    expect(page.get_by_text("Prisindekset er nationalt: det samme indeks gælder")).to_be_visible()
     page.get_by_role("textbox", name="År", exact=True).fill(str(year))
     page.get_by_label("Indeks (2011 = 100)").fill("128,00")
     follow(page.get_by_role("button", name="Gem indekset"))
     expect(page.get_by_role("status").first).to_contain_text(f"Prisindekset for {year} er gemt.")
-    # The index is the administrator's own region's.
-    assert list(PriceIndex.objects.values_list("region", "year", "index")) == [
-        (side_a.region.pk, year, Decimal("128.00"))
-    ]
-    expect(page.get_by_text(f"Indekset gælder kun for {side_a.region.name}.")).to_be_visible()
+    # One national row, no region's.
+    assert list(PriceIndex.objects.values_list("year", "index")) == [(year, Decimal("128.00"))]
+    expect(page.get_by_role("row").filter(has_text=str(year)).first).to_contain_text("17.920,00")
+    screenshot(page, "national-systemansvarlig-prisindeks")
+    logout(page)
+
+    # The region's administrator sees the national figure, with no form to change it.
+    login(page, live_server, side_a.regional_admin.username)
+    follow(page.get_by_role("link", name="Priser").first)
+    note = page.get_by_text("Prisindekset er nationalt og gælder for alle regioner.")
+    expect(note).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text=str(year)).first).to_contain_text("128,00")
+    expect(page.get_by_role("button", name="Gem indekset")).to_have_count(0)
     logout(page)
 
     login(page, live_server, side_a.secretariat.username)

@@ -21,6 +21,9 @@ class OutgoingMessage(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", "I kø"
         SENT = "sent", "Sendt"
+        # Not to be sent after all (the consultation it invites to was cancelled before the
+        # letter went out); kept, so the outbox shows what happened.
+        CANCELLED = "cancelled", "Annulleret"
 
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="outgoing_messages"

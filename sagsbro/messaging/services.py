@@ -80,6 +80,28 @@ def queue_message(
     return message
 
 
+def cancel_queued(
+    user: User, case: Case, *, purpose: OutgoingMessage.Purpose, channel: str = "api"
+) -> list[OutgoingMessage]:
+    """Take the case's letters of ``purpose`` that have not gone out yet out of the outbox (an
+    invitation to a consultation that was cancelled). Call it in the transaction that made the
+    change; a letter already sent stays sent (the citizen has it)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Cancel the messages in the transaction that made the change.")
+    cancelled = list(
+        OutgoingMessage.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .filter(case=case, purpose=purpose, state=OutgoingMessage.State.QUEUED)
+    )
+    for message in cancelled:
+        message.state = OutgoingMessage.State.CANCELLED
+        message.save(update_fields=["state"])
+        record(
+            user, AuditEntry.Action.UPDATE, _subject(message), detail="annulleret", channel=channel
+        )
+    return cancelled
+
+
 @transaction.atomic
 def record_sent(
     message_id: int,
@@ -133,6 +155,12 @@ def deliver_queued(delivery: DeliveryChannel, *, limit: int = 100) -> list[Outgo
         "case", "document"
     )[:limit]
     for message in queued:
+        # Cancelled since it was read (its consultation was called off): not sent.
+        if (
+            OutgoingMessage.objects.filter(pk=message.pk).values_list("state", flat=True).first()
+            != OutgoingMessage.State.QUEUED
+        ):
+            continue
         try:
             reference = delivery.deliver(message)
         except Exception:

@@ -91,6 +91,9 @@ def _password_hash():
 
 _HASH: list[str] = []
 
+#: The national administrator's username (no region, no municipality).
+NATIONAL_ADMIN = "admin.national"
+
 
 def _user(username, first, last, role, *, municipality=None, region=None, title="", auth=""):
     user = User.objects.create_user(
@@ -136,6 +139,15 @@ def create_people():
             ("admin", admin, Role.ADMINISTRATOR, "Systemansvarlig"),
         ]:
             add(f"{prefix}.{suffix}", first, last, role, title, municipality=municipality)
+    # The national administrator: of no region and no municipality; keeps the national price
+    # index of BEK § 18 stk. 2 and sees no citizen data.
+    add(
+        NATIONAL_ADMIN,
+        "Systemansvarlig",
+        "(national)",
+        Role.ADMINISTRATOR,
+        "Systemansvarlig (national)",
+    )
     gps = [
         ("laege.noerrebro", "Anne", "Vinther", "045123", "9G4HT"),
         ("laege.aarhus", "Niels", "Brandt", "078456", "8D6QS"),
@@ -161,7 +173,7 @@ def login_order(people):
             f"speciallaege.{suffix}",
             f"admin.{suffix}",
         ]
-    order += ["laege.noerrebro", "laege.valby", "laege.aarhus"]
+    order += [NATIONAL_ADMIN, "laege.noerrebro", "laege.valby", "laege.aarhus"]
     return [people[name] for name in order]
 
 

@@ -211,3 +211,22 @@ def test_a_list_in_memory_is_paged_with_the_same_cursors():
         first = sequence_page(items, lambda item: item, {"efter": bad}, page_size=3)
         assert first.rows == items[:3]
     assert sequence_page([], lambda item: item, {"efter": "x"}, page_size=3).rows == []
+
+
+@pytest.mark.parametrize("direction", ["efter", "foer"])
+@pytest.mark.parametrize(
+    "values", [[None, None], [1, None], [None, 2], [1.5, 2], [True, 2], ["1", 2]]
+)
+def test_a_crafted_in_memory_cursor_gives_the_first_page(direction, values):
+    """Empty or non-whole values in a cursor of an in-memory list (the Dokumenter tab) are no
+    cursor: the first page, never an error."""
+    import base64
+    import json
+
+    from sagsbro.core.pagination import sequence_page
+
+    items = [(group, n) for group in (0, 1) for n in range(4)]
+    raw = json.dumps({"v": values, "n": 2}).encode()
+    cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    page = sequence_page(items, lambda item: item, {direction: cursor}, page_size=3)
+    assert page.rows == items[:3] and not page.has_previous

@@ -69,7 +69,7 @@ def snapshot():
     )
 
 
-def test_pages_are_restricted(side_a, side_b, client):
+def test_pages_are_restricted(side_a, side_b, national_admin, client):
     case = assigned_case(side_a, Subtype.LOEBENDE_SAG)
     case_services.add_note(side_a.caseworker, case, text="Hemmelig note om helbred")
     consent = Consent.objects.filter(citizen=case.citizen).first()
@@ -118,7 +118,9 @@ def test_pages_are_restricted(side_a, side_b, client):
     assert len(patterns) >= 5
     before = snapshot()
     checked = 0
-    for user in [None, *side_b.users(), side_a.coordinator_2, side_a.gp]:
+    # The national administrator (no region, no municipality) keeps the national price index
+    # and sees no citizen data.
+    for user in [None, *side_b.users(), side_a.coordinator_2, side_a.gp, national_admin]:
         client.logout()
         if user is not None:
             client.force_login(user)

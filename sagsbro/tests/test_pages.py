@@ -225,9 +225,9 @@ def test_coordinator_sees_own_cases_with_the_question_first(side_a, side_b):
     assert "Kan borgeren fortsætte i ressourceforløbet?" in html
 
 
-def test_gp_and_administrator_get_no_case_list(side_a):
+def test_gp_and_administrator_get_no_case_list(side_a, national_admin):
     assigned_case(side_a, Subtype.LOEBENDE_SAG)
-    for user in (side_a.gp, side_a.municipal_admin):
+    for user in (side_a.gp, side_a.municipal_admin, national_admin):
         response = client_for(user).get("/")
         assert response.status_code == 200
         assert "SB-" not in response.content.decode()

@@ -248,11 +248,10 @@ TARGETS = {
     # Referrals and the consultation calendar (clinical).
     "ReferralViewSet": "referral",
     "ConsultationSlotViewSet": "slot",
-    # The price of assessments (clinical): costs, and the region's average (no {pk}).
+    # The price of assessments (clinical): costs, and the region's average (no {pk}). The
+    # price index is one national table, reference data (AccessRule.REFERENCE), not here.
     "AssessmentCostViewSet": "assessment_cost",
     "PriceAverageViewSet": None,
-    # Each region's own price index (no {pk}): another region's rows are not listed.
-    "PriceIndexViewSet": None,
 }
 
 # What a refused probe's DENIED entry names as the object asked for, by view.
@@ -411,7 +410,7 @@ def secrets_of(side, victim):
     ]
 
 
-def test_other_organisations_get_nothing_from_any_endpoint(side_a, side_b, victim):
+def test_other_organisations_get_nothing_from_any_endpoint(side_a, side_b, national_admin, victim):
     endpoints = api_endpoints()
     tenant = [(p, c, a) for p, c, a in endpoints if c.access_rule == AccessRule.TENANT]
     unknown = sorted({c.__name__ for _, c, _ in tenant} - set(TARGETS))
@@ -420,7 +419,9 @@ def test_other_organisations_get_nothing_from_any_endpoint(side_a, side_b, victi
     before = snapshot()
     secrets = secrets_of(side_a, victim)
     checked = 0
-    for user in [None, *side_b.users()]:
+    # The national administrator (no region, no municipality) probes as well: it keeps the
+    # national price index and sees no citizen data.
+    for user in [None, *side_b.users(), national_admin]:
         client = api_client(user)
         for path, cls, actions in tenant:
             target = TARGETS[cls.__name__]
@@ -516,3 +517,43 @@ def test_consent_registration_for_another_municipality_is_refused(side_a, side_b
     assert response.status_code == 400
     assert response.json()["citizen"] == ["Borgeren findes ikke."]
     assert not Consent.objects.exists()
+
+
+def test_the_price_index_is_reference_data(side_a, national_admin):
+    """One national table (BEK § 18, stk. 2): no citizen data, so not a tenant endpoint."""
+    rules = {cls.__name__: cls.access_rule for _, cls, _ in api_endpoints()}
+    assert rules["PriceIndexViewSet"] == AccessRule.REFERENCE
+    assert "PriceIndexViewSet" not in TARGETS
+    assert PriceIndex._meta.get_field("year").unique
+    assert "region" not in {f.name for f in PriceIndex._meta.get_fields()}
+
+
+def test_the_national_administrator_sees_no_citizen_data(side_a, national_admin, victim):
+    """Neither a region's nor a municipality's: every list is empty, the audit log shows no
+    one's entries but the national administrators' (not the GPs', who have no organisation
+    either)."""
+    client = api_client(side_a.gp)
+    assert client.get("/api/v1/documents/").json()["results"]
+    assert AuditEntry.objects.filter(user=side_a.gp).exists()
+    national = api_client(national_admin)
+    for url in (
+        "/api/v1/cases/",
+        "/api/v1/citizens/",
+        "/api/v1/documents/",
+        "/api/v1/consents/",
+        "/api/v1/referrals/",
+        "/api/v1/assessment-costs/",
+        "/api/v1/audit-log/",
+    ):
+        response = national.get(url)
+        assert response.status_code == 200, url
+        body = response.json()
+        rows = body["results"] if isinstance(body, dict) else body
+        assert rows == [], url
+    mark = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    national.post("/api/v1/price-index/", {"year": 2025, "index": "128.00"})
+    entries = national.get("/api/v1/audit-log/").json()["results"]
+    assert [(e["object_type"], e["case_id"], e["citizen_id"]) for e in entries] == [
+        ("price_index", None, None)
+    ]
+    assert not AuditEntry.objects.filter(id__gt=mark or 0, citizen_id__isnull=False).exists()

@@ -11,7 +11,12 @@ from rest_framework.relations import PrimaryKeyRelatedField
 from sagsbro.cases.models import Advice, Case, CaseEvent, CaseNote, Consent, Deadline
 from sagsbro.cases.rules.advice import RECOMMENDATION_LABELS
 from sagsbro.cases.rules.consent import SCOPE_LABELS, ConsentStatus
-from sagsbro.cases.rules.deadlines import DeadlineState, deadline_state
+from sagsbro.cases.rules.deadlines import (
+    AGREEMENT_REASON_TOO_LONG,
+    MAX_AGREEMENT_REASON_LENGTH,
+    DeadlineState,
+    deadline_state,
+)
 from sagsbro.cases.rules.requirements import (
     CONTACT_PREFERENCE_LABELS,
     PURPOSE_LABELS,
@@ -319,7 +324,11 @@ class CaseFieldsSerializer(serializers.Serializer):
 
 class CaseCreateSerializer(CaseFieldsSerializer):
     subtype = serializers.ChoiceField(
-        choices=[str(s) for s in SUBTYPE_LABELS], error_messages=_choice_errors("undertype")
+        choices=[str(s) for s in SUBTYPE_LABELS],
+        error_messages=_choice_errors("undertype"),
+        help_text="A klinisk funktion case is made by a referral (POST /api/v1/referrals/) "
+        "from the team case or løbende sag it concerns; here it is refused with the code "
+        "`use_referral`.",
     )
     citizen = serializers.PrimaryKeyRelatedField(
         queryset=Citizen.objects.none(),
@@ -516,11 +525,13 @@ class AgreeDeadlineSerializer(serializers.Serializer):
     """Another due date agreed in the concrete case, and the circumstances that call for it."""
 
     agreed_due = BoundedDateField(error_messages=DATE_ERRORS)
+    # The rule's limit and message (rules.deadlines), the same as the page's.
     reason = serializers.CharField(
-        max_length=2000,
+        max_length=MAX_AGREEMENT_REASON_LENGTH,
         error_messages={
             "required": "Skriv, hvilke omstændigheder i sagen der gør, at fristen ikke kan holdes.",
             "blank": "Skriv, hvilke omstændigheder i sagen der gør, at fristen ikke kan holdes.",
+            "max_length": AGREEMENT_REASON_TOO_LONG,
         },
     )
 

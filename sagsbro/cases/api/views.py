@@ -21,6 +21,7 @@ from sagsbro.cases.api import serializers as s
 from sagsbro.cases.filters import CaseListFilter
 from sagsbro.cases.models import Case, Consent, Deadline
 from sagsbro.cases.registry import RegisteredTransition
+from sagsbro.cases.rules.kinds import REFERRAL_ONLY_SUBTYPES, USE_REFERRAL_MESSAGE
 from sagsbro.cases.rules.workflow import available_transitions
 from sagsbro.core.api import AccessRule, cursor_pagination
 from sagsbro.core.errors import AlreadyDone, ServiceError
@@ -137,6 +138,11 @@ class CaseViewSet(
     def create(self, request, *args, **kwargs):
         payload = s.CaseCreateSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
+        if payload.validated_data["subtype"] in REFERRAL_ONLY_SUBTYPES:
+            # Made by POST /referrals/ from the case it concerns (BEK § 13), never directly.
+            raise ServiceError(
+                "use_referral", USE_REFERRAL_MESSAGE, fields={"subtype": [USE_REFERRAL_MESSAGE]}
+            )
         case = services.create_case(request.user, **payload.validated_data)
         return self._case_response(case, status.HTTP_201_CREATED)
 

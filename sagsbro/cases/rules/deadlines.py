@@ -59,6 +59,8 @@ __all__ = [
     "UNIT_LABELS",
     "AgreementRuleInput",
     "AgreementRuleInvalid",
+    "AGREEMENT_REASON_TOO_LONG",
+    "MAX_AGREEMENT_REASON_LENGTH",
     "MAX_CASE_AGREEMENT_DAYS",
     "Anchor",
     "CaseAgreementRefused",
@@ -558,6 +560,12 @@ CASE_AGREEMENT_SOURCES: Mapping[DeadlineKind, str] = MappingProxyType(
 #: An agreed due date further away than this is taken as a typing error.
 MAX_CASE_AGREEMENT_DAYS = 366
 
+#: The circumstances that call for an agreed due date: one limit for the page and the API.
+MAX_AGREEMENT_REASON_LENGTH = 2000
+AGREEMENT_REASON_TOO_LONG = (
+    f"Omstændighederne må højst være {MAX_AGREEMENT_REASON_LENGTH:,} tegn.".replace(",", ".")
+)
+
 
 class CaseAgreementRefused(Exception):
     """A due date that cannot be agreed for the concrete case; ``message`` is Danish."""
@@ -587,7 +595,8 @@ def check_case_agreement(
     """Refuse a due date the parties cannot agree for the concrete case (BEK §§ 22-23, 2. pkt.).
 
     The kind must be one whose section allows it, the circumstances (``reason``) must be
-    stated, and the date must be a working day from today and within a year. The agreement is
+    stated, in at most :data:`MAX_AGREEMENT_REASON_LENGTH` characters, and the date must be
+    a working day from today and within a year. The agreement is
     made because the deadline cannot be kept: so it is made before the deadline in force
     (``current_due``) has run out — a deadline already missed stays missed — and it gives a
     later date than the one that would otherwise apply (``statutory_due``), never an earlier.
@@ -605,6 +614,8 @@ def check_case_agreement(
             "Skriv, hvilke omstændigheder i sagen der gør, at fristen ikke kan holdes.",
             "reason",
         )
+    if len(reason.strip()) > MAX_AGREEMENT_REASON_LENGTH:
+        raise CaseAgreementRefused("too_long", AGREEMENT_REASON_TOO_LONG, "reason")
     if current_due is not None and today > current_due:
         raise CaseAgreementRefused(
             "deadline_passed",

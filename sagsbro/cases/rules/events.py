@@ -32,6 +32,7 @@ class EventKind(StrEnum):
     NOTIFY_LATE_APPOINTMENT = "notify_late_appointment"
     ACCEPT_LATE_APPOINTMENT = "accept_late_appointment"
     INVITE = "invite"
+    RECORD_NO_SHOW = "record_no_show"
     HOLD_CONSULTATION = "hold_consultation"
     DELIVER_CERTIFICATE = "deliver_certificate"
     REASSIGN = "reassign"

@@ -10,8 +10,9 @@ Sources:
 * BEK § 8: the team's indstilling follows the meeting; a meeting is recorded as held on or
   after its date, never before.
 * BEK § 13, stk. 2 and § 23: the certificate rests on a consultation and its deadline runs
-  from the consultation; a consultation is recorded on or after its appointment and not in
-  the future.
+  from the consultation; a consultation is recorded on or after its appointment, not before
+  the region received the case (BEK § 23: the deadline runs from the receipt, so there was no
+  case to consult on before it) and not in the future.
 * Procedures 001/002 ("10 hverdage før mødet", "5 hverdage før mødet"): a team case that
   reaches the region later than the deadline before its meeting is late by the working days
   between the deadline and the day it is sent.
@@ -65,13 +66,22 @@ def meeting_held_too_early(meeting_date: datetime.date | None, today: datetime.d
 
 
 def consultation_date_problem(
-    consultation: datetime.date, appointment: datetime.date | None, today: datetime.date
+    consultation: datetime.date,
+    appointment: datetime.date | None,
+    today: datetime.date,
+    received: datetime.date | None = None,
 ) -> str | None:
     """Why ``consultation`` cannot be the date of the consultation, or None
-    (BEK § 13, stk. 2; the § 23 deadline runs from it)."""
+    (BEK § 13, stk. 2; the § 23 deadline runs from it). ``received`` is the day the region
+    received the case (none before it)."""
     if consultation > today:
         return (
             f"Konsultationen kan ikke være holdt den {consultation:%d.%m.%Y}, som er i fremtiden."
+        )
+    if received is not None and consultation < received:
+        return (
+            f"Konsultationen kan ikke være holdt den {consultation:%d.%m.%Y}, før regionen "
+            f"modtog sagen den {received:%d.%m.%Y}."
         )
     if appointment is not None and consultation < appointment:
         return (

@@ -238,6 +238,16 @@ TRANSITIONS: Mapping[str, Transition] = {
             "Evaluering tabel 8, trin 2.2",
         ),
         _t(
+            "record_no_show",
+            "Registrér udeblivelse",
+            {State.INVITED},
+            # Back to the specialist's case without a time: a new one is booked.
+            State.ASSIGNED,
+            {Role.SECRETARIAT, Role.CLINICAL_SPECIALIST},
+            {Subtype.KLINISK_FUNKTION},
+            "BEK § 13, stk. 2; Evaluering tabel 8, trin 2.2 (ny indkaldelse)",
+        ),
+        _t(
             "hold_consultation",
             "Registrér afholdt konsultation",
             {State.INVITED},

@@ -138,15 +138,29 @@ def _people(ids: set[int]) -> list[User]:
     return list(User.objects.filter(pk__in=ids)) if ids else []
 
 
-def earlier_coordinators(case: Case) -> list[conflict_rules.DoctorRef]:
-    """Everyone who is or has been health coordinator in the citizen's case this
-    klinisk-funktion case came from (BEK § 13 stk. 3): the origin case's coordinator now, the
+# How far back the chain of earlier cases is followed (a genforelæggelse's first team case, its
+# earlier one, ...): far more than any real chain, a bound against a malformed one.
+MAX_CASE_CHAIN = 20
+
+
+def _origin_chain(case: Case) -> list[Case]:
+    """The case the klinisk-funktion case came from and the earlier cases it continues
+    (a genforelæggelse's first team case, and so on), nearest first."""
+    chain: list[Case] = []
+    seen = {case.pk}
+    current = _origin_case(case)
+    while current is not None and current.pk not in seen and len(chain) < MAX_CASE_CHAIN:
+        chain.append(current)
+        seen.add(current.pk)
+        current = current.parent
+    return chain
+
+
+def _coordinators_of(origin: Case) -> set[int]:
+    """Who is or has been health coordinator in one case: its coordinator now, the
     coordinators its history names (assigned, moved from or to, taken off for a conflict),
-    the coordinator of the team meeting that treated it, and the authors of the coordinator's
-    advice in it, among them the advice the referral rests on."""
-    origin = _origin_case(case)
-    if origin is None:
-        return []
+    the authors of the coordinator's advice in it, and the coordinator of the team meeting
+    that treated it."""
     ids: set[int] = set()
     if origin.coordinator_id is not None:
         ids.add(origin.coordinator_id)
@@ -165,10 +179,6 @@ def earlier_coordinators(case: Case) -> list[conflict_rules.DoctorRef]:
             keys = ["released"]
         ids.update(v for k in keys if isinstance(v := data.get(k), int))
     ids.update(origin.advice.values_list("author_id", flat=True))
-    referral = getattr(case, "referral", None) if case.pk is not None else None
-    advice = getattr(referral, "origin_advice", None)
-    if advice is not None:
-        ids.add(advice.author_id)
     # The coordinator the region provided for the team meeting that treated the case (BEK
     # § 21 stk. 1) advised in it too; read through the reverse relation, no import upwards.
     bookings = getattr(origin, "bookings", None)
@@ -180,6 +190,21 @@ def earlier_coordinators(case: Case) -> list[conflict_rules.DoctorRef]:
             .values_list("meeting__coordinator", flat=True)
             if pk is not None
         )
+    return ids
+
+
+def earlier_coordinators(case: Case) -> list[conflict_rules.DoctorRef]:
+    """Everyone who is or has been health coordinator in the citizen's case this
+    klinisk-funktion case came from (BEK § 13 stk. 3): in the originating case and in the
+    earlier cases it continues (a genforelæggelse's first team case), and the author of the
+    advice the referral rests on."""
+    ids: set[int] = set()
+    for origin in _origin_chain(case):
+        ids |= _coordinators_of(origin)
+    referral = getattr(case, "referral", None) if case.pk is not None else None
+    advice = getattr(referral, "origin_advice", None)
+    if advice is not None:
+        ids.add(advice.author_id)
     return [doctor_ref(person) for person in _people(ids)]
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from sagsbro.cases import access
 from sagsbro.cases.models import Case, Consent
 from sagsbro.cases.rules.consent import SCOPE_LABELS, ConsentScope
-from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.cases.rules.kinds import REFERRAL_ONLY_SUBTYPES, USE_REFERRAL_MESSAGE, Subtype
 from sagsbro.cases.rules.requirements import (
     CONTACT_PREFERENCE_LABELS,
     PURPOSE_LABELS,
@@ -69,8 +69,11 @@ SUBTYPE_EXPLANATIONS: dict[Subtype, str] = {
     "Oprettes fra den tidligere sag.",
 }
 
-# A genforelæggelse is created from the earlier case (procedure Genforelæggelse).
-CREATABLE_SUBTYPES = tuple(s for s in SUBTYPE_LABELS if s != Subtype.GENFORELAEGGELSE)
+# A genforelæggelse is created from the earlier case (procedure Genforelæggelse), and a klinisk
+# funktion case by the referral from the case it concerns (BEK § 13).
+CREATABLE_SUBTYPES = tuple(
+    s for s in SUBTYPE_LABELS if s != Subtype.GENFORELAEGGELSE and s not in REFERRAL_ONLY_SUBTYPES
+)
 
 DATE_HELP = "Skriv datoen som dd.mm.åååå, fx 10.03.2027."
 DATE_ERRORS = {"invalid": "Skriv en gyldig dato som dd.mm.åååå, fx 10.03.2027."}
@@ -296,7 +299,12 @@ def search_citizens(visible: QuerySet[Citizen], text: str) -> CitizenSearch:
 class CreateCaseForm(forms.Form):
     subtype = forms.ChoiceField(
         label="Hvilken type sag vil du oprette?",
-        choices=[(str(s), SUBTYPE_LABELS[s]) for s in CREATABLE_SUBTYPES],
+        # The referral-only subtypes are valid choices only so that clean_subtype can say
+        # where they are made; subtype_options does not offer them.
+        choices=[
+            (str(s), SUBTYPE_LABELS[s])
+            for s in (*CREATABLE_SUBTYPES, *sorted(REFERRAL_ONLY_SUBTYPES))
+        ],
         widget=forms.RadioSelect,
         error_messages={
             "required": "Vælg sagens type.",
@@ -319,6 +327,14 @@ class CreateCaseForm(forms.Form):
     def __init__(self, *args, citizens, **kwargs):
         super().__init__(*args, **kwargs)
         cast(CitizenChoiceField, self.fields["citizen"]).queryset = citizens
+
+    def clean_subtype(self) -> str:
+        # Not offered on the page; posted anyway (an old form, a hand-made request), the answer
+        # says where it is made instead of "not on the list".
+        subtype = self.cleaned_data["subtype"]
+        if subtype in REFERRAL_ONLY_SUBTYPES:
+            raise forms.ValidationError(USE_REFERRAL_MESSAGE, code="use_referral")
+        return subtype
 
     def subtype_options(self) -> list[dict[str, object]]:
         """The subtypes with their explanation, for the radio list."""

@@ -12,18 +12,29 @@ from django.views.decorators.http import require_http_methods
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import case_subject, record
 from sagsbro.cases import access, services
-from sagsbro.cases.rules.deadlines import CASE_AGREEMENT_SOURCES, DeadlineKind
+from sagsbro.cases.rules.deadlines import (
+    AGREEMENT_REASON_TOO_LONG,
+    CASE_AGREEMENT_SOURCES,
+    MAX_AGREEMENT_REASON_LENGTH,
+    DeadlineKind,
+)
 from sagsbro.cases.web import case_page
-from sagsbro.cases.web.forms import _date, _text
+from sagsbro.cases.web.forms import _date
 from sagsbro.core.errors import ServiceError
 
 
 class AgreeDeadlineForm(forms.Form):
     agreed_due = _date("Aftalt frist")
-    reason = _text(
-        "Omstændigheder i sagen",
-        "Skriv, hvilke omstændigheder i sagen der gør, at fristen ikke kan holdes.",
+    # The rule's limit and message (rules.deadlines), the same as the API's.
+    reason = forms.CharField(
+        label="Omstændigheder i sagen",
+        max_length=MAX_AGREEMENT_REASON_LENGTH,
         help_text="Hvorfor kan fristen ikke holdes, og hvem har aftalt den nye frist med hvem?",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": "Skriv, hvilke omstændigheder i sagen der gør, at fristen ikke kan holdes.",
+            "max_length": AGREEMENT_REASON_TOO_LONG,
+        },
     )
 
 

@@ -181,7 +181,8 @@ class CertificateWriteSerializer(serializers.Serializer):
         allow_null=True,
         required=False,
         error_messages={
-            "invalid": "Angiv prisen som et beløb i kroner, fx 4500,00.",
+            # JSON's decimal point, not the page's comma.
+            "invalid": "Angiv prisen som et beløb i kroner med punktum før ørerne, fx 4500.00.",
             "min_value": "Prisen skal være over 0 kr.",
             "max_value": "Prisen må højst være 1.000.000 kr.",
             "max_decimal_places": "Prisen kan højst have to decimaler.",

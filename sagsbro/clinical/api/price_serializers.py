@@ -67,9 +67,11 @@ class AssessmentCostWriteSerializer(serializers.Serializer):
 
 
 class PriceIndexSerializer(serializers.ModelSerializer):
+    """One year of the national price index (BEK § 18, stk. 2)."""
+
     class Meta:
         model = PriceIndex
-        fields = ["region", "year", "index", "set_at"]
+        fields = ["year", "index", "set_at"]
         read_only_fields = fields
 
 

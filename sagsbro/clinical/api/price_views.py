@@ -2,9 +2,10 @@
 
 * ``/assessment-costs/``: the region's secretariat records what an assessment cost (own or a
   certificate bought outside) and reads the costs of the cases it can see;
-* ``/price-index/``: the region's yearly index of the price of medical certificates
-  (2011 = 100), read by the region's secretariat and administrator and set by the latter;
-  another region's rows are neither shown nor changed;
+* ``/price-index/``: the national yearly index of the price of medical certificates
+  (2011 = 100), reference data: read by the regions' secretariats and administrators, the
+  municipalities' administrators and the national administrator, set by the national
+  administrator only (no region sets the figure its own average is held against);
 * ``/price-averages/``: the running average per case and year of the caller's region against
   the cap of 14,000 kr. in 2011 prices, with the warning level, over the cases under no
   agreed price; ``/price-averages/agreed/``: the cases under a price agreed with their
@@ -30,6 +31,7 @@ from sagsbro.clinical.api import price_serializers as s
 from sagsbro.clinical.models import AssessmentCost
 from sagsbro.clinical.services import prices
 from sagsbro.core.api import AccessRule, cursor_pagination
+from sagsbro.core.errors import PermissionRefused
 from sagsbro.core.filters import IdFilter
 from sagsbro.organisations.api.idempotency import idempotent
 from sagsbro.organisations.models import User
@@ -83,11 +85,12 @@ class AssessmentCostViewSet(
 
 
 class PriceIndexViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """The caller's region's yearly price index for the § 18 cap (2011 = 100). POST sets or
-    corrects a year of the region's own index (its administrator only)."""
+    """The national yearly price index for the § 18 cap (2011 = 100). Listed for the regions'
+    secretariats and administrators, the municipalities' administrators and the national
+    administrator; POST sets or corrects a year (the national administrator only)."""
 
-    # Each region's own figures, no citizen data.
-    access_rule = AccessRule.TENANT
+    # One national table, no citizen data.
+    access_rule = AccessRule.REFERENCE
     serializer_class = s.PriceIndexSerializer
     pagination_class = None
     filter_backends: list = []
@@ -95,15 +98,22 @@ class PriceIndexViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     def get_queryset(self):
         return prices.index_rows_visible_to(cast(User, self.request.user)).order_by("year")
 
+    def list(self, request, *args, **kwargs):
+        if not prices.may_read_index(cast(User, request.user)):
+            raise PermissionRefused("role_not_allowed", prices.READ_INDEX_REFUSED)
+        return super().list(request, *args, **kwargs)
+
     @idempotent
     @extend_schema(request=s.PriceIndexWriteSerializer, responses={201: s.PriceIndexSerializer})
     def create(self, request, *args, **kwargs):
+        user = cast(User, request.user)
+        # Refused before the body is read: the caller learns first that it is not theirs.
+        if not prices.may_set_index(user):
+            raise PermissionRefused("role_not_allowed", prices.SET_INDEX_REFUSED)
         payload = s.PriceIndexWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         row = prices.set_price_index(
-            cast(User, request.user),
-            payload.validated_data["year"],
-            payload.validated_data["index"],
+            user, payload.validated_data["year"], payload.validated_data["index"]
         )
         return Response(s.PriceIndexSerializer(row).data, status=status.HTTP_201_CREATED)
 

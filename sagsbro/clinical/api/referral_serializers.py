@@ -6,6 +6,7 @@ from typing import Any
 from rest_framework import serializers
 
 from sagsbro.clinical.models import ConsultationPlace, ConsultationSlot, Referral, Specialty
+from sagsbro.clinical.services.referrals import MAX_QUESTION_LENGTH, QUESTION_TOO_LONG
 from sagsbro.core.api import BoundedDateTimeField
 from sagsbro.organisations.models import User
 
@@ -63,7 +64,12 @@ class ReferralCreateSerializer(serializers.Serializer):
     origin_case = serializers.IntegerField(min_value=1)
     origin_kind = serializers.ChoiceField(choices=Referral.OriginKind.choices)
     origin_advice = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    question = serializers.CharField(max_length=5000, allow_blank=True)
+    # The service's limit and message, the same as the page's.
+    question = serializers.CharField(
+        max_length=MAX_QUESTION_LENGTH,
+        allow_blank=True,
+        error_messages={"max_length": QUESTION_TOO_LONG},
+    )
     specialty = serializers.SlugRelatedField(
         slug_field="code", queryset=Specialty.objects.all(), error_messages=SPECIALTY_ERRORS
     )

@@ -259,7 +259,8 @@ class ConsultationSlotViewSet(
         user = cast(User, request.user)
         case = Case.objects.visible_to(user).filter(pk=payload.validated_data["case"]).first()
         if case is None:
+            # Another region's case, or none: not found, as everywhere (the services' 404).
             message = "Sagen findes ikke."
-            raise ServiceError("invalid_case", message, fields={"case": [message]})
+            raise ServiceError("not_found", message, status=404, fields={"case": [message]})
         slot = booking.book_slot(user, slot, case)
         return Response(s.ConsultationSlotSerializer(slot).data)

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from sagsbro.cases.api.serializers import DATE_ERRORS
+from sagsbro.clinical.rules.no_show import NO_SHOW_COMMENT_MAX_CHARS
 from sagsbro.core.api import BoundedDateField
 
 
@@ -26,6 +27,19 @@ class InviteSerializer(serializers.Serializer):
             "required": "Vælg en tid i speciallægens kalender.",
             "invalid": "Angiv tiden med sit id.",
             "min_value": "Angiv tiden med sit id.",
+        },
+    )
+
+
+class NoShowSerializer(serializers.Serializer):
+    """The citizen did not come: an optional short practical note (no health information)."""
+
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=NO_SHOW_COMMENT_MAX_CHARS,
+        error_messages={
+            "max_length": f"Kommentaren må højst være {NO_SHOW_COMMENT_MAX_CHARS} tegn."
         },
     )
 

@@ -52,6 +52,7 @@ def render_invitation_pdf(slot: ConsultationSlot) -> bytes:
     case = slot.case
     assert case is not None  # only a booked slot has a letter
     specialist = slot.specialist
+    caseworker = case.caseworker
     return render_document(
         "clinical/pdf/invitation.html",
         {
@@ -60,6 +61,11 @@ def render_invitation_pdf(slot: ConsultationSlot) -> bytes:
             "citizen_cpr": masked_cpr(case.citizen.cpr),
             "municipality": case.municipality.name,
             "klinisk_funktion": case.region.klinisk_funktion_name,
+            # How the citizen changes the time: through the caseworker, or in writing to the
+            # region's klinisk funktion at the address of the letterhead (no phone numbers
+            # are registered, so none is printed).
+            "caseworker": (caseworker.get_full_name() or caseworker.username) if caseworker else "",
+            "inbox": case.region.designated_inbox,
             "starts_at": timezone.localtime(slot.starts_at),
             "minutes": slot.minutes,
             "place_name": slot.place.name,

@@ -5,11 +5,15 @@ Source: the national evaluation of the collaboration model (EVAL, table 8 step 2
 klinisk funktion cannot offer an appointment within 14 days of receiving the request, the
 caseworker is told (and accepts) before the citizen is invited. The 14 days are calendar days
 counted from the day the request was received, like the "dage" of BEK §§ 21-23.
+
+The notice itself names a late day: a day within the 14 days needs no notice, a day that has
+passed cannot be offered, and a day more than a year ahead is no plannable time (a typing
+error, most likely) — each is refused with its reason.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 __all__ = [
     "LATE_APPOINTMENT_DAYS",
@@ -17,6 +21,8 @@ __all__ = [
     "appointment_is_late",
     "days_after_receipt",
     "late_appointment_problem",
+    "late_notice_problem",
+    "latest_notice_day",
 ]
 
 #: An appointment more than this many calendar days after receipt is "late".
@@ -74,5 +80,42 @@ def late_appointment_problem(
             "late_appointment_not_accepted",
             f"Sagsbehandleren er orienteret om tiden {appointment_on:%d.%m.%Y}, men har endnu "
             "ikke accepteret den. Borgeren kan indkaldes, når sagsbehandleren har accepteret.",
+        )
+    return None
+
+
+def latest_notice_day(today: date) -> date:
+    """The last day a late notice may name: one year after today (28 February for a
+    29 February)."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + 1, day=28)
+
+
+def late_notice_problem(
+    received_on: date, appointment_on: date, today: date
+) -> LateAppointmentRefused | None:
+    """Why klinisk funktion cannot tell the caseworker of ``appointment_on`` as a late time,
+    or None (EVAL table 8 step 2.2; see the module): it has passed, it is not late (day 14
+    after receipt is still in time), or it is more than a year ahead."""
+    if appointment_on < today:
+        return LateAppointmentRefused(
+            "appointment_in_past",
+            f"Tiden {appointment_on:%d.%m.%Y} er passeret. Orientér om en kommende tid.",
+        )
+    if not appointment_is_late(received_on, appointment_on):
+        last = received_on + timedelta(days=LATE_APPOINTMENT_DAYS)
+        return LateAppointmentRefused(
+            "appointment_not_late",
+            f"Tiden {appointment_on:%d.%m.%Y} ligger højst {LATE_APPOINTMENT_DAYS} dage efter, "
+            f"at anmodningen blev modtaget ({received_on:%d.%m.%Y}), så sagsbehandleren skal "
+            f"ikke orienteres. Borgeren kan indkaldes direkte til en tid til og med "
+            f"{last:%d.%m.%Y}.",
+        )
+    if appointment_on > latest_notice_day(today):
+        return LateAppointmentRefused(
+            "appointment_too_far",
+            f"Tiden {appointment_on:%d.%m.%Y} ligger mere end et år frem. Kontrollér datoen.",
         )
     return None

@@ -13,10 +13,11 @@ How the figure is computed:
 * The unit is the case ("pr. sag"): a case's price is the sum of all its costs, the
   region's own assessments and the certificates bought outside klinisk funktion.
 * The cap is in 2011 prices and follows a yearly index of the price of medical
-  certificates (2011 = 100), kept by each region's administrator for the region's own
-  figures. Each cost is brought to 2011 prices with the index of the year it was incurred
-  (amount x 100 / index), so a case whose costs span the turn of a year is still summed in
-  one price level.
+  certificates (2011 = 100). "Den årlige prisudvikling på lægeattester" is one national
+  development, so there is one national index for every region, kept by a national
+  administrator; no region sets the figure its own average is held against. Each cost is
+  brought to 2011 prices with the index of the year it was incurred (amount x 100 / index),
+  so a case whose costs span the turn of a year is still summed in one price level.
 * A case counts in the year of its first cost (when its assessment began), in the region
   that did it. The average per region and year is compared with 14,000 kr.; it is also
   shown in that year's prices (x index / 100) next to the cap in that year's prices.

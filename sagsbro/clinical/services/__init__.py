@@ -1,7 +1,7 @@
 """The clinical app's writes: klinisk funktion's late appointment notice and the caseworker's
-acceptance, the invitation (booking a slot), the consultation and the specialist's certificate
-(BEK §§ 13-15). Each is one transaction through the cases app's transition plumbing. The names
-are re-exported here."""
+acceptance, the invitation (booking a slot), the citizen's no-show, the consultation and the
+specialist's certificate (BEK §§ 13-15). Each is one transaction through the cases app's
+transition plumbing. The names are re-exported here."""
 
 from sagsbro.clinical.rules.invitation import LATE_APPOINTMENT_DAYS
 from sagsbro.clinical.services.booking import invite_citizen
@@ -11,6 +11,7 @@ from sagsbro.clinical.services.clinical import (
     hold_consultation,
     notify_late_appointment,
 )
+from sagsbro.clinical.services.no_show import record_no_show
 
 __all__ = [
     "LATE_APPOINTMENT_DAYS",
@@ -19,4 +20,5 @@ __all__ = [
     "hold_consultation",
     "invite_citizen",
     "notify_late_appointment",
+    "record_no_show",
 ]

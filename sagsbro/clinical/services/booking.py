@@ -133,10 +133,12 @@ def overlapping_slot(
     minutes: int,
     *,
     exclude_pk: int | None = None,
+    booked_only: bool = False,
 ) -> ConsultationSlot | None:
     """The specialist's slot that shares a moment with [starts_at, starts_at + minutes), if
-    any (touching end to start is no overlap). A slot is at most MAX_SLOT_MINUTES long, so
-    only the slots starting that long before can reach into this one."""
+    any (touching end to start is no overlap); with ``booked_only``, only a booked one. A slot
+    is at most MAX_SLOT_MINUTES long, so only the slots starting that long before can reach
+    into this one."""
     candidates = ConsultationSlot.objects.filter(
         specialist_id=specialist_id,
         starts_at__lt=slot_end(starts_at, minutes),
@@ -144,6 +146,8 @@ def overlapping_slot(
     ).order_by("starts_at", "id")
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
+    if booked_only:
+        candidates = candidates.filter(case__isnull=False)
     return next(
         (
             other
@@ -279,8 +283,13 @@ def _check_bookable(user: User, case: Case, slot: ConsultationSlot) -> None:
         raise _invalid("case_booked", "case", "Sagen har allerede en konsultationstid.")
     if slot.starts_at <= timezone.now():
         raise _invalid("slot_in_past", "slot", "Tiden er allerede passeret.")
-    other = overlapping_slot(slot.specialist_id, slot.starts_at, slot.minutes, exclude_pk=slot.pk)
-    if other is not None and other.case_id is not None:
+    # The specialist's row is the calendar's lock (as in create_slot): two bookings of
+    # overlapping times at once are taken one after the other.
+    User.objects.select_for_update().filter(pk=slot.specialist_id).first()
+    other = overlapping_slot(
+        slot.specialist_id, slot.starts_at, slot.minutes, exclude_pk=slot.pk, booked_only=True
+    )
+    if other is not None:
         raise _invalid("slot_overlaps", "slot", _overlap_message(other))
 
 

@@ -77,6 +77,9 @@ TEXT_MAX = 20000
 # bound on the signing, which renders the PDF while the case is locked.
 TOTAL_TEXT_MAX = 40000
 TIME_FRAME_MAX = 200
+#: A price that is not an amount. The service is reached from the page (which writes
+#: "4500,00") and the API (which sends "4500.00"), so the message names both.
+PRICE_UNREADABLE = "Angiv prisen som et beløb i kroner, fx 4500,00 (i API'et 4500.00)."
 
 GP_COPY_REASON = "Kopi af speciallægeattest (BEK § 15, stk. 2)"
 
@@ -85,22 +88,45 @@ def content_of(certificate: Certificate) -> CertificateContent:
     return CertificateContent(**{field: getattr(certificate, field) for field in FIELDS})
 
 
+# How far back a chain of earlier cases is followed (a bound against a malformed chain).
+MAX_CASE_CHAIN = 20
+
+
+def _case_family(origin_id: int | None) -> set[int]:
+    """The originating case and the earlier cases it continues (a genforelæggelse's first
+    team case, ...): one matter of the citizen's."""
+    family: set[int] = set()
+    while origin_id is not None and origin_id not in family and len(family) < MAX_CASE_CHAIN:
+        family.add(origin_id)
+        origin_id = Case.objects.filter(pk=origin_id).values_list("parent_id", flat=True).first()
+    return family
+
+
 def overall_basis(certificate: Certificate) -> OverallBasis:
     """What decides whether the certificate must be the overall assessment (BEK § 14,
     stk. 3-4): the case's referral asks for the further assessments of an earlier certificate
-    (stk. 3), or the citizen already has a certificate from klinisk funktion delivered in
-    another case (stk. 4). Documents on the case (specialist statements carried over as
-    health information) are not assessments made by klinisk funktion and do not count."""
+    (stk. 3), or klinisk funktion already delivered a certificate in the same matter (stk. 4:
+    several assessments of the same person to clarify the same possibilities): on a referral
+    from the same originating case or from an earlier case it continues, in this region.
+    Documents on the case (specialist statements carried over as health information) are not
+    assessments made by klinisk funktion and do not count, nor are certificates from other
+    regions or other matters, which the specialist does not have."""
     case_id = certificate.case_id
+    referral = Referral.objects.filter(case_id=case_id).values("origin_case_id").first()
     follows = Referral.objects.filter(case_id=case_id, follows_certificate__isnull=False).exists()
+    family = _case_family(referral["origin_case_id"] if referral else None)
+    region_id = Case.objects.filter(pk=case_id).values_list("region_id", flat=True).first()
     delivered_before = (
         Certificate.objects.filter(
-            case__citizen_id=Case.objects.filter(pk=case_id).values("citizen_id")[:1],
+            case__referral__origin_case_id__in=family,
+            case__region_id=region_id,
             case__subtype=Subtype.KLINISK_FUNKTION,
             status=Certificate.Status.DELIVERED,
         )
         .exclude(case_id=case_id)
         .count()
+        if family and region_id is not None
+        else 0
     )
     return OverallBasis(follows_certificate=follows, delivered_before=delivered_before)
 
@@ -131,7 +157,7 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
             try:
                 price = None if value in (None, "") else Decimal(value)
             except InvalidOperation:
-                errors[name] = ["Angiv prisen som et beløb i kroner, fx 4500,00."]
+                errors[name] = [PRICE_UNREADABLE]
                 continue
             if price is not None and not (0 < price <= MAX_FURTHER_PRICE):
                 errors[name] = ["Prisen skal være over 0 kr. og højst 1.000.000 kr."]

@@ -12,6 +12,7 @@ from sagsbro.cases.rules import meetings as meeting_rules
 from sagsbro.cases.services import common
 from sagsbro.cases.services.assignment import assignee_act
 from sagsbro.cases.services.transitions import begin, finish, target_of
+from sagsbro.clinical.rules.invitation import late_notice_problem
 from sagsbro.clinical.services.assessment import open_consultation_record
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.organisations.models import User
@@ -24,8 +25,15 @@ def notify_late_appointment(
 ) -> Case:
     """The caseworker is told of the late time before the citizen is invited (EVAL table 8
     step 2.2). A notice of another day takes back the caseworker's acceptance of the earlier
-    one: the caseworker accepts the day the citizen will be invited to."""
+    one: the caseworker accepts the day the citizen will be invited to. Refused for a day
+    that is not late, has passed or lies more than a year ahead (`late_notice_problem`)."""
     case, transition = begin(user, case, "notify_late_appointment")
+    if case.received_at is not None:
+        problem = late_notice_problem(
+            timezone.localdate(case.received_at), appointment_date, common.local_today()
+        )
+        if problem is not None:
+            raise _refuse(problem.code, problem.message)
     if case.appointment_date != appointment_date:
         case.late_appointment_accepted_at = None
         case.late_appointment_accepted_by = None
@@ -92,7 +100,10 @@ def hold_consultation(
         raise PermissionRefused("not_assignee", "Kun den tildelte speciallæge kan registrere.")
     consultation_date = consultation_date or common.local_today()
     problem = meeting_rules.consultation_date_problem(
-        consultation_date, case.appointment_date, common.local_today()
+        consultation_date,
+        case.appointment_date,
+        common.local_today(),
+        timezone.localdate(case.received_at) if case.received_at else None,
     )
     if problem:
         raise ServiceError(

@@ -6,10 +6,15 @@ Who may do what:
 
 * the region's secretariat records a cost on a klinisk-funktion case it can see and reads
   the region's costs;
-* an administrator of a region keeps the region's own price index (the figures the region's
-  averages use); no one reads or changes another region's;
-* the region's secretariat and administrator read the region's index and averages. The
-  administrator sees the figures but not the cases behind them.
+* the national administrator (an administrator of neither a region nor a municipality)
+  keeps the yearly price index: one national table, since the cap follows the one national
+  price development of medical certificates (stk. 2) and a region bound by the cap must not
+  set the figure its own average is held against;
+* the regions' secretariats and administrators and the municipalities' administrators read
+  the index (reference data, no personal data);
+* the region's secretariat and administrator read the region's averages. The administrator
+  sees the figures but not the cases behind them. The national administrator sees no
+  region's figures and no citizen data.
 
 The agreed price itself is set on the collaboration agreement (`cases.services.agreements`).
 """
@@ -17,6 +22,8 @@ The agreed price itself is set on the collaboration agreement (`cases.services.a
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -34,6 +41,9 @@ from sagsbro.organisations.models import CollaborationAgreement, Municipality, U
 from sagsbro.organisations.roles import Role
 
 __all__ = [
+    "READ_INDEX_REFUSED",
+    "SET_INDEX_REFUSED",
+    "PriceOverview",
     "agreed_price_figures",
     "agreements_of_region",
     "audit_cost_reads",
@@ -41,11 +51,14 @@ __all__ = [
     "costs_visible_to",
     "index_rows_visible_to",
     "index_table",
+    "is_national_administrator",
+    "may_read_index",
     "may_record_costs",
     "may_see_prices",
     "may_set_index",
     "municipality_names",
     "price_figures",
+    "price_overview",
     "record_cost",
     "set_price_index",
 ]
@@ -65,17 +78,53 @@ def may_see_prices(user: User) -> bool:
     )
 
 
+#: Why anyone but the national administrator may not set the index (pages and API).
+SET_INDEX_REFUSED = (
+    "Kun den nationale systemansvarlige kan vedligeholde prisindekset. "
+    "Regionerne og kommunerne kan se det."
+)
+#: Why someone may not read the index.
+READ_INDEX_REFUSED = (
+    "Kun regionernes sekretariater og administratorer, kommunernes administratorer og den "
+    "nationale systemansvarlige kan se prisindekset."
+)
+
+
+def is_national_administrator(user: User) -> bool:
+    """An administrator of neither a region nor a municipality: keeps the national reference
+    data (the price index) and sees no citizen data."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.ADMINISTRATOR
+        and user.region_id is None
+        and user.municipality_id is None
+    )
+
+
 def may_set_index(user: User) -> bool:
-    """An administrator of a region keeps the region's yearly price index."""
-    return user.is_authenticated and user.role == Role.ADMINISTRATOR and bool(user.region_id)
+    """Only the national administrator keeps the yearly price index (BEK § 18, stk. 2: one
+    national price development, not a figure each region sets for itself)."""
+    return is_national_administrator(user)
+
+
+def may_read_index(user: User) -> bool:
+    """The index is reference data: the national administrator, the regions' secretariats
+    and administrators and the municipalities' administrators read it."""
+    if not user.is_authenticated:
+        return False
+    if is_national_administrator(user):
+        return True
+    if user.role in (Role.SECRETARIAT, Role.ADMINISTRATOR) and user.region_id is not None:
+        return True
+    return user.role == Role.ADMINISTRATOR and user.municipality_id is not None
 
 
 def index_rows_visible_to(user: User) -> QuerySet[PriceIndex]:
-    """The price index rows the user may read: their own region's, for the region's
-    secretariat and administrator; none for anyone else."""
-    if not may_see_prices(user) or user.region_id is None:
+    """The national price index rows, for those who may read them; none for anyone else."""
+    if not may_read_index(user):
         return PriceIndex.objects.none()
-    return PriceIndex.objects.filter(region_id=user.region_id)
+    return PriceIndex.objects.all()
 
 
 def cost_cases_visible_to(user: User) -> QuerySet[Case]:
@@ -164,20 +213,17 @@ def record_cost(
     return cost
 
 
-def index_table(region_id: int) -> dict[int, Decimal]:
-    """The region's price index by year (2011 = 100)."""
-    return dict(PriceIndex.objects.filter(region_id=region_id).values_list("year", "index"))
+def index_table() -> dict[int, Decimal]:
+    """The national price index by year (2011 = 100); a handful of rows."""
+    return dict(PriceIndex.objects.order_by().values_list("year", "index"))
 
 
 @transaction.atomic
 def set_price_index(user: User, year: object, index: object, channel: str = "api") -> PriceIndex:
-    """Set (or correct) one year's price index of the administrator's own region (BEK § 18,
-    stk. 2: the cap follows the yearly price development of medical certificates)."""
-    region_id = user.region_id
-    if not may_set_index(user) or region_id is None:
-        raise PermissionRefused(
-            "role_not_allowed", "Kun en administrator i regionen kan vedligeholde prisindekset."
-        )
+    """Set (or correct) one year's national price index (BEK § 18, stk. 2: the cap follows
+    the yearly price development of medical certificates). The national administrator only."""
+    if not may_set_index(user):
+        raise PermissionRefused("role_not_allowed", SET_INDEX_REFUSED)
     if isinstance(year, bool) or not isinstance(year, int):
         message = "Angiv året som et helt tal."
         raise ServiceError("invalid_year", message, fields={"year": [message]})
@@ -186,18 +232,16 @@ def set_price_index(user: User, year: object, index: object, channel: str = "api
         price_rules.check_index(year, number)
     except price_rules.PriceInputInvalid as exc:
         raise _refused(exc) from exc
-    own = PriceIndex.objects.select_for_update().filter(region_id=region_id, year=year)
-    row = own.first()
+    same_year = PriceIndex.objects.select_for_update().filter(year=year)
+    row = same_year.first()
     created = row is None
     if row is None:
         try:
             with transaction.atomic():
-                row = PriceIndex.objects.create(
-                    region_id=region_id, year=year, index=number, set_by=user
-                )
+                row = PriceIndex.objects.create(year=year, index=number, set_by=user)
         except IntegrityError:
-            # Another administrator of the region set the year at the same moment: correct it.
-            row = own.get()
+            # Another national administrator set the year at the same moment: correct it.
+            row = same_year.get()
             created = False
     if not created:
         row.index = number
@@ -207,7 +251,7 @@ def set_price_index(user: User, year: object, index: object, channel: str = "api
         user,
         AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
         Subject("price_index", row.pk),
-        detail=f"prisindeks region {region_id} {year}: {number}",
+        detail=f"prisindeks {year}: {number}",
         channel=channel,
     )
     return row
@@ -224,11 +268,15 @@ def _region_of_viewer(user: User) -> int:
 
 
 def _cost_lines(region_id: int) -> list[price_rules.CostLine]:
+    """Every cost of the region, read once: on the (region, incurred_on) index, in no order
+    (the rules group them by case), with the case's municipality through its primary key."""
     return [
         price_rules.CostLine(case_id, region, incurred_on, amount, municipality_id)
         for case_id, region, incurred_on, amount, municipality_id in AssessmentCost.objects.filter(
             region_id=region_id
-        ).values_list("case_id", "region_id", "incurred_on", "amount", "case__municipality_id")
+        )
+        .order_by()
+        .values_list("case_id", "region_id", "incurred_on", "amount", "case__municipality_id")
     ]
 
 
@@ -238,11 +286,35 @@ def agreements_of_region(region_id: int) -> list[price_rules.AgreedPrice]:
     return [
         price_rules.AgreedPrice(region, municipality_id, valid_from, valid_to, price)
         for region, municipality_id, valid_from, valid_to, price in (
-            CollaborationAgreement.objects.filter(region_id=region_id).values_list(
+            CollaborationAgreement.objects.filter(region_id=region_id)
+            .order_by()
+            .values_list(
                 "region_id", "municipality_id", "valid_from", "valid_to", "certificate_price"
             )
         )
     ]
+
+
+@dataclass(frozen=True)
+class PriceOverview:
+    """The region's figures from one read of its costs and agreements: the average against
+    the cap (BEK § 18, stk. 2) and the cases under an agreed price (stk. 1)."""
+
+    figures: list[price_rules.PriceFigure]
+    agreed: list[price_rules.AgreedPriceFigure]
+
+
+def price_overview(user: User, index: Mapping[int, Decimal] | None = None) -> PriceOverview:
+    """Both kinds of figure for the user's region, reading its costs and agreements once;
+    ``index``: the national index when the caller has read it already."""
+    region_id = _region_of_viewer(user)
+    costs = _cost_lines(region_id)
+    agreements = agreements_of_region(region_id)
+    table = index_table() if index is None else index
+    return PriceOverview(
+        figures=price_rules.average_prices(costs, table, agreements),
+        agreed=price_rules.agreed_price_averages(costs, agreements),
+    )
 
 
 def price_figures(user: User) -> list[price_rules.PriceFigure]:
@@ -250,7 +322,7 @@ def price_figures(user: User) -> list[price_rules.PriceFigure]:
     stk. 2), over the cases whose municipality has agreed no price."""
     region_id = _region_of_viewer(user)
     return price_rules.average_prices(
-        _cost_lines(region_id), index_table(region_id), agreements_of_region(region_id)
+        _cost_lines(region_id), index_table(), agreements_of_region(region_id)
     )
 
 

@@ -36,6 +36,14 @@ ORIGIN_SUBTYPES = TEAM_SUBTYPES | {Subtype.LOEBENDE_SAG}
 # The team's advice at the meeting exists once the meeting is held.
 MEETING_HELD_STATES = frozenset({State.MEETING_HELD, State.CLOSED})
 
+#: The question of the LÆ 271 to klinisk funktion: one limit for the page and the API.
+MAX_QUESTION_LENGTH = 5000
+QUESTION_TOO_LONG = (
+    f"Spørgsmålet til klinisk funktion må højst være {MAX_QUESTION_LENGTH:,} tegn.".replace(
+        ",", "."
+    )
+)
+
 ADVICE_KIND = {
     Referral.OriginKind.SCREENING: Advice.Kind.SCREENING,
     Referral.OriginKind.WRITTEN_ADVICE: Advice.Kind.WRITTEN_ANSWER,
@@ -265,6 +273,8 @@ def create_referral(
     origin = locked(origin_case)
     kind = _check_origin(origin, origin_kind, origin_advice)
     require_text(question, "question", "Skriv spørgsmålet til klinisk funktion.")
+    if len(question.strip()) > MAX_QUESTION_LENGTH:
+        raise _invalid("too_long", "question", QUESTION_TOO_LONG)
     if specialty is None:
         raise _invalid("specialty_required", "specialty", "Vælg speciale.")
     documents = list(documents)
@@ -313,7 +323,8 @@ def create_referral(
         detail="henvisning (LÆ 271)",
         channel=channel,
     )
-    label = f"Henvist til klinisk funktion ({specialty.name})"
+    # The history names no specialty either (it travels further than the referral itself).
+    label = "Henvist til klinisk funktion"
     record_event(
         origin,
         user,

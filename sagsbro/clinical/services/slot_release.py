@@ -3,10 +3,12 @@
 A slot booked for a case (the citizen invited to it) stays with the case until the
 consultation is held. When, before that, the municipality withdraws the case, the specialist is
 taken off it for a conflict of interest (BEK § 12, stk. 2; the case goes back to the
-secretariat) or the case is moved to another specialist, the time is freed: the specialist no
+secretariat), the case is moved to another specialist, or the citizen did not come (the
+no-show takes the case back to ASSIGNED, `no_show`), the time is freed: the specialist no
 longer sees it as booked, another case can be booked into it, and a case that goes on can be
 booked again. The case's history says which time was freed, and that the citizen had been
-invited to it, so the secretariat tells the citizen (no cancellation letter is made here).
+invited to it, so the secretariat tells the citizen (no cancellation letter is made here);
+after a no-show it says that the citizen did not come instead.
 
 The cases app knows nothing of the calendar; it calls :func:`release_after_change` through the
 change listeners of `cases.services.transitions` (registered in `ClinicalConfig.ready`), inside
@@ -26,13 +28,16 @@ from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.workflow import State
 from sagsbro.cases.services.transitions import CaseChange, on_case_change
 from sagsbro.clinical.models import ConsultationSlot
+from sagsbro.messaging.models import OutgoingMessage
+from sagsbro.messaging.services import cancel_queued
 
 __all__ = ["register_slot_release", "release_after_change", "slot_no_longer_needed"]
 
-# The states in which a case may hold a booked time: assigned to its specialist (the time
-# chosen) or the citizen invited. Any other state before the consultation means the case went
-# back to the secretariat or the municipality, or ended.
-_BOOKABLE_STATES = frozenset({State.ASSIGNED, State.INVITED})
+# Booking a time is inviting the citizen to it (`booking.invite_citizen`): a case holds a
+# booked time only while the citizen is invited. Any other state before the consultation means
+# the case went back to the specialist (a no-show), the secretariat or the municipality, or
+# ended.
+_BOOKABLE_STATES = frozenset({State.INVITED})
 
 
 def slot_no_longer_needed(case: Case, slot: ConsultationSlot) -> bool:
@@ -66,9 +71,21 @@ def release_after_change(change: CaseChange) -> None:
         # anew when needed); a withdrawn case keeps the date as its history.
         case.appointment_date = None
         case.save(update_fields=["appointment_date", "updated_at"])
+    # An invitation still in the outbox is not sent: the time may go to another citizen.
+    unsent = cancel_queued(
+        change.user,
+        case,
+        purpose=OutgoingMessage.Purpose.CITIZEN_INVITATION,
+        channel=change.channel,
+    )
     label = f"Konsultationstiden {starts:%d.%m.%Y} kl. {starts:%H.%M} er frigivet"
     invited = change.from_state == State.INVITED
-    if invited:
+    no_show = change.name == EventKind.RECORD_NO_SHOW
+    if no_show:
+        label += ". Borgeren udeblev fra tiden"
+    elif unsent:
+        label += ". Indkaldelsen var endnu ikke sendt til borgeren og er annulleret"
+    elif invited:
         label += ". Borgeren var indkaldt til tiden og skal have besked om, at den er aflyst"
     record_event(
         case,
@@ -81,6 +98,8 @@ def release_after_change(change: CaseChange) -> None:
             "specialist": slot.specialist_id,
             "because": change.name,
             "citizen_invited": invited,
+            "no_show": no_show,
+            "invitation_cancelled": [message.pk for message in unsent],
         },
     )
     record(

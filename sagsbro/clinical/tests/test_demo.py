@@ -2,11 +2,16 @@
 on the referral waiting in the intake list (BEK § 13 stk. 3), and the calendar has slots."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
+from sagsbro.audit.models import AuditEntry
 from sagsbro.cases import services as case_services
-from sagsbro.clinical.models import ConsultationSlot, Referral, SpecialistProfile
+from sagsbro.cases.models import Case
+from sagsbro.clinical import demo as clinical_demo
+from sagsbro.clinical.models import ConsultationSlot, PriceIndex, Referral, SpecialistProfile
+from sagsbro.clinical.services import prices
 from sagsbro.core.errors import ServiceError
 from sagsbro.demo.load import load_demo
 from sagsbro.organisations.models import User
@@ -31,3 +36,41 @@ def test_the_demo_has_a_coordinator_who_is_also_specialist(db):
     # Another specialist may take it.
     other = User.objects.get(username="speciallaege.hovedstaden")
     assert case_services.assign_specialist(secretariat, referral.case, other).specialist == other
+
+
+def test_the_demo_has_a_national_administrator_and_the_index(db):
+    logins = load_demo(today=datetime.date(2026, 11, 26))
+    national = next(login for login in logins if login.username == "admin.national")
+    assert national.organisation == ""
+    user = User.objects.get(username="admin.national")
+    assert (user.role, user.region_id, user.municipality_id) == ("administrator", None, None)
+    assert user.get_full_name() == "Systemansvarlig (national)"
+    assert prices.is_national_administrator(user)
+    table = prices.index_table()
+    # 2011 to the demo's year, 2011 = 100, carried on after the last figure.
+    assert sorted(table) == list(range(2011, 2027))
+    assert table[2011] == Decimal("100.00")
+    assert table[2025] == Decimal("131.00") and table[2026] == Decimal("133.62")
+    assert set(PriceIndex.objects.values_list("set_by", flat=True)) == {user.pk}
+    # Set through the service: each year audited, naming no case or citizen.
+    entries = AuditEntry.objects.filter(object_type="price_index")
+    assert entries.count() == 16
+    assert not entries.filter(case_id__isnull=False).exists()
+    # The regions read the national index; the national administrator sees no case.
+    secretariat = User.objects.get(username="sekretariat.hovedstaden")
+    assert prices.index_rows_visible_to(secretariat).count() == 16
+    assert not Case.objects.visible_to(user).exists()
+
+
+def test_the_demo_index_is_carried_on_to_later_years():
+    table = clinical_demo.price_index_until(2028)
+    assert sorted(table) == list(range(2011, 2029))
+    # 2 % a year after the last figure, to øre.
+    assert [table[y] for y in (2026, 2027, 2028)] == [
+        Decimal("133.62"),
+        Decimal("136.29"),
+        Decimal("139.02"),
+    ]
+    assert clinical_demo.price_index_until(2020) == {
+        y: v for y, v in clinical_demo.PRICE_INDEX.items() if y <= 2020
+    }

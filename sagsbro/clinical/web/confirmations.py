@@ -26,6 +26,13 @@ def invited(case: Case) -> str:
     return "Borgeren er indkaldt til konsultation."
 
 
+def no_show_recorded(case: Case) -> str:
+    return (
+        "Udeblivelsen er registreret, og tiden er frigivet. Sagsbehandleren kan se det i "
+        "sagens historik. Borgeren kan indkaldes til en ny tid."
+    )
+
+
 def consultation_held(case: Case) -> str:
     return "Konsultationen er registreret som afholdt."
 

@@ -14,6 +14,7 @@ from sagsbro.cases.models import Case
 from sagsbro.clinical.models import ConsultationSlot
 from sagsbro.clinical.rules.calendar import slot_end
 from sagsbro.clinical.rules.invitation import appointment_is_late
+from sagsbro.clinical.rules.no_show import NO_SHOW_COMMENT_MAX_CHARS
 from sagsbro.clinical.services.booking import FREE_SLOT_CHOICES, free_slots_for
 from sagsbro.core.forms import date_field
 
@@ -92,6 +93,24 @@ class InviteForm(forms.Form):
     def for_case(cls, case: Case, data: Mapping[str, Any] | None = None) -> InviteForm:
         slots = list(free_slots_for(case)[:FREE_SLOT_CHOICES])
         return cls(data, slots=slots, case=case)
+
+
+class NoShowForm(forms.Form):
+    """The citizen did not come: an optional short practical note, no health information."""
+
+    comment = forms.CharField(
+        label="Kommentar (valgfri)",
+        required=False,
+        max_length=NO_SHOW_COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            f"Fx om borgeren har meldt afbud. Højst {NO_SHOW_COMMENT_MAX_CHARS} tegn. "
+            "Skriv ingen helbredsoplysninger."
+        ),
+        error_messages={
+            "max_length": f"Kommentaren må højst være {NO_SHOW_COMMENT_MAX_CHARS} tegn."
+        },
+    )
 
 
 class ConsultationForm(forms.Form):

@@ -1,7 +1,8 @@
-"""The secretariat's page for the price of assessments (BEK § 18): the running average per
-case and year against the cap, the cases under a price agreed with their municipality against
-that price, the costs recorded, and the region's price index. The region's secretariat records
-costs; the region's administrator keeps the region's index; both see the averages.
+"""The page for the price of assessments (BEK § 18): the running average per case and year
+against the cap, the cases under a price agreed with their municipality against that price,
+the costs recorded, and the national price index. The region's secretariat records costs and,
+with the region's administrator, sees the region's averages; the national administrator keeps
+the index; the regions and the municipalities' administrators read it.
 Thin: reads and writes through `clinical.services.prices`."""
 
 from __future__ import annotations
@@ -125,10 +126,9 @@ def _apply_service_error(form: forms.Form, exc: ServiceError, fallback: str) -> 
 @require_http_methods(["GET", "POST"])
 def price_page(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
-    if not prices.may_see_prices(user):
-        raise PermissionDenied(
-            "Kun regionens sekretariat og administrator har adgang til priserne."
-        )
+    if not prices.may_read_index(user):
+        raise PermissionDenied(prices.READ_INDEX_REFUSED)
+    sees_figures = prices.may_see_prices(user)
     cost_form = CostForm(prefix="cost") if prices.may_record_costs(user) else None
     index_form = IndexForm(prefix="index") if prices.may_set_index(user) else None
     status = 200
@@ -173,8 +173,15 @@ def price_page(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied("Du kan ikke ændre priserne.")
         status = 400
 
-    figures = prices.price_figures(user)
-    agreed = prices.agreed_price_figures(user)
+    # The national index, read once: for its table and for the region's figures.
+    index_rows = list(prices.index_rows_visible_to(user).order_by("-year"))
+    table = {row.year: row.index for row in index_rows}
+    figures: list[price_rules.PriceFigure] = []
+    agreed: list[price_rules.AgreedPriceFigure] = []
+    if sees_figures:
+        # The region's costs and agreements are read once for both kinds of figure.
+        overview = prices.price_overview(user, table)
+        figures, agreed = overview.figures, overview.agreed
     names = prices.municipality_names(agreed)
     recent: list[AssessmentCost] = []
     if prices.may_record_costs(user):
@@ -185,6 +192,7 @@ def price_page(request: HttpRequest) -> HttpResponse:
         )
         prices.audit_cost_reads(user, recent, channel="web")
     context = {
+        "sees_figures": sees_figures,
         "figures": [
             {"figure": f, "label": price_rules.LEVEL_LABELS[f.level]} for f in reversed(figures)
         ],
@@ -202,14 +210,19 @@ def price_page(request: HttpRequest) -> HttpResponse:
         "missing": sorted({y for f in figures for y in f.missing_years}),
         "recent": recent,
         "index_rows": [
-            {"year": row.year, "index": row.index, "cap": price_rules.cap_for_year(row.year, table)}
-            for row in prices.index_rows_visible_to(user).order_by("-year")
-            for table in [{row.year: row.index}]
+            {
+                "year": row.year,
+                "index": row.index,
+                "cap": price_rules.cap_for_year(row.year, table),
+                "set_at": row.set_at,
+            }
+            for row in index_rows
         ],
         "cost_form": cost_form,
         "index_form": index_form,
+        "national": prices.is_national_administrator(user),
         "cap_2011": price_rules.CAP_2011,
         "warning_percent": int(price_rules.WARNING_SHARE * 100),
-        "region": user.region,
+        "region": user.region if sees_figures else None,
     }
     return render(request, "clinical/prices.html", context, status=status)

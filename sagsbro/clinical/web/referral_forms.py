@@ -11,12 +11,14 @@ from sagsbro.cases.models import Case
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.clinical.models import Certificate, Referral, Specialty
 from sagsbro.clinical.services.referrals import (
+    MAX_QUESTION_LENGTH,
+    QUESTION_TOO_LONG,
     carried_category,
     certificate_label,
     follow_up_candidates,
     prescribed_categories,
 )
-from sagsbro.core.forms import date_field, text_field
+from sagsbro.core.forms import date_field
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import CATEGORY_LABELS, Category
 from sagsbro.organisations.models import User
@@ -59,8 +61,15 @@ class ReferralForm(forms.Form):
             required=False,
         )
         self.fields["origin_advice"].help_text = "Ikke ved rådgivning på mødet."
-        self.fields["question"] = text_field(
-            "Spørgsmål til klinisk funktion", "Skriv spørgsmålet til klinisk funktion."
+        self.fields["question"] = forms.CharField(
+            label="Spørgsmål til klinisk funktion",
+            # The service's limit and message, the same as the API's.
+            max_length=MAX_QUESTION_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 6}),
+            error_messages={
+                "required": "Skriv spørgsmålet til klinisk funktion.",
+                "max_length": QUESTION_TOO_LONG,
+            },
         )
         self.fields["specialty"] = _radio(
             "Speciale", [(s.code, s.name) for s in Specialty.objects.all()], "Vælg speciale."

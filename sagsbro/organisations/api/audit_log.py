@@ -65,12 +65,18 @@ class AuditEntryViewSet(AuditedRefusalMixin, viewsets.ReadOnlyModelViewSet):
             return AuditEntry.objects.none()
         # The colleagues' ids as values (a few dozen at most), not a subquery: the database
         # then knows how many entries they wrote and picks the index that finds a page.
-        # None matches IS NULL: an administrator's organisation is a region or a municipality.
-        colleagues = list(
-            User.objects.filter(  # type: ignore[misc]
+        if user.municipality_id is None and user.region_id is None:
+            # The national administrator's colleagues are the national administrators, never
+            # the GPs (who belong to no organisation either and read citizens' documents).
+            people = User.objects.filter(
+                role=Role.ADMINISTRATOR, municipality__isnull=True, region__isnull=True
+            )
+        else:
+            # One of the two is set: None matches IS NULL for the other.
+            people = User.objects.filter(  # type: ignore[misc]
                 municipality_id=user.municipality_id, region_id=user.region_id
-            ).values_list("pk", flat=True)
-        )
+            )
+        colleagues = list(people.values_list("pk", flat=True))
         entries: QuerySet[AuditEntry] = AuditEntry.objects.filter(user_id__in=colleagues)
         if self.action == "list":
             entries = _few_by_their_ids(entries)

@@ -41,7 +41,12 @@ from sagsbro.cases.rules.workflow import TRANSITIONS, State, Transition
 from sagsbro.cases.services.transitions import begin, finish
 from sagsbro.cases.web.forms import ConfirmForm
 from sagsbro.clinical import services as clinical_services
-from sagsbro.clinical.testing import book_consultation, free_slot_for, sign_complete_certificate
+from sagsbro.clinical.testing import (
+    book_consultation,
+    booked_time_passed,
+    free_slot_for,
+    sign_complete_certificate,
+)
 from sagsbro.conftest import Side, api_client, assigned_case, attach, make_case, on_meeting_day
 from sagsbro.documents.rules import Category
 from sagsbro.meetings import services as meeting_services
@@ -204,19 +209,20 @@ def test_a_registered_transition_is_on_the_case_page_in_the_api_and_in_the_schem
 def test_the_api_isolation_matrix_covers_a_registered_transition(
     side_a,
     side_b,
+    national_admin,
     victim,  # noqa: F811 (the fixture imported above)
     dummy_transition,
 ):
     paths = [path for path, _, _ in test_tenant_isolation.api_endpoints()]
     assert any(path.endswith("/mark-reviewed/") for path in paths)
-    api_matrix(side_a, side_b, victim)
+    api_matrix(side_a, side_b, national_admin, victim)
 
 
 def test_the_page_isolation_matrix_covers_a_registered_transition(
-    side_a, side_b, client, dummy_transition
+    side_a, side_b, national_admin, client, dummy_transition
 ):
     assert DUMMY in transitions.names()  # the matrix walks every registered name's page
-    page_matrix(side_a, side_b, client)
+    page_matrix(side_a, side_b, national_admin, client)
 
 
 # --- every registered transition, through its endpoint -----------------------------------------
@@ -249,6 +255,12 @@ def _answered(side: Side) -> Case:
 def _invited(side: Side) -> Case:
     case = assigned_case(side, Subtype.KLINISK_FUNKTION)
     return book_consultation(side.secretariat, case)
+
+
+def _invited_time_passed(side: Side) -> Case:
+    case = _invited(side)
+    booked_time_passed(case)
+    return case
 
 
 def _late_notified(side: Side) -> Case:
@@ -345,6 +357,9 @@ ARRANGEMENTS: dict[str, Arrangement] = {
         lambda side, case: {"slot": free_slot_for(case).pk},
     ),
     "hold_consultation": Arrangement(_invited, "specialist"),
+    "record_no_show": Arrangement(
+        _invited_time_passed, "secretariat", lambda side, case: {"comment": "Ingen afbud."}
+    ),
     "deliver_certificate": Arrangement(_consulted, "specialist"),
     "reassign": Arrangement(
         lambda side: assigned_case(side, Subtype.LOEBENDE_SAG),

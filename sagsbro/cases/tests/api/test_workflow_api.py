@@ -304,9 +304,37 @@ def closed_rehab_case(side, purpose="ressourceforloeb"):
     return case_id
 
 
-def assigned_klinisk_case(side, **fields):
-    case_id = complete_draft(side, KLINISK, **fields)
-    send(side, case_id)
+def referral_origin(side):
+    """A rehabiliteringsteam case, sent, assigned and screened through the API: the team case a
+    klinisk funktion referral is made from (BEK § 13)."""
+    origin_id = complete_draft(side, REHAB)
+    send(side, origin_id)
+    assign(side, origin_id)
+    screen(side, origin_id, "Ikke tilstrækkeligt belyst; anbefaler speciallægeattest.")
+    return origin_id
+
+
+def refer(side, origin_id=None):
+    """A klinisk funktion case, made the only way there is: the caseworker's referral (LÆ 271)
+    from the screened team case, through POST /referrals/. The case arrives sent."""
+    origin_id = origin_id or referral_origin(side)
+    origin = Case.objects.get(pk=origin_id)
+    body = {
+        "origin_case": origin_id,
+        "origin_kind": "screening",
+        "origin_advice": origin.advice.get(kind=Advice.Kind.SCREENING).pk,
+        "question": COMPLETE[KLINISK][0]["question"],
+        "specialty": "reumatologi",
+        "documents": [d.pk for d in origin.documents.filter(withdrawn_at__isnull=True)],
+    }
+    response = api_client(side.caseworker).post(f"{API}/referrals/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["state"] == "sent"
+    return response.json()["case"]
+
+
+def assigned_klinisk_case(side):
+    case_id = refer(side)
     step(
         side.secretariat,
         case_id,
@@ -508,10 +536,47 @@ def test_written_answer_happy_path(side_a, subtype):
         assert due == {}
 
 
+def test_klinisk_funktion_cannot_be_created_directly(side_a):
+    """POST /cases/ refuses a klinisk funktion case: it is made by the referral from the case
+    it concerns (BEK § 13), with its intake, origin, specialty and prescribed attachments."""
+    s = side_a
+    before = Case.objects.count()
+    payload = {"subtype": str(KLINISK), "citizen": s.citizen.pk, "question": "Vurdering?"}
+    body = refused(
+        api_client(s.caseworker).post(f"{API}/cases/", payload, format="json"),
+        400,
+        "use_referral",
+    )
+    assert "Henvis til klinisk funktion (LÆ 271)" in body["detail"]
+    assert body["fields"] == {"subtype": [body["detail"]]}
+    assert Case.objects.count() == before
+    # Not even as a child of a team case: the referral is the way.
+    origin_id = referral_origin(s)
+    body = refused(
+        api_client(s.caseworker).post(
+            f"{API}/cases/", {**payload, "parent": origin_id}, format="json"
+        ),
+        400,
+        "use_referral",
+    )
+    assert not Case.objects.filter(subtype=KLINISK).exists()
+
+
 def test_klinisk_funktion_happy_path(side_a):
     s = side_a
-    case_id = complete_draft(s, KLINISK)
-    send(s, case_id)
+    origin_id = referral_origin(s)
+    case_id = refer(s, origin_id)
+    case = Case.objects.get(pk=case_id)
+    assert (case.subtype, case.parent_id, case.referral.origin_case_id) == (
+        KLINISK,
+        origin_id,
+        origin_id,
+    )
+    # The LÆ 271 and the prescribed attachments came along from the team case.
+    assert set(case.documents.values_list("category", flat=True)) >= {
+        Category.LAE_271,
+        Category.FORBEREDENDE_DEL,
+    }
     freeze_received(case_id, datetime.datetime(2026, 3, 25, 10, 0, tzinfo=CPH))
     assert deadlines(s.caseworker, case_id)["certificate_after_request"]["due"] == "2026-04-24"
 
@@ -586,9 +651,10 @@ def test_klinisk_funktion_happy_path(side_a):
 
     cw, sec, sp = s.caseworker.pk, s.secretariat.pk, s.specialist.pk
     assert history_rows(s, case_id) == [
+        # The referral makes the case and sends it in one step.
         ("created", cw, "draft"),
-        ("document_added", cw, "draft"),
         ("send", cw, "sent"),
+        ("referral_made", cw, "sent"),
         ("assign_specialist", sec, "assigned"),
         ("notify_late_appointment", sec, "assigned"),
         ("accept_late_appointment", cw, "assigned"),
@@ -725,8 +791,7 @@ def test_return_needs_a_reason(side_a):
 def _drive(side, subtype, state):
     """A case of the subtype taken through the API to the state."""
     if subtype == KLINISK:
-        case_id = complete_draft(side, KLINISK)
-        send(side, case_id)
+        case_id = refer(side)
         if state == "sent":
             return case_id
         step(
@@ -1309,9 +1374,7 @@ def test_invite_within_14_days_needs_no_notice(side_a):
 
 def test_parent_coordinator_as_specialist_needs_the_citizens_agreement(side_a):
     s = side_a
-    parent = complete_draft(s, REHAB)
-    send(s, parent)
-    assign(s, parent)
+    parent = referral_origin(s)
     # The coordinator's account in klinisk funktion: the same doctor, another account.
     same_doctor = User.objects.create_user(
         username="anna_coordinator_kf",
@@ -1322,8 +1385,7 @@ def test_parent_coordinator_as_specialist_needs_the_citizens_agreement(side_a):
         region=s.region,
         authorisation_id=s.coordinator.authorisation_id,
     )
-    case_id = complete_draft(s, KLINISK, parent=parent)
-    send(s, case_id)
+    case_id = refer(s, parent)
     before = snapshot(case_id)
     refused(
         post(s.secretariat, case_id, "assign_specialist", {"assignee": same_doctor.pk}),
@@ -1363,11 +1425,8 @@ def test_parent_coordinator_as_specialist_needs_the_citizens_agreement(side_a):
 
 def test_other_specialist_needs_no_agreement(side_a):
     s = side_a
-    parent = complete_draft(s, REHAB)
-    send(s, parent)
-    assign(s, parent)
-    case_id = complete_draft(s, KLINISK, parent=parent)
-    send(s, case_id)
+    parent = referral_origin(s)
+    case_id = refer(s, parent)
     step(
         s.secretariat,
         case_id,

@@ -16,6 +16,7 @@ import pytest
 
 from sagsbro.cases.rules.deadlines import (
     FALLBACK_RULES,
+    MAX_AGREEMENT_REASON_LENGTH,
     Anchor,
     CaseAgreementRefused,
     ComputedDeadline,
@@ -637,6 +638,7 @@ def test_case_agreement_allowed_for_22_and_23(kind: DeadlineKind, source: str) -
         (K.COORDINATOR_AVAILABLE, date(2026, 12, 14), "Aftale", "not_agreeable", "kind"),
         (K.SEND_TO_COORDINATOR, date(2026, 12, 14), "Aftale", "not_agreeable", "kind"),
         (K.WRITTEN_ANSWER, date(2026, 12, 14), "  ", "required", "reason"),
+        (K.WRITTEN_ANSWER, date(2026, 12, 14), "x" * 2001, "too_long", "reason"),
         (K.WRITTEN_ANSWER, date(2026, 11, 26), "Aftale", "date_in_past", "agreed_due"),
         (K.WRITTEN_ANSWER, date(2027, 11, 29), "Aftale", "date_too_far", "agreed_due"),
         (K.WRITTEN_ANSWER, date(2026, 12, 24), "Aftale", "closed_day", "agreed_due"),
@@ -650,6 +652,16 @@ def test_case_agreement_refused(
         check_case_agreement(kind, agreed_due, reason, TODAY, CAL)
     assert (refused.value.code, refused.value.field) == (code, field)
     assert refused.value.message
+
+
+def test_case_agreement_reason_up_to_the_limit() -> None:
+    # One limit for the page and the API; the surrounding blanks are not counted.
+    assert MAX_AGREEMENT_REASON_LENGTH == 2000
+    reason = " " + "x" * MAX_AGREEMENT_REASON_LENGTH + " "
+    check_case_agreement(K.WRITTEN_ANSWER, date(2026, 12, 14), reason, TODAY, CAL)
+    with pytest.raises(CaseAgreementRefused) as refused:
+        check_case_agreement(K.WRITTEN_ANSWER, date(2026, 12, 14), reason + "x", TODAY, CAL)
+    assert refused.value.message == "Omstændighederne må højst være 2.000 tegn."
 
 
 # ---------------------------------------------------------------- deadline_state

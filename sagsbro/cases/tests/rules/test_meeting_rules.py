@@ -75,6 +75,20 @@ def test_a_consultation_is_held_on_or_after_its_appointment_and_not_in_the_futur
     assert consultation_date_problem(today, None, today) is None
 
 
+def test_a_consultation_is_not_held_before_the_region_received_the_case():
+    received = date(2027, 3, 5)
+    today = date(2027, 3, 15)
+    assert consultation_date_problem(date(2027, 3, 4), None, today, received) == (
+        "Konsultationen kan ikke være holdt den 04.03.2027, før regionen modtog sagen den "
+        "05.03.2027."
+    )
+    assert consultation_date_problem(received, None, today, received) is None
+    # The future is refused first, whatever the receipt.
+    assert consultation_date_problem(date(2027, 3, 16), None, today, received) == (
+        "Konsultationen kan ikke være holdt den 16.03.2027, som er i fremtiden."
+    )
+
+
 def test_working_days_late_for_the_meeting():
     deadline = date(2027, 2, 24)  # Wednesday
     assert days_late_for_meeting(deadline, date(2027, 2, 23), CALENDAR) == 0

@@ -6,13 +6,16 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.cases import services
 from sagsbro.cases.models import Case, CaseEvent, Deadline
+from sagsbro.cases.rules.deadlines import AGREEMENT_REASON_TOO_LONG, MAX_AGREEMENT_REASON_LENGTH
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.conftest import api_client, assigned_case, make_case, sent_case
+from sagsbro.core.errors import ServiceError
 from sagsbro.organisations.models import AgreementDeadlineRule, CollaborationAgreement
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -359,6 +362,47 @@ def test_no_agreement_on_a_withdrawn_case(side_a, loebende):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_state"
     assert _state(loebende) == before
+
+
+def test_the_reason_has_one_limit_on_the_page_in_the_api_and_in_the_service(side_a, loebende):
+    """The circumstances of an agreed due date: at most MAX_AGREEMENT_REASON_LENGTH characters
+    (the rule's limit), with the same Danish message whichever way the secretariat writes."""
+    limit = MAX_AGREEMENT_REASON_LENGTH
+    assert AGREEMENT_REASON_TOO_LONG == "Omstændighederne må højst være 2.000 tegn."
+    agreed_due = _in_days(40)
+    before = _state(loebende)
+    too_long = "x" * (limit + 1)
+
+    response = api_client(side_a.secretariat).post(
+        _agree_url(loebende),
+        {"agreed_due": agreed_due.isoformat(), "reason": too_long},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"reason": [AGREEMENT_REASON_TOO_LONG]}
+
+    page = Client()
+    page.force_login(side_a.secretariat)
+    url = f"/sager/{loebende.pk}/frister/written_answer/aftal/"
+    response = page.post(url, {"agreed_due": f"{agreed_due:%d.%m.%Y}", "reason": too_long})
+    assert response.status_code == 400
+    assert AGREEMENT_REASON_TOO_LONG in response.content.decode()
+
+    with pytest.raises(ServiceError) as refused:
+        services.agree_deadline(
+            side_a.secretariat, loebende, "written_answer", agreed_due=agreed_due, reason=too_long
+        )
+    assert (refused.value.code, refused.value.fields) == (
+        "too_long",
+        {"reason": [AGREEMENT_REASON_TOO_LONG]},
+    )
+    # Nothing agreed and no event (the page shown again is a read, audited as such).
+    assert _state(loebende)[:2] == before[:2]
+
+    # The limit itself is taken, on the page as in the API.
+    response = page.post(url, {"agreed_due": f"{agreed_due:%d.%m.%Y}", "reason": "y" * limit})
+    assert response.status_code == 302
+    assert deadlines(loebende)["written_answer"].agreed_reason == "y" * limit
 
 
 def test_a_draft_is_unknown_to_the_secretariat(side_a):

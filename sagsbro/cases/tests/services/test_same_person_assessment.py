@@ -16,7 +16,7 @@ from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.workflow import State
 from sagsbro.clinical.models import Specialty
 from sagsbro.clinical.services.referrals import create_referral
-from sagsbro.conftest import assigned_case
+from sagsbro.conftest import assigned_case, sent_case
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.meetings import services as meeting_services
 from sagsbro.organisations.models import User
@@ -227,3 +227,18 @@ def test_the_agreement_is_recorded_on_the_klinisk_funktion_case_page(side_a):
     offered = [value for value, _ in page.context["consent_form"].fields["scope"].choices]
     assert str(ConsentScope.SAME_PERSON_ASSESSMENT) not in offered
     assert str(ConsentScope.CONTACT_GP) in offered
+
+
+def test_a_coordinator_of_an_earlier_case_the_origin_continues_needs_the_agreement(side_a):
+    """A genforelæggelse continues the first team case (its parent): the first case's
+    coordinator has been coordinator in the citizen's case too."""
+    first = assigned_case(side_a, Subtype.REHABILITERINGSTEAM)
+    assert first.coordinator == side_a.coordinator
+    again = sent_case(side_a, Subtype.REHABILITERINGSTEAM)
+    again = case_services.assign_coordinator(side_a.secretariat, again, side_a.coordinator_2)
+    Case.objects.filter(pk=again.pk).update(parent=first)
+    again.refresh_from_db()
+    case = refer(side_a, again, screen(side_a, again, side_a.coordinator_2))
+    refused_for(side_a, case, specialist_account_of(side_a, side_a.coordinator, "a_first_kf2"))
+    # Someone who was never coordinator in either case needs no agreement.
+    case_services.require_may_advise(case, side_a.specialist, Role.CLINICAL_SPECIALIST)

@@ -382,6 +382,26 @@ def test_create_page_refuses_other_municipalities_citizens_and_genforelaeggelse(
     assert not Case.objects.exists()
 
 
+def test_create_page_does_not_offer_klinisk_funktion_and_says_where_referrals_are_made(side_a):
+    """A klinisk funktion case is made by the referral from the case it concerns (BEK § 13);
+    the page does not offer it, says where it is made, and refuses it posted anyway."""
+    assert Subtype.KLINISK_FUNKTION not in CREATABLE_SUBTYPES
+    client = client_for(side_a.caseworker)
+    html = client.get("/sager/ny/").content.decode()
+    assert 'value="klinisk_funktion"' not in html
+    assert "Vurdering i klinisk funktion</label>" not in html
+    assert "»Henvis til klinisk funktion (LÆ 271)«" in html
+    response = client.post(
+        "/sager/ny/", {"subtype": "klinisk_funktion", "citizen": side_a.citizen.pk}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_subtype-error"' in html
+    assert "En sag til klinisk funktion oprettes ikke for sig selv, men som en henvisning" in html
+    assert "Vælg en af sagstyperne på listen." not in html
+    assert not Case.objects.exists()
+
+
 # --- documents ------------------------------------------------------------------------------
 
 

@@ -145,7 +145,13 @@ def test_certificate_from_draft_to_delivery(side_a):
         certificate_url, {"further_price": "abc", **SECTIONS}, format="json"
     )
     assert response.status_code == 400
-    assert response.json() == {"further_price": ["Angiv prisen som et beløb i kroner, fx 4500,00."]}
+    assert response.json() == {
+        "further_price": ["Angiv prisen som et beløb i kroner med punktum før ørerne, fx 4500.00."]
+    }
+    # The page's comma is refused by the API, and the message shows the API's form.
+    response = specialist.patch(certificate_url, {"further_price": "4500,00"}, format="json")
+    assert response.status_code == 400
+    assert "fx 4500.00" in response.json()["further_price"][0]
     assert Certificate.objects.get(pk=draft["id"]).functional_capacity == ""
     response = specialist.patch(certificate_url, SECTIONS, format="json")
     assert response.status_code == 200 and response.json()["problems"] == {}

@@ -1,6 +1,7 @@
 """The price of assessments over the API (BEK § 18): costs recorded and read by the region's
-secretariat, the index set by an administrator, the average with its warning level; structured
-Danish errors that change nothing; reads audited, refusals recorded."""
+secretariat, the national index set by the national administrator and read by the regions, the
+average with its warning level; structured Danish errors that change nothing; reads audited,
+refusals recorded."""
 
 import datetime
 from decimal import Decimal
@@ -22,12 +23,16 @@ def _body(case, **overrides):
     } | overrides
 
 
-def test_record_read_and_average(side_a):
+def test_record_read_and_average(side_a, national_admin):
     case = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
-    admin = api_client(side_a.regional_admin)
-    response = admin.post("/api/v1/price-index/", {"year": 2025, "index": "128.00"}, format="json")
+    national = api_client(national_admin)
+    response = national.post(
+        "/api/v1/price-index/", {"year": 2025, "index": "128.00"}, format="json"
+    )
     assert response.status_code == 201, response.json()
-    assert (response.json()["index"], response.json()["region"]) == ("128.00", side_a.region.pk)
+    assert (response.json()["year"], response.json()["index"]) == (2025, "128.00")
+    assert "region" not in response.json()
+    admin = api_client(side_a.regional_admin)
 
     secretariat = api_client(side_a.secretariat)
     response = secretariat.post("/api/v1/assessment-costs/", _body(case), format="json")
@@ -72,7 +77,7 @@ def test_record_read_and_average(side_a):
     assert admin.get("/api/v1/assessment-costs/").json()["results"] == []
 
 
-def test_refusals_are_structured_danish_and_change_nothing(side_a, side_b):
+def test_refusals_are_structured_danish_and_change_nothing(side_a, side_b, national_admin):
     case = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
     secretariat = api_client(side_a.secretariat)
     for body, field in [
@@ -104,7 +109,7 @@ def test_refusals_are_structured_danish_and_change_nothing(side_a, side_b):
     assert api_client(side_a.secretariat).get("/api/v1/price-index/").status_code == 200
     response = secretariat.post("/api/v1/price-index/", {"year": 2025, "index": "128"})
     assert response.status_code == 403
-    response = api_client(side_a.regional_admin).post(
+    response = api_client(national_admin).post(
         "/api/v1/price-index/", {"year": 2011, "index": "101.00"}, format="json"
     )
     assert response.status_code == 400
@@ -132,33 +137,57 @@ def test_another_regions_cost_is_refused_and_recorded(side_a, side_b):
     assert api_client(side_b.secretariat).get("/api/v1/assessment-costs/").json()["results"] == []
 
 
-def test_a_regions_index_is_its_own(side_a, side_b):
-    """Region A's administrator keeps region A's index; region B reads and changes only its
-    own rows, and people outside the regions' price work read none."""
-    admin_a = api_client(side_a.regional_admin)
+def test_the_index_is_national_reference_data(side_a, side_b, national_admin):
+    """One national index (BEK § 18, stk. 2): the national administrator sets it; the regions
+    and the municipalities' administrators read the same rows and cannot change them; anyone
+    else is refused in Danish."""
+    national = api_client(national_admin)
     assert (
-        admin_a.post("/api/v1/price-index/", {"year": 2025, "index": "128.00"}).status_code == 201
+        national.post("/api/v1/price-index/", {"year": 2025, "index": "128.00"}).status_code == 201
     )
-    admin_b = api_client(side_b.regional_admin)
-    response = admin_b.post("/api/v1/price-index/", {"year": 2025, "index": "131.00"})
-    assert response.status_code == 201
-    assert response.json()["region"] == side_b.region.pk
-    assert [
-        (row["region"], row["year"], row["index"])
-        for row in api_client(side_a.secretariat).get("/api/v1/price-index/").json()
-    ] == [(side_a.region.pk, 2025, "128.00")]
-    assert [
-        (row["region"], row["index"]) for row in admin_b.get("/api/v1/price-index/").json()
-    ] == [(side_b.region.pk, "131.00")]
-    for user in (side_b.caseworker, side_b.specialist, side_a.municipal_admin, side_a.gp):
-        assert api_client(user).get("/api/v1/price-index/").json() == []
     assert (
-        api_client(side_b.secretariat)
-        .post("/api/v1/price-index/", {"year": 2025, "index": "99.00"})
-        .status_code
-        == 403
+        national.post("/api/v1/price-index/", {"year": 2024, "index": "125.50"}).status_code == 201
     )
-    assert PriceIndex.objects.get(region=side_a.region).index == Decimal("128.00")
+    expected = [(2024, "125.50"), (2025, "128.00")]
+    for user in (
+        national_admin,
+        side_a.secretariat,
+        side_b.secretariat,
+        side_a.regional_admin,
+        side_b.regional_admin,
+        side_a.municipal_admin,
+        side_b.municipal_admin,
+    ):
+        response = api_client(user).get("/api/v1/price-index/")
+        assert response.status_code == 200, user
+        assert [(row["year"], row["index"]) for row in response.json()] == expected, user
+    # Neither a region (bound by the cap) nor a municipality sets the figure.
+    for user in (
+        side_a.regional_admin,
+        side_b.regional_admin,
+        side_b.secretariat,
+        side_a.municipal_admin,
+        side_a.caseworker,
+    ):
+        response = api_client(user).post("/api/v1/price-index/", {"year": 2025, "index": "99.00"})
+        assert response.status_code == 403, user
+        body = response.json()
+        assert body["code"] == "role_not_allowed"
+        assert "national" in body["detail"]
+    # People without price work may not list it: a structured refusal in Danish.
+    for user in (side_b.caseworker, side_b.specialist, side_a.coordinator, side_a.gp):
+        response = api_client(user).get("/api/v1/price-index/")
+        assert response.status_code == 403, user
+        assert response.json()["code"] == "role_not_allowed"
+        assert "prisindekset" in response.json()["detail"]
+    assert api_client().get("/api/v1/price-index/").status_code in (401, 403)
+    assert list(PriceIndex.objects.values_list("year", "index")) == [
+        (2024, Decimal("125.50")),
+        (2025, Decimal("128.00")),
+    ]
+    # The national administrator reads no region's averages or costs.
+    assert national.get("/api/v1/price-averages/").status_code == 403
+    assert national.get("/api/v1/assessment-costs/").json()["results"] == []
 
 
 def test_agreed_price_average(side_a, side_b):

@@ -64,3 +64,28 @@ def test_a_notice_or_acceptance_of_another_day_does_not_cover_it() -> None:
     assert problem is not None and problem.code == "late_appointment_not_notified"
     problem = late_appointment_problem(RECEIVED, DAY_16, notified_for=DAY_16, accepted_for=DAY_15)
     assert problem is not None and problem.code == "late_appointment_not_accepted"
+
+
+def test_a_late_notice_names_a_late_coming_day_within_a_year():
+    from sagsbro.clinical.rules.invitation import late_notice_problem, latest_notice_day
+
+    received = date(2027, 3, 1)
+    today = date(2027, 3, 5)
+    day_14 = date(2027, 3, 15)
+    refused = late_notice_problem(received, day_14, today)
+    assert refused is not None
+    assert refused.code == "appointment_not_late"
+    assert refused.message == (
+        "Tiden 15.03.2027 ligger højst 14 dage efter, at anmodningen blev modtaget "
+        "(01.03.2027), så sagsbehandleren skal ikke orienteres. Borgeren kan indkaldes direkte "
+        "til en tid til og med 15.03.2027."
+    )
+    assert late_notice_problem(received, date(2027, 3, 16), today) is None  # day 15
+    past = late_notice_problem(date(2027, 1, 1), date(2027, 3, 4), today)
+    assert past is not None and past.code == "appointment_in_past"
+    assert past.message == "Tiden 04.03.2027 er passeret. Orientér om en kommende tid."
+    assert late_notice_problem(received, date(2028, 3, 5), today) is None  # a year ahead
+    far = late_notice_problem(received, date(2028, 3, 6), today)
+    assert far is not None and far.code == "appointment_too_far"
+    assert far.message == "Tiden 06.03.2028 ligger mere end et år frem. Kontrollér datoen."
+    assert latest_notice_day(date(2028, 2, 29)) == date(2029, 2, 28)

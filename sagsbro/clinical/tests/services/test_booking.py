@@ -298,6 +298,16 @@ def test_a_slot_that_has_passed_or_overlaps_a_booked_one_is_refused(side_a, plac
     with pytest.raises(ServiceError) as refused:
         booking.book_slot(side_a.secretariat, clash, case)
     assert refused.value.code == "slot_overlaps"
+    # Also when a free slot overlapping it comes first in the calendar.
+    ConsultationSlot.objects.create(
+        specialist=side_a.specialist, place=place, starts_at=at(3, 9, 30), minutes=45
+    )
+    behind = ConsultationSlot.objects.create(
+        specialist=side_a.specialist, place=place, starts_at=at(3, 9, 45), minutes=30
+    )
+    with pytest.raises(ServiceError) as refused:
+        booking.book_slot(side_a.secretariat, behind, case)
+    assert refused.value.code == "slot_overlaps"
     past = ConsultationSlot.objects.create(
         specialist=side_a.specialist, place=place, starts_at=at(-1), minutes=30
     )

@@ -170,17 +170,46 @@ def _require_overall_then_sign(s, case, paragraph, basis):
     return certificates.sign_certificate(s.specialist, case, draft)
 
 
+def referred_from(side, case, origin, **extra):
+    """The klinisk-funktion case's referral from ``origin`` (made directly: these tests are
+    about the certificate)."""
+    return Referral.objects.create(
+        case=case,
+        origin_case=origin,
+        origin_kind=Referral.OriginKind.SCREENING,
+        question="Hvilken funktionsevne har borgeren i forhold til arbejde?",
+        specialty=Specialty.objects.get(code="reumatologi"),
+        created_by=side.caseworker,
+        **extra,
+    )
+
+
 def test_a_second_assessment_of_the_citizen_is_the_overall_one(side_a):
-    # O-26, BEK § 14 stk. 4: the citizen already has a delivered certificate from klinisk
-    # funktion in another case, so this one gives the overall assessment.
+    # O-26, BEK § 14 stk. 4: klinisk funktion already delivered a certificate in the same
+    # matter (a referral from the same team case, or from the earlier case it continues), so
+    # this one gives the overall assessment.
     s = side_a
+    team = sent_case(s, Subtype.REHABILITERINGSTEAM)
     first = consulted_case(s)
+    referred_from(s, first, team)
     clinical_testing.sign_complete_certificate(s.specialist, first)
     # A certificate signed and not delivered elsewhere is not yet an assessment given.
     second = consulted_case(s)
+    referred_from(s, second, team)
     assert not clinical_testing.sign_complete_certificate(s.specialist, second).is_overall
     clinical_services.deliver_certificate(s.specialist, first)
+    # Another matter of the citizen's (a løbende sag referred on its own) is not counted.
+    other = consulted_case(s)
+    referred_from(s, other, sent_case(s, Subtype.LOEBENDE_SAG))
+    assert (
+        certificates.overall_basis(Certificate.objects.create(case=other, author=s.specialist))
+        == OverallBasis()
+    )
+    # A genforelæggelse continuing the team case is the same matter.
+    again = sent_case(s, Subtype.REHABILITERINGSTEAM)
+    Case.objects.filter(pk=again.pk).update(parent=team)
     third = consulted_case(s)
+    referred_from(s, third, again)
     basis = OverallBasis(follows_certificate=False, delivered_before=1)
     assert _require_overall_then_sign(s, third, "§ 14, stk. 4", basis).is_overall
 
@@ -189,19 +218,13 @@ def test_a_referral_for_the_further_assessments_asks_for_the_overall_one(side_a)
     # O-26, BEK § 14 stk. 3: the municipality asks for the further assessments an earlier
     # certificate described; the new certificate is the overall assessment on their basis.
     s = side_a
+    team = sent_case(s, Subtype.REHABILITERINGSTEAM)
     first = consulted_case(s)
+    referred_from(s, first, team)
     clinical_testing.deliver_complete_certificate(s.specialist, first)
     earlier = Certificate.objects.get(case=first)
     case = consulted_case(s)
-    Referral.objects.create(
-        case=case,
-        origin_case=sent_case(s, Subtype.REHABILITERINGSTEAM),
-        origin_kind=Referral.OriginKind.SCREENING,
-        question="Yderligere vurdering efter attesten.",
-        specialty=Specialty.objects.get(code="reumatologi"),
-        created_by=s.caseworker,
-        follows_certificate=earlier,
-    )
+    referred_from(s, case, team, follows_certificate=earlier)
     # Stk. 3 is named before stk. 4 when both apply.
     basis = OverallBasis(follows_certificate=True, delivered_before=1)
     assert _require_overall_then_sign(s, case, "§ 14, stk. 3", basis).is_overall
@@ -448,7 +471,7 @@ def test_further_price_out_of_range_is_refused(side_a):
     with pytest.raises(ServiceError) as unreadable:
         certificates.create_certificate(s.specialist, case, further_price="mange penge")
     assert unreadable.value.fields == {
-        "further_price": ["Angiv prisen som et beløb i kroner, fx 4500,00."]
+        "further_price": ["Angiv prisen som et beløb i kroner, fx 4500,00 (i API'et 4500.00)."]
     }
     assert not Certificate.objects.filter(case=case).exists()
 

@@ -61,3 +61,27 @@ def test_consultation_on_its_appointment_is_recorded(side_a):
     assert response.status_code == 200, response.json()
     case.refresh_from_db()
     assert (case.state, case.consultation_date) == ("consultation_held", today)
+
+
+def test_consultation_is_not_recorded_before_the_region_received_the_case(side_a):
+    """A case without an appointment day on record (data from before booking was a slot)
+    still cannot have its consultation before the receipt (BEK § 23 runs from it)."""
+    from sagsbro.cases.models import Case
+
+    today = timezone.localdate()
+    case = _invited(side_a, today)
+    received = timezone.now() - datetime.timedelta(days=3)
+    Case.objects.filter(pk=case.pk).update(received_at=received, appointment_date=None)
+    received_on = timezone.localdate(received)
+    early = received_on - datetime.timedelta(days=2)
+    response = post(side_a.specialist, case, "hold_consultation", {"consultation_date": early})
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        f"Konsultationen kan ikke være holdt den {early:%d.%m.%Y}, før regionen modtog sagen "
+        f"den {received_on:%d.%m.%Y}."
+    )
+    assert Case.objects.get(pk=case.pk).state == "invited"
+    response = post(
+        side_a.specialist, case, "hold_consultation", {"consultation_date": received_on}
+    )
+    assert response.status_code == 200, response.json()

@@ -1,5 +1,6 @@
-"""The price services (BEK § 18): recording a cost, keeping the price index and the running
-average per region and year, each access-checked, audited and refusing bad input unchanged."""
+"""The price services (BEK § 18): recording a cost, keeping the national price index and the
+running average per region and year, each access-checked, audited and refusing bad input
+unchanged."""
 
 import datetime
 from decimal import Decimal
@@ -7,12 +8,15 @@ from decimal import Decimal
 import pytest
 
 from sagsbro.audit.models import AuditEntry
+from sagsbro.cases.models import Case
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.clinical.models import AssessmentCost, PriceIndex
 from sagsbro.clinical.rules.prices import Level
 from sagsbro.clinical.services import prices
 from sagsbro.conftest import assigned_case
 from sagsbro.core.errors import PermissionRefused, ServiceError
+from sagsbro.documents.models import Document
+from sagsbro.organisations.access import citizens_visible_to
 from sagsbro.organisations.models import CollaborationAgreement
 
 D = Decimal
@@ -98,69 +102,105 @@ def test_bad_cost_is_refused_in_danish_and_changes_nothing(side_a, kwargs, field
     assert not AuditEntry.objects.filter(object_type="assessment_cost").exists()
 
 
-def test_administrator_keeps_the_regions_own_index(side_a, side_b):
-    row = prices.set_price_index(side_a.regional_admin, 2025, "128.00")
-    assert (row.region, row.year, row.index, row.set_by) == (
-        side_a.region,
-        2025,
-        D("128.00"),
+def test_the_national_administrator_keeps_the_one_national_index(side_a, side_b, national_admin):
+    """BEK § 18, stk. 2: one national price development, so one table, kept nationally."""
+    row = prices.set_price_index(national_admin, 2025, "128.00")
+    assert (row.year, row.index, row.set_by) == (2025, D("128.00"), national_admin)
+    again = prices.set_price_index(national_admin, 2025, D("128.40"))
+    assert again.pk == row.pk
+    assert list(PriceIndex.objects.values_list("year", "index")) == [(2025, D("128.40"))]
+    assert prices.index_table() == {2025: D("128.40")}
+    # Every region's secretariat and administrator and every municipality's administrator
+    # read the same rows; people without price work read none.
+    for user in (
+        national_admin,
+        side_a.secretariat,
         side_a.regional_admin,
-    )
-    prices.set_price_index(side_a.regional_admin, 2025, D("128.40"))
-    # Another region's administrator sets the same year: a row of their own region, region
-    # A's figure stays.
-    other = prices.set_price_index(side_b.regional_admin, 2025, D("131.00"))
-    assert set(PriceIndex.objects.values_list("region", "year", "index")) == {
-        (side_a.region.pk, 2025, D("128.40")),
-        (side_b.region.pk, 2025, D("131.00")),
-    }
-    assert prices.index_table(side_a.region.pk) == {2025: D("128.40")}
-    assert prices.index_table(side_b.region.pk) == {2025: D("131.00")}
-    # Each region reads its own rows only; others read none.
-    assert list(prices.index_rows_visible_to(side_a.secretariat)) == [row]
-    assert list(prices.index_rows_visible_to(side_b.regional_admin)) == [other]
-    for user in (side_a.caseworker, side_a.specialist, side_a.municipal_admin):
+        side_b.secretariat,
+        side_b.regional_admin,
+        side_a.municipal_admin,
+        side_b.municipal_admin,
+    ):
+        assert prices.may_read_index(user), user
+        assert list(prices.index_rows_visible_to(user)) == [row]
+    for user in (side_a.caseworker, side_a.specialist, side_a.coordinator, side_a.gp):
+        assert not prices.may_read_index(user)
         assert not prices.index_rows_visible_to(user).exists()
     assert list(
         AuditEntry.objects.filter(object_type="price_index")
         .order_by("id")
-        .values_list("action", "object_id", "user")
+        .values_list("action", "object_id", "user", "case_id", "citizen_id")
     ) == [
-        ("create", str(row.pk), side_a.regional_admin.pk),
-        ("update", str(row.pk), side_a.regional_admin.pk),
-        ("create", str(other.pk), side_b.regional_admin.pk),
+        ("create", str(row.pk), national_admin.pk, None, None),
+        ("update", str(row.pk), national_admin.pk, None, None),
     ]
-    for user in (side_a.secretariat, side_a.municipal_admin, side_a.caseworker):
-        with pytest.raises(PermissionRefused):
-            prices.set_price_index(user, 2026, "130.00")
+    # No region sets the figure its own average is held against, nor anyone else.
+    for user in (
+        side_a.regional_admin,
+        side_b.regional_admin,
+        side_a.secretariat,
+        side_a.municipal_admin,
+        side_a.caseworker,
+        side_a.gp,
+    ):
+        with pytest.raises(PermissionRefused) as refused:
+            prices.set_price_index(user, 2025, "99.00")
+        assert refused.value.code == "role_not_allowed"
+    assert PriceIndex.objects.get().index == D("128.40")
+    # An inactive national administrator keeps nothing.
+    national_admin.is_active = False
+    assert not prices.may_set_index(national_admin)
+    national_admin.is_active = True
     for year, index, field in [
         (2011, "101.00", "index"),
         (2010, "99.00", "year"),
         (2026, "0", "index"),
         ("2026", "130.00", "year"),
     ]:
-        with pytest.raises(ServiceError) as refused:
-            prices.set_price_index(side_a.regional_admin, year, index)
-        assert list(refused.value.fields) == [field]
-    assert PriceIndex.objects.count() == 2
+        with pytest.raises(ServiceError) as invalid:
+            prices.set_price_index(national_admin, year, index)
+        assert list(invalid.value.fields) == [field]
+    assert PriceIndex.objects.count() == 1
+    assert AuditEntry.objects.filter(object_type="price_index").count() == 2
 
 
-def test_each_region_averages_with_its_own_index(side_a, side_b):
+def test_the_national_administrator_sees_no_region_and_no_citizen(side_a, national_admin):
     case = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
     _cost(side_a, case, "16000.00", datetime.date(2025, 2, 3))
-    # Only region B has set 2025: region A's figure waits for its own index.
-    prices.set_price_index(side_b.regional_admin, 2025, "128.00")
-    (figure,) = prices.price_figures(side_a.secretariat)
-    assert (figure.level, figure.missing_years) == (Level.INDEX_MISSING, (2025,))
-    prices.set_price_index(side_a.regional_admin, 2025, "125.00")
-    (figure,) = prices.price_figures(side_a.secretariat)
-    # 16,000 / 1.25 = 12,800 in 2011 prices.
-    assert figure.average_2011 == D("12800.00")
+    assert not prices.may_see_prices(national_admin)
+    assert not prices.may_record_costs(national_admin)
+    with pytest.raises(PermissionRefused):
+        prices.price_figures(national_admin)
+    with pytest.raises(PermissionRefused):
+        prices.price_overview(national_admin)
+    assert not prices.costs_visible_to(national_admin).exists()
+    assert not prices.cost_cases_visible_to(national_admin).exists()
+    assert not Case.objects.visible_to(national_admin).exists()
+    assert not citizens_visible_to(national_admin).exists()
+    assert not Document.objects.visible_to(national_admin).exists()
+    # A regional or municipal administrator is no national administrator.
+    for user in (side_a.regional_admin, side_a.municipal_admin):
+        assert not prices.is_national_administrator(user)
 
 
-def test_running_average_per_region_and_year(side_a, side_b):
-    prices.set_price_index(side_a.regional_admin, 2024, "125.00")
-    prices.set_price_index(side_a.regional_admin, 2025, "128.00")
+def test_every_region_averages_with_the_national_index(side_a, side_b, national_admin):
+    case_a = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
+    case_b = assigned_case(side_b, Subtype.KLINISK_FUNKTION)
+    _cost(side_a, case_a, "16000.00", datetime.date(2025, 2, 3))
+    _cost(side_b, case_b, "16000.00", datetime.date(2025, 2, 3))
+    for side in (side_a, side_b):
+        (figure,) = prices.price_figures(side.secretariat)
+        assert (figure.level, figure.missing_years) == (Level.INDEX_MISSING, (2025,))
+    prices.set_price_index(national_admin, 2025, "125.00")
+    # 16,000 / 1.25 = 12,800 in 2011 prices, in both regions alike.
+    for side in (side_a, side_b):
+        (figure,) = prices.price_figures(side.secretariat)
+        assert (figure.region_id, figure.average_2011) == (side.region.pk, D("12800.00"))
+
+
+def test_running_average_per_region_and_year(side_a, side_b, national_admin):
+    prices.set_price_index(national_admin, 2024, "125.00")
+    prices.set_price_index(national_admin, 2025, "128.00")
     one, two, three = (assigned_case(side_a, Subtype.KLINISK_FUNKTION) for _ in range(3))
     _cost(side_a, one, "15000.00", datetime.date(2024, 2, 5))  # 2011: 12,000
     _cost(side_a, two, "14000.00", datetime.date(2024, 12, 10))  # 2011: 11,200
@@ -184,7 +224,7 @@ def test_running_average_per_region_and_year(side_a, side_b):
             prices.price_figures(user)
 
 
-def test_cases_under_an_agreed_price_are_averaged_apart(side_a, side_b):
+def test_cases_under_an_agreed_price_are_averaged_apart(side_a, side_b, national_admin):
     """BEK § 18, stk. 1-2: a case whose municipality had agreed a price when its first cost was
     incurred is measured against that price; the cap average is over the other cases."""
     agreement = CollaborationAgreement.objects.create(
@@ -194,7 +234,7 @@ def test_cases_under_an_agreed_price_are_averaged_apart(side_a, side_b):
         valid_to=None,
         certificate_price=D("15000.00"),
     )
-    prices.set_price_index(side_a.regional_admin, 2025, "128.00")
+    prices.set_price_index(national_admin, 2025, "128.00")
     before, agreed_one, agreed_two = (
         assigned_case(side_a, Subtype.KLINISK_FUNKTION) for _ in range(3)
     )
@@ -230,3 +270,30 @@ def test_cases_under_an_agreed_price_are_averaged_apart(side_a, side_b):
     assert prices.agreed_price_figures(side_a.secretariat) == []
     assert prices.price_figures(side_a.secretariat)[0].cases == 3
     assert prices.agreed_price_figures(side_b.secretariat) == []
+
+
+def test_the_overview_reads_the_regions_costs_once(
+    side_a, national_admin, django_assert_num_queries
+):
+    """Both kinds of figure from one read of the costs and one of the agreements."""
+    CollaborationAgreement.objects.create(
+        region=side_a.region,
+        municipality=side_a.municipality,
+        valid_from=datetime.date(2025, 3, 1),
+        certificate_price=D("15000.00"),
+    )
+    prices.set_price_index(national_admin, 2025, "128.00")
+    before, agreed = (assigned_case(side_a, Subtype.KLINISK_FUNKTION) for _ in range(2))
+    _cost(side_a, before, "19200.00", datetime.date(2025, 2, 28))
+    _cost(side_a, agreed, "14000.00", datetime.date(2025, 3, 1))
+    table = prices.index_table()
+    # The costs and the agreements: two queries, whatever the number of costs.
+    with django_assert_num_queries(2):
+        overview = prices.price_overview(side_a.secretariat, table)
+    # Without the index at hand it reads the index too.
+    with django_assert_num_queries(3):
+        assert prices.price_overview(side_a.secretariat) == overview
+    assert overview.figures == prices.price_figures(side_a.secretariat)
+    assert overview.agreed == prices.agreed_price_figures(side_a.secretariat)
+    assert [(f.year, f.cases) for f in overview.figures] == [(2025, 1)]
+    assert [(f.year, f.cases) for f in overview.agreed] == [(2025, 1)]

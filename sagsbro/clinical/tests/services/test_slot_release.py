@@ -22,6 +22,9 @@ from sagsbro.clinical.services import booking
 from sagsbro.clinical.services.slot_release import release_after_change
 from sagsbro.conftest import _user, assigned_case
 from sagsbro.core.errors import ServiceError
+from sagsbro.messaging.channels import RecordingChannel
+from sagsbro.messaging.models import OutgoingMessage
+from sagsbro.messaging.services import deliver_queued
 from sagsbro.organisations.roles import Role
 
 
@@ -79,9 +82,13 @@ def test_withdrawal_before_the_consultation_frees_the_time(side_a, place):
     assert case.state == State.WITHDRAWN
     # The withdrawn case keeps its date as history; the history names the freed time.
     assert case.appointment_date == starts.date()
+    # The invitation had not gone out yet: it is cancelled, not sent.
     assert released_events(case) == [
-        f"Konsultationstiden {starts:%d.%m.%Y} kl. 10.30 er frigivet. Borgeren var indkaldt "
-        "til tiden og skal have besked om, at den er aflyst"
+        f"Konsultationstiden {starts:%d.%m.%Y} kl. 10.30 er frigivet. Indkaldelsen var endnu "
+        "ikke sendt til borgeren og er annulleret"
+    ]
+    assert list(OutgoingMessage.objects.filter(case=case).values_list("purpose", "state")) == [
+        (OutgoingMessage.Purpose.CITIZEN_INVITATION, OutgoingMessage.State.CANCELLED)
     ]
     entry = AuditEntry.objects.get(object_type="consultation_slot", detail="frigivet")
     assert (entry.user, entry.object_id, entry.case_id, entry.citizen_id) == (
@@ -95,6 +102,23 @@ def test_withdrawal_before_the_consultation_frees_the_time(side_a, place):
     other = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
     booking.book_slot(side_a.secretariat, time, other)
     assert ConsultationSlot.objects.get(pk=time.pk).case_id == other.pk
+    # Only the citizen who now has the time is sent an invitation to it.
+    sent = deliver_queued(RecordingChannel())
+    assert [message.case_id for message in sent] == [other.pk]
+
+
+def test_an_invitation_already_sent_is_not_taken_back(side_a, place):
+    case, time = booked(side_a, place)
+    starts = timezone.localtime(time.starts_at)
+    deliver_queued(RecordingChannel())
+    case_services.withdraw_case(side_a.caseworker, case, "Borgeren er raskmeldt")
+    assert released_events(case) == [
+        f"Konsultationstiden {starts:%d.%m.%Y} kl. 10.30 er frigivet. Borgeren var indkaldt "
+        "til tiden og skal have besked om, at den er aflyst"
+    ]
+    assert list(OutgoingMessage.objects.filter(case=case).values_list("state", flat=True)) == [
+        OutgoingMessage.State.SENT
+    ]
 
 
 def test_put_back_for_conflict_frees_the_time_and_the_case_is_booked_again(side_a, place):
@@ -106,7 +130,10 @@ def test_put_back_for_conflict_frees_the_time_and_the_case_is_booked_again(side_
     assert (case.state, case.specialist_id, case.appointment_date) == (State.SENT, None, None)
     assert ConsultationSlot.objects.get(pk=time.pk).case_id is None
     assert len(released_events(case)) == 1
-    assert "Borgeren var indkaldt" in released_events(case)[0]
+    assert (
+        "Indkaldelsen var endnu ikke sendt til borgeren og er annulleret"
+        in (released_events(case)[0])
+    )
 
     # A new specialist is assigned and the case is booked again.
     other = _user("anna_specialist2", Role.CLINICAL_SPECIALIST, region=side_a.region)
