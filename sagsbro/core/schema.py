@@ -47,6 +47,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append(404)  # an object the caller may not know of, or a page past the end
         if unsafe and not public:
             codes.append(409)  # done before (a repeated request), or overtaken by another
+        if any(p["in"] == "header" and p["name"] == "Idempotency-Key" for p in parameters):
+            codes.append(422)  # the Idempotency-Key was used before for another request
         if self.view.get_throttles() or (public and body):
             codes.append(429)  # throttled, or sign-in locked out after failed attempts
         return codes

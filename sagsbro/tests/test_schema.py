@@ -40,3 +40,21 @@ def test_no_schema_component_lets_the_coordinator_advise_on_benefits(schema):
     for name, component in schema["components"]["schemas"].items():
         if "Advice" in name or "Answer" in name or "Screening" in name:
             assert not [p for p in component.get("properties", {}) if is_benefit_field(p)], name
+
+
+def test_an_operation_taking_an_idempotency_key_documents_its_reuse(schema):
+    """The same Idempotency-Key with another body answers 422 `idempotency_key_reused`; every
+    operation that takes the header says so, and no other does."""
+    taking, without = 0, 0
+    for operations in schema["paths"].values():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            takes_key = any(
+                p.get("in") == "header" and p.get("name") == "Idempotency-Key"
+                for p in operation.get("parameters", [])
+            )
+            assert ("422" in operation["responses"]) == takes_key, (method, operation)
+            taking += takes_key
+            without += not takes_key
+    assert taking > 10 and without > 10
