@@ -188,7 +188,8 @@ def test_upload_sort_preview_withdraw_and_open_all(page, live_server, side_a, mo
     # (5) Open all documents: built in the background, its progress on the page.
     page.get_by_role("link", name="Åbn alle dokumenter").click()
     status = page.locator("#case-file-status")
-    expect(status).to_contain_text("Dokumentsamlingen dannes …")
+    # A loaded test machine can take longer than the default five seconds to answer.
+    expect(status).to_contain_text("Dokumentsamlingen dannes …", timeout=20_000)
     expect(status).to_contain_text("Samler dokumenter: 0 af 2")
     expect(status.locator("progress")).to_have_attribute("max", "2")
     check_page(page)
