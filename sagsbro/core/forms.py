@@ -1,8 +1,10 @@
-"""Form fields every app's pages share: Danish dates, free text, yes/no/not stated."""
+"""Form fields every app's pages share: Danish dates, amounts, free text, yes/no/not stated."""
 
 from __future__ import annotations
 
 import datetime
+import re
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 
@@ -32,6 +34,41 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
         error_messages=DATE_ERRORS,
         widget=forms.DateInput(format="%d.%m.%Y"),
     )
+
+
+_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """A Danish amount: "14.000,50", "14000,50", "14 000" or "14000.50"; ``None`` if not one."""
+    value = text.strip().replace(" ", "").replace("\u00a0", "").removesuffix("kr.").strip()
+    if "," in value:
+        value = value.replace(".", "").replace(",", ".")
+    elif _THOUSANDS.fullmatch(value):
+        value = value.replace(".", "")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+class AmountField(forms.CharField):
+    """An amount in Danish notation; ``invalid`` is the message for text that is not one.
+    When not required, an empty field is ``None``."""
+
+    def __init__(self, *, invalid: str, **kwargs):
+        super().__init__(max_length=30, **kwargs)
+        self.invalid = invalid
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text.strip():
+            return None
+        number = parse_amount(text)
+        if number is None:
+            raise forms.ValidationError(self.invalid, code="invalid")
+        return number
 
 
 def text_field(

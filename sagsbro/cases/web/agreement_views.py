@@ -4,8 +4,7 @@ read and change. Thin: read through the organisations' helpers, write through
 `cases.services.agreements.save_agreement` (the deadline rules are the cases domain's)."""
 
 import datetime
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -30,6 +29,7 @@ from sagsbro.cases.services.agreements import (
     save_agreement,
 )
 from sagsbro.core.errors import ServiceError
+from sagsbro.core.forms import AmountField
 from sagsbro.documents.rules import DEFAULT_PAGE_BUDGET
 from sagsbro.organisations.models import CollaborationAgreement, Municipality
 from sagsbro.organisations.roles import Role
@@ -42,39 +42,6 @@ KIND_CHOICES = [("", "Vælg frist")] + [
     (str(k), deadline_rules.KIND_LABELS[k]) for k in deadline_rules.DeadlineKind
 ]
 UNIT_CHOICES = [(str(u), label) for u, label in deadline_rules.UNIT_LABELS.items()]
-
-
-_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
-
-
-def parse_price(text: str) -> Decimal | None:
-    """A Danish amount: "14.000,50", "14000,50", "14 000" or "14000.50"."""
-    value = text.strip().replace(" ", "").replace("\u00a0", "").removesuffix("kr.").strip()
-    if "," in value:
-        value = value.replace(".", "").replace(",", ".")
-    elif _THOUSANDS.fullmatch(value):
-        value = value.replace(".", "")
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
-class PriceField(forms.CharField):
-    """An optional amount in Danish notation; empty is ``None``."""
-
-    def __init__(self, **kwargs):
-        super().__init__(max_length=30, required=False, **kwargs)
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text.strip():
-            return None
-        number = parse_price(text)
-        if number is None:
-            raise forms.ValidationError(CERTIFICATE_PRICE_MESSAGE, code="invalid")
-        return number
 
 
 def _require_region_admin(user):
@@ -108,7 +75,9 @@ class AgreementForm(forms.Form):
             "max_value": PAGE_BUDGET_MESSAGE,
         },
     )
-    certificate_price = PriceField(
+    certificate_price = AmountField(
+        required=False,
+        invalid=CERTIFICATE_PRICE_MESSAGE,
         label="Aftalt pris pr. speciallægeattest (kr.)",
         help_text=(
             "Prisen, kommunen og regionen har aftalt for en speciallægeattest fra klinisk "

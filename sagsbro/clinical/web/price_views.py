@@ -7,8 +7,6 @@ Thin: reads and writes through `clinical.services.prices`."""
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
 from typing import cast
 
 from django import forms
@@ -24,40 +22,11 @@ from sagsbro.clinical.models import AssessmentCost
 from sagsbro.clinical.rules import prices as price_rules
 from sagsbro.clinical.services import prices
 from sagsbro.core.errors import ServiceError
-from sagsbro.core.forms import date_field
+from sagsbro.core.forms import AmountField, date_field
 from sagsbro.organisations.models import User
 
 # The latest costs shown on the page; the API lists them all.
 RECENT_COSTS = 20
-
-_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """A Danish amount: "14.000,50", "14000,50", "14 000" or "14000.50"."""
-    value = text.strip().replace(" ", "").replace("\u00a0", "").removesuffix("kr.").strip()
-    if "," in value:
-        value = value.replace(".", "").replace(",", ".")
-    elif _THOUSANDS.fullmatch(value):
-        value = value.replace(".", "")
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
-class DanishDecimalField(forms.CharField):
-    def __init__(self, *, invalid: str, **kwargs):
-        super().__init__(max_length=30, **kwargs)
-        self.invalid = invalid
-
-    def clean(self, value):
-        text = super().clean(value)
-        number = parse_amount(text)
-        if number is None:
-            raise forms.ValidationError(self.invalid, code="invalid")
-        return number
 
 
 class CostForm(forms.Form):
@@ -73,7 +42,7 @@ class CostForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Vælg typen.", "invalid_choice": "Vælg typen."},
     )
-    amount = DanishDecimalField(
+    amount = AmountField(
         label="Beløb (kr.)",
         help_text="Fx 14.000,00.",
         invalid="Angiv beløbet som et tal, fx 14.000,00.",
@@ -101,7 +70,7 @@ class IndexForm(forms.Form):
             "max_value": "Året skal ligge mellem 2011 og 2100.",
         },
     )
-    index = DanishDecimalField(
+    index = AmountField(
         label="Indeks (2011 = 100)",
         help_text="Fx 128,40.",
         invalid="Angiv indekset som et tal, fx 128,40.",

@@ -13,8 +13,8 @@ from sagsbro.audit.models import AuditEntry
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.clinical.models import AssessmentCost, PriceIndex
 from sagsbro.clinical.services import prices
-from sagsbro.clinical.web.price_views import parse_amount
 from sagsbro.conftest import assigned_case
+from sagsbro.core.forms import parse_amount
 from sagsbro.organisations.models import CollaborationAgreement
 
 URL = "/klinisk/priser/"
