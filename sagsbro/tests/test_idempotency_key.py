@@ -4,14 +4,11 @@ the same key with another body is refused; keys are per user and expire."""
 
 import datetime
 import io
-import threading
-import time
 import uuid
-from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError, connections
+from django.db import OperationalError
 from django.utils import timezone
 
 from sagsbro.cases.models import Case, CaseEvent, CaseNote, Consent
@@ -24,6 +21,7 @@ from sagsbro.organisations.models import (
     IdempotencyRecord,
     TreatmentRelation,
 )
+from sagsbro.tests.concurrency import run_at_once
 from sagsbro.workdays.services import configured_calendar
 
 API = "/api/v1"
@@ -238,33 +236,12 @@ def test_two_simultaneous_requests_with_one_key_make_one_object(side_a):
     """The second request waits for the first one's transaction (the unique key on
     PostgreSQL, the write lock on SQLite) and then gets its answer."""
     body = {"subtype": "loebende_sag", "citizen": side_a.citizen.pk, "question": "Samtidig?"}
-    barrier = threading.Barrier(2)
-    answers: list[Any] = []
 
     def send():
-        try:
-            barrier.wait(timeout=10)
-            for _ in range(200):
-                try:
-                    response = _post(side_a.caseworker, f"{API}/cases/", body, "same-time")
-                    answers.append((response.status_code, response.json()))
-                    return
-                except OperationalError as exc:
-                    # The test's in-memory SQLite answers "table is locked" at once where a
-                    # database file waits for the other writer (busy timeout): wait here.
-                    if "locked" not in str(exc):
-                        raise
-                    time.sleep(0.05)
-        except Exception as exc:  # noqa: BLE001 - the assertion below names it
-            answers.append(exc)
-        finally:
-            connections.close_all()
+        response = _post(side_a.caseworker, f"{API}/cases/", body, "same-time")
+        return (response.status_code, response.json())
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    answers = run_at_once(send, send)
 
     assert len(answers) == 2, answers
     assert answers[0] == answers[1], answers

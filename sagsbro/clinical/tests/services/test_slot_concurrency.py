@@ -3,11 +3,8 @@ row is the calendar's lock (PostgreSQL; SQLite takes one writer at a time), so t
 finds the first's time and is refused: never two overlapping slots."""
 
 import datetime
-import threading
-import time
 
 import pytest
-from django.db import OperationalError, close_old_connections, connection
 from django.utils import timezone
 
 from sagsbro.clinical.models import ConsultationPlace, ConsultationSlot
@@ -15,6 +12,7 @@ from sagsbro.clinical.services import booking
 from sagsbro.core.errors import ServiceError
 from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import Role
+from sagsbro.tests.concurrency import run_at_once
 
 
 def _at(hour, minute):
@@ -33,45 +31,23 @@ def test_two_overlapping_slots_created_at_once_make_one(side_a):
         role=Role.SECRETARIAT,
         region=side_a.region,
     )
-    barrier = threading.Barrier(2)
-    outcomes: list[object] = []
-
-    def create(user, starts_at):
-        try:
-            barrier.wait(timeout=10)
-            for _ in range(200):
-                try:
-                    outcomes.append(
-                        booking.create_slot(
-                            user,
-                            specialist=side_a.specialist,
-                            place=place,
-                            starts_at=starts_at,
-                            minutes=60,
-                        )
-                    )
-                    return
-                except OperationalError as exc:
-                    # The test's in-memory SQLite answers "table is locked" at once where a
-                    # database file waits for the other writer (busy timeout): wait here.
-                    if "locked" not in str(exc):
-                        raise
-                    time.sleep(0.05)
-        except Exception as exc:  # noqa: BLE001 - the assertion below names it
-            outcomes.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
     # 10.00-11.00 and 10.30-11.30: different starts, so only the overlap rule can refuse one.
-    threads = [
-        threading.Thread(target=create, args=(side_a.secretariat, _at(10, 0))),
-        threading.Thread(target=create, args=(second_secretary, _at(10, 30))),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = run_at_once(
+        lambda: booking.create_slot(
+            side_a.secretariat,
+            specialist=side_a.specialist,
+            place=place,
+            starts_at=_at(10, 0),
+            minutes=60,
+        ),
+        lambda: booking.create_slot(
+            second_secretary,
+            specialist=side_a.specialist,
+            place=place,
+            starts_at=_at(10, 30),
+            minutes=60,
+        ),
+    )
 
     made = [o for o in outcomes if isinstance(o, ConsultationSlot)]
     refused = [o for o in outcomes if isinstance(o, ServiceError)]

@@ -2,15 +2,9 @@
 genforelæggelse" (or POST /cases/ with the same parent) answers 409 with the first case's id,
 on the page a redirect to it, and the database refuses a second live child by itself."""
 
-import threading
-import time
-
 import pytest
 from django.db import (
     IntegrityError,
-    OperationalError,
-    close_old_connections,
-    connection,
     transaction,
 )
 from django.test import Client
@@ -22,6 +16,7 @@ from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.conftest import api_client, make_case
 from sagsbro.core.errors import AlreadyDone
 from sagsbro.meetings import services as meeting_services
+from sagsbro.tests.concurrency import run_at_once
 from sagsbro.workdays.services import configured_calendar
 
 API = "/api/v1"
@@ -128,37 +123,11 @@ def test_two_simultaneous_reopens_make_one_case(side_a):
     """Two requests at once: the lock on the earlier case (PostgreSQL) or the IMMEDIATE
     transaction (SQLite) makes the second wait, find the first one's case and answer 409."""
     parent = _closed_parent(side_a)
-    barrier = threading.Barrier(2)
-    outcomes: list[object] = []
 
     def reopen():
-        try:
-            barrier.wait(timeout=10)
-            for _ in range(200):
-                try:
-                    outcomes.append(
-                        meeting_services.reopen_as_genforelaeggelse(
-                            side_a.caseworker, parent, _meeting()
-                        )
-                    )
-                    return
-                except OperationalError as exc:
-                    # The test's in-memory SQLite answers "table is locked" at once where a
-                    # database file waits for the other writer (busy timeout): wait here.
-                    if "locked" not in str(exc):
-                        raise
-                    time.sleep(0.05)
-        except Exception as exc:  # noqa: BLE001 - the assertion below names it
-            outcomes.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
+        return meeting_services.reopen_as_genforelaeggelse(side_a.caseworker, parent, _meeting())
 
-    threads = [threading.Thread(target=reopen) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = run_at_once(reopen, reopen)
 
     made = [o for o in outcomes if isinstance(o, Case)]
     refused = [o for o in outcomes if isinstance(o, AlreadyDone)]
