@@ -17,6 +17,10 @@ class OutgoingMessage(models.Model):
         GP_INDSTILLING_COPY = "gp_indstilling_copy", "Indstillingen til egen læge"
         GP_CERTIFICATE_COPY = "gp_certificate_copy", "Speciallægeattesten til egen læge"
         CITIZEN_INVITATION = "citizen_invitation", "Indkaldelse til konsultation i klinisk funktion"
+        CITIZEN_CANCELLATION = (
+            "citizen_cancellation",
+            "Aflysning af konsultation i klinisk funktion",
+        )
 
     class State(models.TextChoices):
         QUEUED = "queued", "I kø"

@@ -41,6 +41,10 @@ SENT_EVENTS = {
         EventKind.INVITATION_SENT,
         "Indkaldelsen til konsultation sendt til borgeren",
     ),
+    OutgoingMessage.Purpose.CITIZEN_CANCELLATION: (
+        EventKind.CANCELLATION_SENT,
+        "Aflysningen af konsultationen sendt til borgeren",
+    ),
 }
 
 RECIPIENTS = {
@@ -48,6 +52,7 @@ RECIPIENTS = {
     OutgoingMessage.Purpose.GP_INDSTILLING_COPY: OutgoingMessage.Recipient.GP,
     OutgoingMessage.Purpose.GP_CERTIFICATE_COPY: OutgoingMessage.Recipient.GP,
     OutgoingMessage.Purpose.CITIZEN_INVITATION: OutgoingMessage.Recipient.CITIZEN,
+    OutgoingMessage.Purpose.CITIZEN_CANCELLATION: OutgoingMessage.Recipient.CITIZEN,
 }
 
 

@@ -94,5 +94,9 @@ class EventKind(StrEnum):
     # A booked consultation time given up before the consultation was held (the case was
     # withdrawn, put back or moved to another specialist): the time is free for another case.
     CONSULTATION_SLOT_RELEASED = "consultation_slot_released"
+    # The letter telling the citizen that a time they had been sent an invitation to is
+    # cancelled, made by a task after the release (clinical app).
+    CANCELLATION_LETTER = "cancellation_letter"
     # Recorded when the outbox really sent the invitation to the citizen (messaging app).
     INVITATION_SENT = "invitation_sent"
+    CANCELLATION_SENT = "cancellation_sent"

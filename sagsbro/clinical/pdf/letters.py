@@ -1,14 +1,17 @@
-"""The referral (LÆ 271) and the invitation to the consultation as PDFs, rendered in the shared
-frame of generated documents (`core.pdf.render_document`): the referral with the municipality
-as issuer, the invitation with the region's klinisk funktion. They name the citizen by name
-and masked CPR number only and fetch nothing from outside."""
+"""The referral (LÆ 271), the invitation to the consultation and its cancellation as PDFs,
+rendered in the shared frame of generated documents (`core.pdf.render_document`): the referral
+with the municipality as issuer, the letters to the citizen with the region's klinisk
+funktion. They name the citizen by name and masked CPR number only and fetch nothing from
+outside."""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from django.utils import timezone
 
+from sagsbro.cases.models import Case
 from sagsbro.clinical.models import ConsultationSlot, Referral
 from sagsbro.core.pdf import render_document
 from sagsbro.documents.models import Document
@@ -19,6 +22,7 @@ from sagsbro.organisations.rules import masked_cpr
 STYLESHEET = Path(__file__).resolve().parent / "letters.css"
 REFERRAL_TITLE = CATEGORY_LABELS[Category.LAE_271]
 INVITATION_TITLE = "Indkaldelse til konsultation"
+CANCELLATION_TITLE = "Aflysning af konsultation"
 
 
 def render_referral_pdf(referral: Referral, attachments: list[Document]) -> bytes:
@@ -75,5 +79,33 @@ def render_invitation_pdf(slot: ConsultationSlot) -> bytes:
         STYLESHEET,
         issuer=region_issuer(case.region, "Klinisk funktion"),
         title=INVITATION_TITLE,
+        dated=timezone.localdate(),
+    )
+
+
+def render_cancellation_pdf(
+    case: Case, slot: ConsultationSlot, starts_at: datetime.datetime, *, case_goes_on: bool
+) -> bytes:
+    """The letter that cancels a consultation the citizen had been sent an invitation to. It
+    gives no reason (the municipality's or the specialist's reasons may be health data), only
+    whether a new invitation follows."""
+    caseworker = case.caseworker
+    return render_document(
+        "clinical/pdf/cancellation.html",
+        {
+            "case": case,
+            "citizen_name": case.citizen.name,
+            "citizen_cpr": masked_cpr(case.citizen.cpr),
+            "municipality": case.municipality.name,
+            "klinisk_funktion": case.region.klinisk_funktion_name,
+            "caseworker": (caseworker.get_full_name() or caseworker.username) if caseworker else "",
+            "starts_at": timezone.localtime(starts_at),
+            "place_name": slot.place.name,
+            "place_address": slot.place.address,
+            "case_goes_on": case_goes_on,
+        },
+        STYLESHEET,
+        issuer=region_issuer(case.region, "Klinisk funktion"),
+        title=CANCELLATION_TITLE,
         dated=timezone.localdate(),
     )

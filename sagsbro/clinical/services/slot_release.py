@@ -6,9 +6,11 @@ taken off it for a conflict of interest (BEK § 12, stk. 2; the case goes back t
 secretariat), the case is moved to another specialist, or the citizen did not come (the
 no-show takes the case back to ASSIGNED, `no_show`), the time is freed: the specialist no
 longer sees it as booked, another case can be booked into it, and a case that goes on can be
-booked again. The case's history says which time was freed, and that the citizen had been
-invited to it, so the secretariat tells the citizen (no cancellation letter is made here);
-after a no-show it says that the citizen did not come instead.
+booked again. The case's history says which time was freed. An invitation still in the outbox
+is cancelled; when it had gone out, a task (`clinical.tasks.build_cancellation_letter`,
+queued in the change's transaction) makes the letter that tells the citizen the time is
+cancelled and puts it in the outbox. After a no-show the history says that the citizen did not
+come instead, and no letter is made.
 
 The cases app knows nothing of the calendar; it calls :func:`release_after_change` through the
 change listeners of `cases.services.transitions` (registered in `ClinicalConfig.ready`), inside
@@ -28,6 +30,7 @@ from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.workflow import State
 from sagsbro.cases.services.transitions import CaseChange, on_case_change
 from sagsbro.clinical.models import ConsultationSlot
+from sagsbro.clinical.tasks import build_cancellation_letter
 from sagsbro.messaging.models import OutgoingMessage
 from sagsbro.messaging.services import cancel_queued
 
@@ -86,8 +89,8 @@ def release_after_change(change: CaseChange) -> None:
     elif unsent:
         label += ". Indkaldelsen var endnu ikke sendt til borgeren og er annulleret"
     elif invited:
-        label += ". Borgeren var indkaldt til tiden og skal have besked om, at den er aflyst"
-    record_event(
+        label += ". Borgeren var indkaldt til tiden og får et brev om, at den er aflyst"
+    event = record_event(
         case,
         change.user,
         EventKind.CONSULTATION_SLOT_RELEASED,
@@ -102,6 +105,8 @@ def release_after_change(change: CaseChange) -> None:
             "invitation_cancelled": [message.pk for message in unsent],
         },
     )
+    if invited and not no_show and not unsent:
+        build_cancellation_letter.enqueue(event.pk, change.user.pk)
     record(
         change.user,
         AuditEntry.Action.UPDATE,

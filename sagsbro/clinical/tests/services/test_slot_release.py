@@ -4,9 +4,12 @@ consultation: withdrawn by the municipality, the specialist put back for a confl
 time. The change reaches the calendar through the cases app's change listeners."""
 
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from pypdf import PdfReader
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.cases import services as case_services
@@ -18,14 +21,40 @@ from sagsbro.cases.services import transitions
 from sagsbro.cases.services.assignment import register_treatment_relation
 from sagsbro.clinical import services as clinical_services
 from sagsbro.clinical.models import ConsultationSlot
+from sagsbro.clinical.pdf.letters import CANCELLATION_TITLE
 from sagsbro.clinical.services import booking
 from sagsbro.clinical.services.slot_release import release_after_change
+from sagsbro.clinical.tasks import build_cancellation_letter
 from sagsbro.conftest import _user, assigned_case
 from sagsbro.core.errors import ServiceError
+from sagsbro.documents.models import Document
 from sagsbro.messaging.channels import RecordingChannel
 from sagsbro.messaging.models import OutgoingMessage
 from sagsbro.messaging.services import deliver_queued
 from sagsbro.organisations.roles import Role
+
+CANCELLATION_TASK = "sagsbro.clinical.tasks.build_cancellation_letter"
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def worker(monkeypatch):
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    from sagsbro.meetings.tests.held_day import run_worker
+
+    return run_worker
+
+
+def pdf_text(document):
+    with document.blob.file.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 def at(days, hour=10, minute=30):
@@ -107,18 +136,67 @@ def test_withdrawal_before_the_consultation_frees_the_time(side_a, place):
     assert [message.case_id for message in sent] == [other.pk]
 
 
-def test_an_invitation_already_sent_is_not_taken_back(side_a, place):
+def test_an_invitation_already_sent_is_not_taken_back_and_a_cancellation_follows(
+    side_a, place, worker
+):
+    """The citizen had the invitation: a task makes the cancellation letter on the case and
+    queues it to the citizen; it names the time, not the reason, and no new time is promised
+    on a withdrawn case."""
     case, time = booked(side_a, place)
     starts = timezone.localtime(time.starts_at)
     deliver_queued(RecordingChannel())
     case_services.withdraw_case(side_a.caseworker, case, "Borgeren er raskmeldt")
     assert released_events(case) == [
         f"Konsultationstiden {starts:%d.%m.%Y} kl. 10.30 er frigivet. Borgeren var indkaldt "
-        "til tiden og skal have besked om, at den er aflyst"
+        "til tiden og får et brev om, at den er aflyst"
     ]
+    assert DBTaskResult.objects.filter(task_path=CANCELLATION_TASK).count() == 1
     assert list(OutgoingMessage.objects.filter(case=case).values_list("state", flat=True)) == [
         OutgoingMessage.State.SENT
     ]
+
+    worker()
+
+    letter = Document.objects.get(case=case, title=CANCELLATION_TITLE)
+    text = pdf_text(letter)
+    assert f"{starts.day}. " in text and "kl. 10.30" in text and "Klinik Syd" in text
+    assert "ikke længere brug for en speciallægevurdering" in text
+    assert "raskmeldt" not in text and case.citizen.cpr not in text.replace("-", "")
+    queued = OutgoingMessage.objects.get(case=case, state=OutgoingMessage.State.QUEUED)
+    assert (queued.purpose, queued.recipient_kind, queued.document_id) == (
+        OutgoingMessage.Purpose.CITIZEN_CANCELLATION,
+        OutgoingMessage.Recipient.CITIZEN,
+        letter.pk,
+    )
+    assert CaseEvent.objects.filter(case=case, kind=EventKind.CANCELLATION_LETTER).count() == 1
+    assert [m.pk for m in deliver_queued(RecordingChannel())] == [queued.pk]
+    assert CaseEvent.objects.filter(case=case, kind=EventKind.CANCELLATION_SENT).count() == 1
+    # Run again (a retried task): the same letter, nothing doubled.
+    release = CaseEvent.objects.get(case=case, kind=EventKind.CONSULTATION_SLOT_RELEASED)
+    again = build_cancellation_letter.call(release.pk, side_a.caseworker.pk)
+    assert again == letter.pk
+    assert Document.objects.filter(case=case, title=CANCELLATION_TITLE).count() == 1
+
+
+def test_a_case_that_goes_on_is_promised_a_new_time(side_a, place, worker):
+    case, time = booked(side_a, place)
+    deliver_queued(RecordingChannel())
+    # The specialist turns out to be the citizen's own doctor (BEK § 12, stk. 2): the case
+    # goes back to the secretariat for another specialist.
+    register_treatment_relation(side_a.secretariat, side_a.citizen, side_a.specialist, "treating")
+    worker()
+    text = pdf_text(Document.objects.get(case=case, title=CANCELLATION_TITLE))
+    assert "Du får en ny indkaldelse med en ny tid." in text
+    # The conflict of interest is not the citizen's letter's business.
+    assert "egen læge" not in text.lower().replace("egen læge,", "")
+
+
+def test_no_cancellation_letter_when_the_invitation_had_not_gone_out(side_a, place, worker):
+    case, _time = booked(side_a, place)
+    case_services.withdraw_case(side_a.caseworker, case, "Borgeren er raskmeldt")
+    worker()
+    assert not DBTaskResult.objects.filter(task_path=CANCELLATION_TASK).exists()
+    assert not Document.objects.filter(case=case, title=CANCELLATION_TITLE).exists()
 
 
 def test_put_back_for_conflict_frees_the_time_and_the_case_is_booked_again(side_a, place):
