@@ -10,11 +10,13 @@ combines the two with the case's state and the user's organisation.
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
 
-from sagsbro.cases.models import Case
+from sagsbro.cases.models import Case, Consent
 from sagsbro.cases.rules.workflow import FINAL_STATES, State
 from sagsbro.documents.access import same_organisation
 from sagsbro.documents.models import Document
+from sagsbro.organisations.access import citizens_visible_to
 from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import Role
 
@@ -32,6 +34,17 @@ DOCUMENT_ROLES = frozenset(
 
 # The states in which the municipality's draft may still be changed.
 EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
+
+
+def consents_visible_to(user: User | AnonymousUser) -> QuerySet[Consent]:
+    """Consents a user may read: the general ones of the citizens the user may know of, and an
+    agreement given for one case only (BEK § 13 stk. 3) when the user may see that case. A
+    GP reads none."""
+    if not isinstance(user, User) or user.role == Role.GENERAL_PRACTITIONER:
+        return Consent.objects.none()
+    return Consent.objects.filter(citizen__in=citizens_visible_to(user)).filter(
+        Q(case__isnull=True) | Q(case__in=Case.objects.visible_to(user))
+    )
 
 
 def may_see(user: User | AnonymousUser, case: Case) -> bool:

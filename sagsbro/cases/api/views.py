@@ -16,7 +16,7 @@ from rest_framework.reverse import reverse
 from sagsbro.audit.api.mixins import AuditedReadMixin
 from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, case_subject, record
-from sagsbro.cases import registry, services
+from sagsbro.cases import access, registry, services
 from sagsbro.cases.api import serializers as s
 from sagsbro.cases.filters import CaseListFilter
 from sagsbro.cases.models import Case, Consent, Deadline
@@ -352,12 +352,10 @@ class ConsentViewSet(
     pagination_class = cursor_pagination("given_on", "id")
 
     def get_queryset(self):
-        if getattr(self.request.user, "role", None) == Role.GENERAL_PRACTITIONER:
-            return Consent.objects.none()
-        return Consent.objects.filter(citizen__in=citizens_visible_to(self.request.user))
+        return access.consents_visible_to(self.request.user)
 
     def audit_subject(self, obj):
-        return Subject("consent", obj.pk, None, obj.citizen_id)
+        return Subject("consent", obj.pk, obj.case_id, obj.citizen_id)
 
     @idempotent
     def create(self, request, *args, **kwargs):

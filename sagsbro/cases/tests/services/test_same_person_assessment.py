@@ -242,3 +242,33 @@ def test_a_coordinator_of_an_earlier_case_the_origin_continues_needs_the_agreeme
     refused_for(side_a, case, specialist_account_of(side_a, side_a.coordinator, "a_first_kf2"))
     # Someone who was never coordinator in either case needs no agreement.
     case_services.require_may_advise(case, side_a.specialist, Role.CLINICAL_SPECIALIST)
+
+
+def test_the_agreement_is_read_only_by_those_who_see_its_case(side_a):
+    """The consent API lists an agreement given for one klinisk-funktion case only to users
+    who may see that case: the team case's coordinator, who sees the citizen through the team
+    case, does not learn of the other case; the caseworker and the case's secretariat do, and
+    the read is audited with the case."""
+    from sagsbro.audit.models import AuditEntry
+    from sagsbro.conftest import api_client
+
+    team = assigned_case(side_a, Subtype.REHABILITERINGSTEAM)
+    clinical = refer(side_a, team, screen(side_a, team, side_a.coordinator))
+    agreement = agree(side_a, clinical)
+    assert not Case.objects.visible_to(side_a.coordinator).filter(pk=clinical.pk).exists()
+
+    def listed(user):
+        response = api_client(user).get("/api/v1/consents/")
+        assert response.status_code == 200
+        return [row["id"] for row in response.json()["results"]]
+
+    assert agreement.pk not in listed(side_a.coordinator)
+    assert api_client(side_a.coordinator).get(f"/api/v1/consents/{agreement.pk}/").status_code == (
+        404
+    )
+    assert agreement.pk in listed(side_a.caseworker)
+    assert agreement.pk in listed(side_a.secretariat)
+    read = AuditEntry.objects.filter(
+        object_type="consent", object_id=str(agreement.pk), action=AuditEntry.Action.LIST
+    ).first()
+    assert read is not None and read.case_id == clinical.pk
