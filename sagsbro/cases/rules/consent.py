@@ -106,6 +106,9 @@ class ConsentRecord:
     valid_until: date | None = None
     refused: bool = False
     """The citizen said no (recorded on ``given_on``): it covers nothing."""
+    registered: int = 0
+    """The order the records were registered in (the row's id): of a consent and a refusal
+    given on the same day, the one registered last is the citizen's answer."""
 
     def __post_init__(self) -> None:
         if self.withdrawn_on is not None and self.withdrawn_on < self.given_on:
@@ -154,18 +157,22 @@ def covering_consent(
     or before ``on``, it has not expired (``valid_until`` is ``None`` or on or
     after ``on``), and, for contact with the GP and obtaining records, it is
     written. When several records cover, the most recently given one is
-    returned.
+    returned. A refusal given after it stands (the citizen said no since); of a consent and
+    a refusal given on the same day, the one registered last does.
     """
     records = list(records)
     covering = [record for record in records if record.covers(scope, on)]
     if not covering:
         return None
-    latest = max(covering, key=lambda record: record.given_on)
-    # A refusal recorded on or after the latest consent stands: the citizen said no since.
+    latest = max(covering, key=_answer_order)
     refusals = [r for r in records if r.refused and r.in_force(scope, on)]
-    if any(refusal.given_on >= latest.given_on for refusal in refusals):
+    if any(_answer_order(refusal) >= _answer_order(latest) for refusal in refusals):
         return None
     return latest
+
+
+def _answer_order(record: ConsentRecord) -> tuple[date, int]:
+    return (record.given_on, record.registered)
 
 
 class ConsentStatus(StrEnum):

@@ -34,6 +34,7 @@ def consent_records(
             withdrawn_on=c.withdrawn_on,
             valid_until=c.valid_until,
             refused=c.refused,
+            registered=c.pk,
         )
         for c in (
             Consent.objects.filter(citizen=citizen, case__isnull=True)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from sagsbro.cases import access
 from sagsbro.cases.models import Case, Consent
-from sagsbro.cases.rules.consent import SCOPE_LABELS, ConsentScope
+from sagsbro.cases.rules.consent import SCOPE_LABELS, ConsentScope, covering_consent
 from sagsbro.cases.rules.kinds import REFERRAL_ONLY_SUBTYPES, USE_REFERRAL_MESSAGE, Subtype
 from sagsbro.cases.rules.requirements import (
     CONTACT_PREFERENCE_LABELS,
@@ -31,7 +31,7 @@ from sagsbro.cases.rules.requirements import (
 from sagsbro.cases.rules.uploads import subtype_upload_refusal
 from sagsbro.cases.rules.workflow import TEAM_SUBTYPES, State
 from sagsbro.cases.services import CASE_BOUND_SCOPES, EDITABLE_FIELDS
-from sagsbro.cases.services.consents import may_register_consent
+from sagsbro.cases.services.consents import consent_records, may_register_consent
 from sagsbro.core.forms import DATE_INPUT_FORMATS, BoundedDateField
 from sagsbro.documents.access import may_add_category
 from sagsbro.documents.rules import (
@@ -707,19 +707,34 @@ def consent_rows(
 
     today = today or timezone.localdate()
     rows = []
-    consents = Consent.objects.filter(citizen=citizen)
-    consents = consents.filter(Q(case__isnull=True) | Q(case=case)) if case else consents
-    for consent in consents.order_by("-given_on", "-id"):
+    query = Consent.objects.filter(citizen=citizen)
+    query = query.filter(Q(case__isnull=True) | Q(case=case)) if case else query
+    consents = list(query.order_by("-given_on", "-id"))
+    # The citizen's answer per scope: of a consent and a refusal, the later one stands
+    # (``covering_consent``); a row the later answer overrides says so.
+    by_scope: dict[str, list[Consent]] = {}
+    for consent in consents:
+        by_scope.setdefault(consent.scope, []).append(consent)
+    answers = {
+        scope: covering_consent(consent_records(citizen, rows_), ConsentScope(scope), today)
+        for scope, rows_ in by_scope.items()
+    }
+    for consent in consents:
         scope = ConsentScope(consent.scope)
         valid = False
+        answer = answers[consent.scope]
         if consent.refused:
             status = f"Borgeren har ikke givet samtykke ({consent.given_on:%d.%m.%Y})"
+            if answer is not None:
+                status += "; afløst af et senere samtykke"
         elif consent.withdrawn_on is not None and consent.withdrawn_on <= today:
             status = f"Tilbagekaldt {consent.withdrawn_on:%d.%m.%Y}"
         elif consent.valid_until is not None and consent.valid_until < today:
             status = f"Udløbet {consent.valid_until:%d.%m.%Y}"
         elif not consent.written and scope in WRITTEN_CONSENT_REQUIRED:
             status = "Gælder ikke: skal være givet skriftligt"
+        elif answer is None and consent.given_on <= today:
+            status = "Gælder ikke: borgeren har senere sagt nej"
         else:
             status = "Gældende"
             valid = True

@@ -239,3 +239,38 @@ def test_unknown_action() -> None:
 def test_actions_mapping_is_read_only() -> None:
     with pytest.raises(TypeError):
         ACTIONS["x"] = ACTIONS["contact_gp"]  # type: ignore[index]
+
+
+# --- a consent and a refusal -----------------------------------------------------
+
+
+def _answer(*, refused: bool, given_on: date = GIVEN, registered: int) -> ConsentRecord:
+    return ConsentRecord(
+        scope=ConsentScope.SAME_PERSON_ASSESSMENT,
+        given_on=given_on,
+        written=True,
+        refused=refused,
+        registered=registered,
+    )
+
+
+def test_a_consent_registered_after_a_refusal_the_same_day_covers() -> None:
+    """The citizen first said no, then yes, on the same day: the yes is the answer."""
+    no, yes = _answer(refused=True, registered=1), _answer(refused=False, registered=2)
+    assert covering_consent([no, yes], ConsentScope.SAME_PERSON_ASSESSMENT, GIVEN) == yes
+
+
+def test_a_refusal_registered_after_a_consent_the_same_day_stands() -> None:
+    yes, no = _answer(refused=False, registered=1), _answer(refused=True, registered=2)
+    assert covering_consent([yes, no], ConsentScope.SAME_PERSON_ASSESSMENT, GIVEN) is None
+
+
+def test_the_day_given_orders_before_the_registration() -> None:
+    """A refusal given on a later day stands even if registered before the consent (which
+    was registered late for an earlier day)."""
+    later_no = _answer(refused=True, given_on=date(2025, 3, 11), registered=1)
+    earlier_yes = _answer(refused=False, registered=2)
+    day = date(2025, 3, 12)
+    assert (
+        covering_consent([later_no, earlier_yes], ConsentScope.SAME_PERSON_ASSESSMENT, day) is None
+    )

@@ -272,3 +272,43 @@ def test_the_agreement_is_read_only_by_those_who_see_its_case(side_a):
         object_type="consent", object_id=str(agreement.pk), action=AuditEntry.Action.LIST
     ).first()
     assert read is not None and read.case_id == clinical.pk
+
+
+def test_a_refusal_then_an_agreement_the_same_day_lets_the_same_person_assess(side_a):
+    """The citizen said no, then yes, the same day: the yes is the answer, for the rule and
+    on the case page's consent list; a later no again overrides it."""
+    from sagsbro.cases.web.create_flow import consent_rows
+
+    team = assigned_case(side_a, Subtype.REHABILITERINGSTEAM)
+    case = refer(side_a, team, screen(side_a, team, side_a.coordinator))
+    same = specialist_account_of(side_a, side_a.coordinator, "a_coord_kf")
+    today = datetime.date.today()
+
+    def answer(refused):
+        return case_services.register_consent(
+            side_a.caseworker,
+            side_a.citizen,
+            scope=ConsentScope.SAME_PERSON_ASSESSMENT,
+            given_on=today,
+            written=True,
+            refused=refused,
+            case=case,
+        )
+
+    no = answer(refused=True)
+    refused_for(side_a, case, same)
+    yes = answer(refused=False)
+    case_services.require_may_advise(case, same, Role.CLINICAL_SPECIALIST)
+    statuses = {
+        row.consent.pk: (row.status, row.valid) for row in consent_rows(side_a.citizen, case=case)
+    }
+    assert statuses[yes.pk] == ("Gældende", True)
+    assert statuses[no.pk][0].endswith("afløst af et senere samtykke")
+
+    again = answer(refused=True)
+    refused_for(side_a, case, same)
+    statuses = {
+        row.consent.pk: (row.status, row.valid) for row in consent_rows(side_a.citizen, case=case)
+    }
+    assert statuses[yes.pk] == ("Gælder ikke: borgeren har senere sagt nej", False)
+    assert not statuses[again.pk][0].endswith("afløst af et senere samtykke")
