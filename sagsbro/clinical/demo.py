@@ -115,6 +115,19 @@ def _slots(specialist: User, place: ConsultationPlace, today: datetime.date) -> 
             )
 
 
+def create_places(people: dict[str, User]) -> list[ConsultationPlace]:
+    """Each demo region's clinic (idempotent): made before the demo cases, whose consultations
+    are booked there."""
+    places = []
+    for suffix, (name, address) in PLACES.items():
+        secretariat = people[f"sekretariat.{suffix}"]
+        place, _ = ConsultationPlace.objects.get_or_create(
+            region=secretariat.region, name=name, defaults={"address": address}
+        )
+        places.append(place)
+    return places
+
+
 def create_clinical(people: dict[str, User], today: datetime.date) -> list[User]:
     """Klinisk funktion's demo data; returns the extra log-ins it made."""
     # The specialties come from a data migration; seeded again (idempotent) in case their
@@ -124,13 +137,9 @@ def create_clinical(people: dict[str, User], today: datetime.date) -> list[User]
     for username, codes in SPECIALTIES.items():
         profile, _ = SpecialistProfile.objects.get_or_create(user=people[username])
         profile.specialties.set(Specialty.objects.filter(code__in=codes))
-    for suffix, (name, address) in PLACES.items():
-        secretariat = people[f"sekretariat.{suffix}"]
-        place, _ = ConsultationPlace.objects.get_or_create(
-            region=secretariat.region, name=name, defaults={"address": address}
-        )
+    for place in create_places(people):
         for specialist in User.objects.filter(
-            region=secretariat.region, role=Role.CLINICAL_SPECIALIST
+            region=place.region, role=Role.CLINICAL_SPECIALIST
         ).order_by("pk"):
             _slots(specialist, place, today)
     # A referral from København's screened team case, whose coordinator is the doctor with the

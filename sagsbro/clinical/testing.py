@@ -13,6 +13,7 @@ from sagsbro.cases.models import Case
 from sagsbro.clinical.models import Certificate, ConsultationPlace, ConsultationSlot
 from sagsbro.clinical.services import booking
 from sagsbro.clinical.services import certificate as certificates
+from sagsbro.clinical.services import clinical as consultations
 from sagsbro.organisations.models import User
 
 # --- the specialist's certificate -----------------------------------------------------------
@@ -90,9 +91,12 @@ def free_slot_for(case: Case, *, on: datetime.date | None = None) -> Consultatio
         raise ValueError("A consultation is booked for today or a later day.")
     if case.specialist_id is None:
         raise ValueError("The case has no assigned specialist to book a slot with.")
-    place, _ = ConsultationPlace.objects.get_or_create(
-        region=case.region, name=PLACE_NAME, defaults={"address": "Konsultationsvej 1"}
-    )
+    # The region's first consultation place (the demo's clinic), else one made for it.
+    place = ConsultationPlace.objects.filter(region=case.region).order_by("pk").first()
+    if place is None:
+        place = ConsultationPlace.objects.create(
+            region=case.region, name=PLACE_NAME, address="Konsultationsvej 1"
+        )
     for starts_at, minutes in _starts(day):
         if starts_at <= timezone.now():
             continue
@@ -116,9 +120,31 @@ def book_consultation(
 def booked_time_passed(case: Case, *, minutes: int = 1) -> ConsultationSlot:
     """Let the case's booked time pass: its slot starts `minutes` before now (the appointment
     day with it), as the calendar is after the time the citizen was invited to. For recording
-    what happened at the consultation (held, or a no-show) without waiting for it."""
+    what happened at the consultation (held, or a no-show) without waiting for it. When
+    another of the specialist's times is there already, the slot goes earlier, so the
+    calendar never has two at once."""
     slot = ConsultationSlot.objects.get(case_id=case.pk)
-    slot.starts_at = timezone.now() - datetime.timedelta(minutes=minutes)
+    starts = timezone.now() - datetime.timedelta(minutes=minutes)
+    length = datetime.timedelta(minutes=slot.minutes)
+    while booking.overlapping_slot(slot.specialist_id, starts, slot.minutes, exclude_pk=slot.pk):
+        starts -= length
+    slot.starts_at = starts
     slot.save(update_fields=["starts_at"])
     Case.objects.filter(pk=case.pk).update(appointment_date=timezone.localdate(slot.starts_at))
     return slot
+
+
+def hold_consultation_at_booked_time(
+    specialist: User,
+    case: Case,
+    consultation_date: datetime.date | None = None,
+    *,
+    channel: str = "api",
+) -> Case:
+    """Record the consultation as held (`clinical.hold_consultation`) once its booked time
+    has begun: a time still to come is let pass first (:func:`booked_time_passed`), as the
+    service refuses a consultation recorded before its time."""
+    slot = ConsultationSlot.objects.filter(case_id=case.pk).first()
+    if slot is not None and slot.starts_at > timezone.now():
+        booked_time_passed(case)
+    return consultations.hold_consultation(specialist, case, consultation_date, channel)

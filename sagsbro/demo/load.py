@@ -41,7 +41,8 @@ def _clinical_steps() -> SimpleNamespace:
         notify_late_appointment=clinical_services.notify_late_appointment,
         accept_late_appointment=clinical_services.accept_late_appointment,
         book_consultation=clinical_testing.book_consultation,
-        hold_consultation=clinical_services.hold_consultation,
+        # Held at its booked time, which the demo lets pass (the service refuses it before).
+        hold_consultation=clinical_testing.hold_consultation_at_booked_time,
         create_certificate=clinical_certificate.create_certificate,
         sign_certificate=clinical_certificate.sign_certificate,
         deliver_certificate=clinical_services.deliver_certificate,
@@ -57,6 +58,7 @@ def load_demo(today: datetime.date | None = None) -> list[DemoLogin]:
         load_reference_data()
         people = organisations_demo.create_people()
         organisations_demo.create_agreements()
+        clinical_demo.create_places(people)
         cases_demo.create_cases(
             people,
             today,

@@ -7,9 +7,8 @@ from playwright.sync_api import expect
 
 from sagsbro.cases.models import Case
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.clinical import services as clinical_services
 from sagsbro.clinical.models import Certificate
-from sagsbro.clinical.testing import book_consultation
+from sagsbro.clinical.testing import book_consultation, hold_consultation_at_booked_time
 from sagsbro.conftest import assigned_case
 from sagsbro.e2e.conftest import follow, goto, login, logout
 
@@ -20,7 +19,7 @@ def test_specialist_writes_signs_and_delivers_the_certificate(page, live_server,
     s = side_a
     case = assigned_case(s, Subtype.KLINISK_FUNKTION)
     book_consultation(s.secretariat, case)
-    clinical_services.hold_consultation(s.specialist, case)
+    hold_consultation_at_booked_time(s.specialist, case)
 
     login(page, live_server, s.specialist.username)
     goto(page, live_server, f"/sager/{case.pk}/vurdering/")

@@ -10,6 +10,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from sagsbro.cases.models import Case
@@ -102,9 +103,15 @@ def test_a_referral_from_screening_to_the_delivered_certificate(
     expect(page.get_by_role("main")).to_contain_text(INVITATION_TITLE)
     logout(page)
 
-    # The day of the appointment arrives (the services read today through common.local_today;
-    # a consultation cannot be recorded before its appointment): the specialist holds it.
+    # The day and time of the appointment arrive (the services read them through
+    # common.local_today and common.local_now; a consultation cannot be recorded before its
+    # booked time): the specialist holds it.
     monkeypatch.setattr(common, "local_today", lambda: day)
+    monkeypatch.setattr(
+        common,
+        "local_now",
+        lambda: timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 15))),
+    )
     login(page, live_server, s.specialist.username)
     goto(page, live_server, f"/sager/{case.pk}/handling/hold_consultation/")
     follow(page.get_by_role("button", name="Registrér afholdt konsultation"))

@@ -18,7 +18,6 @@ from sagsbro.cases import services as case_services
 from sagsbro.cases.models import Advice, Case, CaseEvent, CaseNote, Consent
 from sagsbro.cases.rules.consent import ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.clinical import services as clinical_services
 from sagsbro.clinical.models import (
     AssessmentCost,
     ConsultationSlot,
@@ -30,7 +29,11 @@ from sagsbro.clinical.services import assessment as clinical_assessment
 from sagsbro.clinical.services import certificate as clinical_certificate
 from sagsbro.clinical.services.booking import create_place, create_slot
 from sagsbro.clinical.services.referrals import create_referral
-from sagsbro.clinical.testing import book_consultation, deliver_complete_certificate
+from sagsbro.clinical.testing import (
+    book_consultation,
+    deliver_complete_certificate,
+    hold_consultation_at_booked_time,
+)
 from sagsbro.conftest import api_client, assigned_case, make_case
 from sagsbro.core.api import AccessRule
 from sagsbro.documents.models import Document, DocumentShare
@@ -111,7 +114,7 @@ def victim(side_a, side_b):
     )
     clinical = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
     book_consultation(side_a.secretariat, clinical)
-    clinical_services.hold_consultation(side_a.specialist, clinical)
+    hold_consultation_at_booked_time(side_a.specialist, clinical)
     deliver_complete_certificate(side_a.specialist, clinical)
     draft = make_case(side_a, Subtype.LOEBENDE_SAG)
     case_services.register_treatment_relation(
@@ -185,7 +188,7 @@ def victim(side_a, side_b):
     # A clinical case under assessment: its note, an investigation and a draft certificate.
     assessed = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
     book_consultation(side_a.secretariat, assessed)
-    clinical_services.hold_consultation(side_a.specialist, assessed)
+    hold_consultation_at_booked_time(side_a.specialist, assessed)
     clinical_assessment.save_consultation_note(
         side_a.specialist, assessed, note="Hemmeligt konsultationsnotat"
     )

@@ -1,7 +1,7 @@
 """Helpers every kind of write shares: today's date, the row lock, the audit entry of a
 case write, and the checks on free text and meeting days."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -21,6 +21,12 @@ def local_today() -> date:
     """Today in the configured time zone, as every service sees it. The services call it as
     ``common.local_today()``, so a test can move the date in one place."""
     return timezone.localdate()
+
+
+def local_now() -> datetime:
+    """This moment in the configured time zone, as the services that compare it with a booked
+    time see it (``common.local_now()``, so a test can move the clock in one place)."""
+    return timezone.localtime()
 
 
 def refusal(exc: TransitionRefused) -> ServiceError:

@@ -1,4 +1,5 @@
-"""Recording that the citizen did not come to the consultation (udeblivelse).
+"""Recording that the citizen did not come to the consultation (udeblivelse), or that the
+consultation was held: neither before the booked time.
 
 Source: BEK § 13, stk. 2 (the certificate rests on a consultation, so a consultation the
 citizen did not come to is no consultation) and EVAL table 8 step 2.2 (klinisk funktion
@@ -12,7 +13,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-__all__ = ["NO_SHOW_COMMENT_MAX_CHARS", "no_show_comment_problem", "no_show_problem"]
+__all__ = [
+    "NO_SHOW_COMMENT_MAX_CHARS",
+    "consultation_too_early_problem",
+    "no_show_comment_problem",
+    "no_show_problem",
+]
 
 #: The longest comment a no-show takes (characters, after trimming).
 NO_SHOW_COMMENT_MAX_CHARS = 500
@@ -38,6 +44,18 @@ def no_show_problem(
         return (
             "Udeblivelse kan først registreres på dagen for konsultationen "
             f"{appointment_on:%d.%m.%Y}."
+        )
+    return None
+
+
+def consultation_too_early_problem(appointment_start: datetime | None, now: datetime) -> str | None:
+    """Why the consultation cannot be recorded as held at ``now``, in Danish, or None: like
+    the no-show, not before the booked time has begun (the record must match what
+    happened). Without a booked slot only the day is checked (`consultation_date_problem`)."""
+    if appointment_start is not None and now < appointment_start:
+        return (
+            "Konsultationen kan først registreres som holdt fra den aftalte tid "
+            f"{appointment_start:%d.%m.%Y} kl. {appointment_start:%H.%M}."
         )
     return None
 

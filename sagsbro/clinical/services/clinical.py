@@ -12,7 +12,9 @@ from sagsbro.cases.rules import meetings as meeting_rules
 from sagsbro.cases.services import common
 from sagsbro.cases.services.assignment import assignee_act
 from sagsbro.cases.services.transitions import begin, finish, target_of
+from sagsbro.clinical.models import ConsultationSlot
 from sagsbro.clinical.rules.invitation import late_notice_problem
+from sagsbro.clinical.rules.no_show import consultation_too_early_problem
 from sagsbro.clinical.services.assessment import open_consultation_record
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.organisations.models import User
@@ -109,6 +111,12 @@ def hold_consultation(
         raise ServiceError(
             "invalid_consultation_date", problem, fields={"consultation_date": [problem]}
         )
+    slot = ConsultationSlot.objects.filter(case_id=case.pk).first()
+    problem = consultation_too_early_problem(
+        timezone.localtime(slot.starts_at) if slot is not None else None, common.local_now()
+    )
+    if problem:
+        raise ServiceError("consultation_too_early", problem)
     from_state = case.state
     case.consultation_date = consultation_date
     case.state = target_of(transition)

@@ -74,3 +74,24 @@ def test_the_demo_index_is_carried_on_to_later_years():
     assert clinical_demo.price_index_until(2020) == {
         y: v for y, v in clinical_demo.PRICE_INDEX.items() if y <= 2020
     }
+
+
+def test_the_demo_calendar_is_what_happened(db):
+    """Every held consultation was recorded at or after its booked time, at the region's own
+    clinic, and no specialist has two times at once."""
+    from sagsbro.cases.models import CaseEvent
+    from sagsbro.clinical.services.booking import overlapping_slot
+
+    load_demo(today=datetime.date(2026, 11, 26))
+    held = CaseEvent.objects.filter(kind="hold_consultation").select_related("case")
+    assert held.exists()
+    for event in held:
+        slot = ConsultationSlot.objects.select_related("place").get(case=event.case)
+        assert slot.starts_at <= event.at, event.case.reference
+        assert slot.place.region_id == event.case.region_id
+        assert slot.place.name != "Klinisk funktion, konsultation"
+    for slot in ConsultationSlot.objects.all():
+        assert (
+            overlapping_slot(slot.specialist_id, slot.starts_at, slot.minutes, exclude_pk=slot.pk)
+            is None
+        ), slot.pk

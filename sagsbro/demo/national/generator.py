@@ -219,6 +219,8 @@ class Generator:
         # Klinisk funktion's consultation place per region, and the slots per specialist a day.
         self._places: dict[int, int] = {}
         self._slots_on: Counter[tuple[int, datetime.date]] = Counter()
+        # The start of each case's booked slot: its consultation is recorded from then on.
+        self._slot_starts: dict[int, int] = {}
         self.next_id: dict[str, int] = {}
 
     # --- time ---------------------------------------------------------------------------
@@ -1336,6 +1338,8 @@ class Generator:
                 )
                 data = {"appointment_date": appointment.isoformat(), "slot": slot}
             elif step == "hold_consultation":
+                # Recorded at or after the booked time (the service refuses it before).
+                moment = max(moment, self._slot_starts.get(case_id, moment))
                 consultation = self.date_of(moment)
             elif step == "hold_meeting":
                 held = True
@@ -1717,6 +1721,7 @@ class Generator:
         n = self._slots_on[(specialist, day)]
         self._slots_on[(specialist, day)] = n + 1
         starts = day.toordinal() * DAY + 8 * 3600 + n * 45 * 60
+        self._slot_starts[case_id] = starts
         slot_id = self.new_id("slot")
         self.slot_writer.add(
             (

@@ -115,6 +115,10 @@ def test_light_national_data_is_consistent(settings, tmp_path):
         slot = case.consultation_slot
         assert slot.specialist_id == case.specialist_id
         assert timezone.localdate(slot.starts_at) == case.appointment_date
+        # The consultation is recorded at or after its booked time, never before.
+        held = case.events.filter(kind="hold_consultation").first()
+        if held is not None:
+            assert held.at >= slot.starts_at, case.reference
     for case in Case.objects.filter(late_appointment_notified_at__isnull=False):
         accepted, notified = case.late_appointment_accepted_at, case.late_appointment_notified_at
         assert accepted is not None and notified is not None and accepted > notified

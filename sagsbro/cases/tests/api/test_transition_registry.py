@@ -45,6 +45,7 @@ from sagsbro.clinical.testing import (
     book_consultation,
     booked_time_passed,
     free_slot_for,
+    hold_consultation_at_booked_time,
     sign_complete_certificate,
 )
 from sagsbro.conftest import Side, api_client, assigned_case, attach, make_case, on_meeting_day
@@ -270,7 +271,7 @@ def _late_notified(side: Side) -> Case:
 
 
 def _consulted(side: Side) -> Case:
-    case = clinical_services.hold_consultation(side.specialist, _invited(side))
+    case = hold_consultation_at_booked_time(side.specialist, _invited(side))
     sign_complete_certificate(side.specialist, case)
     return case
 
@@ -356,7 +357,7 @@ ARRANGEMENTS: dict[str, Arrangement] = {
         "secretariat",
         lambda side, case: {"slot": free_slot_for(case).pk},
     ),
-    "hold_consultation": Arrangement(_invited, "specialist"),
+    "hold_consultation": Arrangement(_invited_time_passed, "specialist"),
     "record_no_show": Arrangement(
         _invited_time_passed, "secretariat", lambda side, case: {"comment": "Ingen afbud."}
     ),

@@ -21,7 +21,7 @@ from sagsbro.cases import services
 from sagsbro.cases.models import Advice, Case, CaseEvent
 from sagsbro.cases.rules.consent import ConsentScope
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.clinical.testing import free_slot_for, sign_complete_certificate
+from sagsbro.clinical.testing import booked_time_passed, free_slot_for, sign_complete_certificate
 from sagsbro.conftest import (
     COMPLETE,
     MEETING,
@@ -625,6 +625,7 @@ def test_klinisk_funktion_happy_path(side_a):
         side=s,
     )
     step(s.secretariat, case_id, "invite", {"slot": slot.pk}, state="invited", side=s)
+    booked_time_passed(Case.objects.get(pk=case_id))
     step(
         s.specialist,
         case_id,
@@ -810,6 +811,8 @@ def _drive(side, subtype, state):
         step(side.secretariat, case_id, "invite", {"slot": slot.pk}, state="invited", side=side)
         if state == "invited":
             return case_id
+        # The consultation is recorded once its time has begun.
+        booked_time_passed(Case.objects.get(pk=case_id))
         step(
             side.specialist,
             case_id,

@@ -13,7 +13,11 @@ from sagsbro.cases.rules.conflict import state_after_conflict
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.web.worklist import secretariat_inbox
 from sagsbro.clinical import services as clinical_services
-from sagsbro.clinical.testing import book_consultation, sign_complete_certificate
+from sagsbro.clinical.testing import (
+    book_consultation,
+    hold_consultation_at_booked_time,
+    sign_complete_certificate,
+)
 from sagsbro.conftest import api_client, assigned_case
 from sagsbro.core.errors import ServiceError
 from sagsbro.meetings import services as meeting_services
@@ -70,12 +74,12 @@ def _invite(side, case):
 def _consultation(side, case):
     book_consultation(side.secretariat, case)
     _relation_appears(side, side.specialist)
-    return clinical_services.hold_consultation(side.specialist, case, timezone.localdate())
+    return hold_consultation_at_booked_time(side.specialist, case, timezone.localdate())
 
 
 def _certificate(side, case):
     book_consultation(side.secretariat, case)
-    clinical_services.hold_consultation(side.specialist, case, timezone.localdate())
+    hold_consultation_at_booked_time(side.specialist, case, timezone.localdate())
     sign_complete_certificate(side.specialist, case)
     _relation_appears(side, side.specialist)
     return clinical_services.deliver_certificate(side.specialist, case)

@@ -31,8 +31,11 @@ from sagsbro.cases.rules.workflow import (
     check_transition,
     target_after_resend,
 )
-from sagsbro.clinical import services as clinical_services
-from sagsbro.clinical.testing import book_consultation, deliver_complete_certificate
+from sagsbro.clinical.testing import (
+    book_consultation,
+    deliver_complete_certificate,
+    hold_consultation_at_booked_time,
+)
 from sagsbro.conftest import api_client, attach, make_case, on_meeting_day, sent_case
 from sagsbro.documents.models import Document, DocumentShare
 from sagsbro.documents.rules import Category
@@ -362,7 +365,7 @@ def build(side, subtype, state):
         case = book_consultation(side.secretariat, case, on=appointment)
         if state == S.INVITED:
             return case
-        case = clinical_services.hold_consultation(side.specialist, case, appointment)
+        case = hold_consultation_at_booked_time(side.specialist, case, appointment)
         if state == S.CONSULTATION_HELD:
             return case
         case = deliver_complete_certificate(side.specialist, case)

@@ -11,8 +11,11 @@ from sagsbro.audit.models import AuditEntry
 from sagsbro.cases import services
 from sagsbro.cases.models import Case, CaseEvent
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.clinical import services as clinical_services
-from sagsbro.clinical.testing import book_consultation, sign_complete_certificate
+from sagsbro.clinical.testing import (
+    book_consultation,
+    hold_consultation_at_booked_time,
+    sign_complete_certificate,
+)
 from sagsbro.conftest import api_client, assigned_case, sent_case
 
 API = "/api/v1"
@@ -163,7 +166,7 @@ def test_delivered_certificate_waits_in_afventer_dig_until_closed(side_a):
     case = assigned_case(s, Subtype.KLINISK_FUNKTION)
     today = timezone.localdate()
     book_consultation(s.secretariat, case, on=today)
-    clinical_services.hold_consultation(s.specialist, case)
+    hold_consultation_at_booked_time(s.specialist, case)
     sign_complete_certificate(s.specialist, case)
     assert case.pk not in awaiting(s.caseworker)
 

@@ -13,7 +13,7 @@ from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.clinical import services as clinical_services
 from sagsbro.clinical.models import Certificate, Investigation
 from sagsbro.clinical.services import certificate as certificates
-from sagsbro.clinical.testing import book_consultation
+from sagsbro.clinical.testing import book_consultation, hold_consultation_at_booked_time
 from sagsbro.conftest import api_client, assigned_case
 from sagsbro.documents.models import Document, DocumentShare
 from sagsbro.messaging.models import OutgoingMessage
@@ -31,7 +31,7 @@ SECTIONS = {
 def consulted(side):
     case = assigned_case(side, Subtype.KLINISK_FUNKTION)
     book_consultation(side.secretariat, case)
-    return clinical_services.hold_consultation(side.specialist, case)
+    return hold_consultation_at_booked_time(side.specialist, case)
 
 
 def url(case, what):

@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sagsbro.clinical.rules.no_show import (
     NO_SHOW_COMMENT_MAX_CHARS,
@@ -32,3 +32,14 @@ def test_the_comment_is_bounded():
     assert no_show_comment_problem("x" * (NO_SHOW_COMMENT_MAX_CHARS + 1)) == (
         f"Kommentaren må højst være {NO_SHOW_COMMENT_MAX_CHARS} tegn."
     )
+
+
+def test_a_consultation_is_held_from_its_booked_time_on():
+    from sagsbro.clinical.rules.no_show import consultation_too_early_problem
+
+    starts = datetime(2027, 3, 1, 10, 30, tzinfo=UTC)
+    assert consultation_too_early_problem(starts, starts - timedelta(minutes=1)) == (
+        "Konsultationen kan først registreres som holdt fra den aftalte tid 01.03.2027 kl. 10.30."
+    )
+    assert consultation_too_early_problem(starts, starts) is None
+    assert consultation_too_early_problem(None, starts - timedelta(days=1)) is None

@@ -9,10 +9,13 @@ from django.utils import timezone
 from sagsbro.audit.models import AuditEntry
 from sagsbro.cases.models import CaseEvent, Consent
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.clinical import services as clinical_services
 from sagsbro.clinical.models import Investigation, RecordRequest
 from sagsbro.clinical.services import assessment
-from sagsbro.clinical.testing import book_consultation, deliver_complete_certificate
+from sagsbro.clinical.testing import (
+    book_consultation,
+    deliver_complete_certificate,
+    hold_consultation_at_booked_time,
+)
 from sagsbro.conftest import assigned_case
 from sagsbro.core.errors import PermissionRefused, ServiceError
 
@@ -50,7 +53,7 @@ def test_consultation_note_after_the_consultation(side_a):
         assessment.save_consultation_note(s.specialist, case, note="For tidligt")
     assert early.value.code == "invalid_state"
 
-    case = clinical_services.hold_consultation(s.specialist, case)
+    case = hold_consultation_at_booked_time(s.specialist, case)
     with pytest.raises(ServiceError) as empty:
         assessment.save_consultation_note(s.specialist, case, note="  ")
     assert empty.value.fields == {"note": ["Skriv notatet fra konsultationen."]}
@@ -163,7 +166,7 @@ def test_record_request_only_under_written_consent(side_a):
 def test_nothing_after_the_certificate_is_delivered(side_a):
     s = side_a
     case = invited_case(s)
-    case = clinical_services.hold_consultation(s.specialist, case)
+    case = hold_consultation_at_booked_time(s.specialist, case)
     investigation = assessment.order_investigation(
         s.specialist, case, kind="blood_test", description="Blodprøver", citizen_consented=True
     )

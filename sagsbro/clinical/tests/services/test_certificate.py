@@ -22,6 +22,7 @@ from sagsbro.clinical import testing as clinical_testing
 from sagsbro.clinical.models import Certificate, ConsultationRecord, Referral, Specialty
 from sagsbro.clinical.rules.certificate import OverallBasis
 from sagsbro.clinical.services import certificate as certificates
+from sagsbro.clinical.testing import hold_consultation_at_booked_time
 from sagsbro.conftest import assigned_case, attach, sent_case
 from sagsbro.core.errors import AlreadyDone, PermissionRefused, ServiceError
 from sagsbro.documents.models import Document, DocumentShare
@@ -42,7 +43,7 @@ COMPLETE = {
 def consulted_case(side):
     case = assigned_case(side, Subtype.KLINISK_FUNKTION)
     clinical_testing.book_consultation(side.secretariat, case)
-    return clinical_services.hold_consultation(side.specialist, case)
+    return hold_consultation_at_booked_time(side.specialist, case)
 
 
 def signed_certificate(side, case, **extra):
@@ -251,7 +252,7 @@ def test_signing_checks_the_same_person_agreement_again(side_a):
     )
     case = case_services.assign_specialist(s.secretariat, case, same_doctor)
     clinical_testing.book_consultation(s.secretariat, case)
-    case = clinical_services.hold_consultation(same_doctor, case)
+    case = hold_consultation_at_booked_time(same_doctor, case)
     draft = certificates.create_certificate(same_doctor, case, **COMPLETE)
     case_services.withdraw_consent(s.caseworker, agreement)
     with pytest.raises(ServiceError) as refused:

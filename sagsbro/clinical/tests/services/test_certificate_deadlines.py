@@ -16,10 +16,10 @@ from django.utils import timezone
 from sagsbro.cases import services as case_services
 from sagsbro.cases.models import Case, CaseEvent, Deadline
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.clinical import services as clinical_services
 from sagsbro.clinical.testing import (
     book_consultation,
     deliver_complete_certificate,
+    hold_consultation_at_booked_time,
     sign_complete_certificate,
 )
 from sagsbro.clinical.tests.services.test_referrals import refer, screened_team_case
@@ -40,7 +40,7 @@ def consulted_case(side) -> Case:
     """The referred case with the citizen invited and the consultation held today."""
     case = referred_case(side)
     case = book_consultation(side.secretariat, case)
-    return clinical_services.hold_consultation(side.specialist, case)
+    return hold_consultation_at_booked_time(side.specialist, case)
 
 
 def pin(case, *, received=None, consultation=None, delivered=None) -> dict[str, Deadline]:

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.tests.services.test_meeting_dates import client_for, post, snapshot
-from sagsbro.clinical.testing import book_consultation
+from sagsbro.clinical.models import ConsultationSlot
+from sagsbro.clinical.testing import book_consultation, booked_time_passed
 from sagsbro.conftest import assigned_case
 
 # --- a consultation is held on or after its appointment, not in the future -----------------
@@ -54,9 +55,35 @@ def test_consultation_is_not_recorded_before_its_appointment(side_a):
     assert snapshot(case) == before
 
 
+def test_consultation_is_not_recorded_before_its_booked_time(side_a):
+    """The day is the appointment's, but the booked time has not begun: the record would say
+    the consultation was held before it was."""
+    today = timezone.localdate()
+    case = _invited(side_a, today)
+    slot = ConsultationSlot.objects.get(case_id=case.pk)
+    slot.starts_at = timezone.now() + datetime.timedelta(minutes=30)
+    slot.save(update_fields=["starts_at"])
+    starts = timezone.localtime(slot.starts_at)
+    before = snapshot(case)
+    response = post(side_a.specialist, case, "hold_consultation", {"consultation_date": today})
+    assert response.status_code == 400, response.json()
+    body = response.json()
+    assert body["code"] == "consultation_too_early"
+    assert body["detail"] == (
+        "Konsultationen kan først registreres som holdt fra den aftalte tid "
+        f"{starts:%d.%m.%Y} kl. {starts:%H.%M}."
+    )
+    assert snapshot(case) == before
+    # From the booked time on, it is recorded.
+    booked_time_passed(case)
+    response = post(side_a.specialist, case, "hold_consultation", {"consultation_date": today})
+    assert response.status_code == 200, response.json()
+
+
 def test_consultation_on_its_appointment_is_recorded(side_a):
     today = timezone.localdate()
     case = _invited(side_a, today)
+    booked_time_passed(case)
     response = post(side_a.specialist, case, "hold_consultation", {"consultation_date": today})
     assert response.status_code == 200, response.json()
     case.refresh_from_db()
@@ -70,6 +97,7 @@ def test_consultation_is_not_recorded_before_the_region_received_the_case(side_a
 
     today = timezone.localdate()
     case = _invited(side_a, today)
+    booked_time_passed(case)
     received = timezone.now() - datetime.timedelta(days=3)
     Case.objects.filter(pk=case.pk).update(received_at=received, appointment_date=None)
     received_on = timezone.localdate(received)

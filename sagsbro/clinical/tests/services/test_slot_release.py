@@ -19,12 +19,12 @@ from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.workflow import State
 from sagsbro.cases.services import transitions
 from sagsbro.cases.services.assignment import register_treatment_relation
-from sagsbro.clinical import services as clinical_services
 from sagsbro.clinical.models import ConsultationSlot
 from sagsbro.clinical.pdf.letters import CANCELLATION_TITLE
 from sagsbro.clinical.services import booking
 from sagsbro.clinical.services.slot_release import release_after_change
 from sagsbro.clinical.tasks import build_cancellation_letter
+from sagsbro.clinical.testing import hold_consultation_at_booked_time
 from sagsbro.conftest import _user, assigned_case
 from sagsbro.core.errors import ServiceError
 from sagsbro.documents.models import Document
@@ -227,12 +227,8 @@ def test_put_back_for_conflict_frees_the_time_and_the_case_is_booked_again(side_
 
 def test_a_held_consultation_keeps_its_time(side_a, place):
     case, time = booked(side_a, place, days=1)
-    with pytest.MonkeyPatch.context() as patch:
-        # The consultation is held on the booked day.
-        from sagsbro.cases.services import common
-
-        patch.setattr(common, "local_today", lambda: timezone.localdate(time.starts_at))
-        clinical_services.hold_consultation(side_a.specialist, case)
+    # The consultation is held at the booked time.
+    hold_consultation_at_booked_time(side_a.specialist, case)
     case_services.withdraw_case(side_a.caseworker, case, "Sagen er ikke længere aktuel")
 
     case.refresh_from_db()

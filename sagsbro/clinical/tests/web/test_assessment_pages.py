@@ -9,9 +9,12 @@ from django.test import Client
 from sagsbro.audit.models import AuditEntry
 from sagsbro.cases.models import Case, Consent
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.clinical import services as clinical_services
 from sagsbro.clinical.models import Certificate, Investigation, RecordRequest
-from sagsbro.clinical.testing import book_consultation, sign_complete_certificate
+from sagsbro.clinical.testing import (
+    book_consultation,
+    hold_consultation_at_booked_time,
+    sign_complete_certificate,
+)
 from sagsbro.conftest import assigned_case, upload
 
 SECTIONS = {
@@ -31,7 +34,7 @@ def client_for(user):
 def consulted(side):
     case = assigned_case(side, Subtype.KLINISK_FUNKTION)
     book_consultation(side.secretariat, case)
-    return clinical_services.hold_consultation(side.specialist, case)
+    return hold_consultation_at_booked_time(side.specialist, case)
 
 
 def test_the_specialist_works_the_case_from_its_tab(side_a):

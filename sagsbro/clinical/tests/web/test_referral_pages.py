@@ -12,10 +12,13 @@ from django.utils import timezone
 from sagsbro.audit.models import AuditEntry
 from sagsbro.cases import services as case_services
 from sagsbro.cases.models import Case
-from sagsbro.clinical import services as clinical_services
 from sagsbro.clinical.models import ConsultationPlace, ConsultationSlot, Referral, Specialty
 from sagsbro.clinical.services import booking
-from sagsbro.clinical.testing import book_consultation, deliver_complete_certificate
+from sagsbro.clinical.testing import (
+    book_consultation,
+    deliver_complete_certificate,
+    hold_consultation_at_booked_time,
+)
 from sagsbro.clinical.tests.services.test_referrals import screened_team_case
 from sagsbro.documents.rules import Category
 
@@ -159,7 +162,7 @@ def test_the_originating_case_shows_the_certificate(side_a, side_b):
     case = Referral.objects.get().case
     case = case_services.assign_specialist(side_a.secretariat, case, side_a.specialist)
     book_consultation(side_a.secretariat, case)
-    case = clinical_services.hold_consultation(side_a.specialist, case)
+    case = hold_consultation_at_booked_time(side_a.specialist, case)
     deliver_complete_certificate(side_a.specialist, case)
     certificate = case.documents.get(category=Category.LAE_275)
     tab = client_for(side_a.caseworker).get(f"/sager/{team.pk}/henvisninger/")
