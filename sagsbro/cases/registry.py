@@ -53,6 +53,8 @@ class RegisteredTransition:
     # The sentence the page shows after the action succeeded (the case as it is afterwards);
     # without one, the cases app's own sentence for it, or a generic one.
     confirmation: Callable[[Case], str] | None = None
+    # A warning the action page shows above the form for this case (None: nothing to warn).
+    notice: Callable[[Case], str | None] | None = None
 
     @property
     def name(self) -> str:
@@ -138,11 +140,12 @@ def register(
     intro: str = "",
     danger: bool = False,
     confirmation: Callable[[Case], str] | None = None,
+    notice: Callable[[Case], str | None] | None = None,
 ) -> RegisteredTransition:
     """Register a transition; see the module's docstring."""
     return transitions.register(
         RegisteredTransition(
-            rule, service, form_class, serializer_class, call, intro, danger, confirmation
+            rule, service, form_class, serializer_class, call, intro, danger, confirmation, notice
         )
     )
 

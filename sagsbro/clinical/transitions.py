@@ -75,6 +75,7 @@ def register_clinical_transitions() -> None:
         serializer_class=s.AcceptLateAppointmentSerializer,
         call=_accept_late_appointment,
         confirmation=c.late_accepted,
+        notice=c.certificate_deadline_warning,
         intro=(
             "Klinisk funktion kan først tilbyde borgeren en tid mere end 14 dage efter, at "
             "anmodningen kom. Borgeren indkaldes først, når du har accepteret tiden."

@@ -175,6 +175,7 @@ def case_action(request, pk, name):
         "form": form,
         "service_error": service_error,
         "warning": warning,
+        "notice": action.notice(case) if action.notice else None,
     }
     status = 400 if request.method == "POST" and warning is None else 200
     template = "cases/answer_form.html" if name == "answer" else "cases/case_action.html"

@@ -23,6 +23,7 @@ __all__ = [
     "late_appointment_problem",
     "late_notice_problem",
     "latest_notice_day",
+    "past_certificate_deadline_warning",
 ]
 
 #: An appointment more than this many calendar days after receipt is "late".
@@ -119,3 +120,17 @@ def late_notice_problem(
             f"Tiden {appointment_on:%d.%m.%Y} ligger mere end et år frem. Kontrollér datoen.",
         )
     return None
+
+
+def past_certificate_deadline_warning(appointment_on: date, due: date | None) -> str | None:
+    """The warning, in Danish, when a late appointment lies after the deadline for the
+    certificate 30 days after the request came (BEK § 23, 1. pkt.; ``due`` is that deadline,
+    None when not computed): the certificate cannot be delivered in time, and § 23, 2. pkt.
+    says another deadline is then agreed in the case. None when the time leaves room."""
+    if due is None or appointment_on <= due:
+        return None
+    return (
+        f"Tiden {appointment_on:%d.%m.%Y} ligger efter fristen for speciallægeattesten 30 dage "
+        f"efter, at anmodningen kom ({due:%d.%m.%Y}). Aftal en anden frist i sagen under "
+        "Frister (BEK § 23, 2. pkt.)."
+    )

@@ -89,3 +89,17 @@ def test_a_late_notice_names_a_late_coming_day_within_a_year():
     assert far is not None and far.code == "appointment_too_far"
     assert far.message == "Tiden 06.03.2028 ligger mere end et år frem. Kontrollér datoen."
     assert latest_notice_day(date(2028, 2, 29)) == date(2029, 2, 28)
+
+
+def test_a_time_after_the_thirty_day_deadline_is_warned_of():
+    from sagsbro.clinical.rules.invitation import past_certificate_deadline_warning
+
+    due = date(2027, 3, 31)
+    assert past_certificate_deadline_warning(due, due) is None
+    assert past_certificate_deadline_warning(date(2027, 3, 20), due) is None
+    assert past_certificate_deadline_warning(date(2027, 4, 1), None) is None
+    assert past_certificate_deadline_warning(date(2027, 4, 1), due) == (
+        "Tiden 01.04.2027 ligger efter fristen for speciallægeattesten 30 dage efter, at "
+        "anmodningen kom (31.03.2027). Aftal en anden frist i sagen under Frister "
+        "(BEK § 23, 2. pkt.)."
+    )

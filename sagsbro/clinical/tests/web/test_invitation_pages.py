@@ -109,3 +109,37 @@ def test_a_late_time_waits_for_the_caseworker_who_accepts_it_on_the_case(side_a)
         side_a.secretariat, case, day + datetime.timedelta(days=1)
     )
     assert case.pk in awaiting(side_a.caseworker)
+
+
+def test_a_late_time_after_the_thirty_day_deadline_warns_to_agree_another(side_a):
+    """A time after the certificate's deadline 30 days after receipt (BEK § 23, 1. pkt.)
+    cannot be met: the acceptance page and both confirmations say to agree another deadline
+    in the case (§ 23, 2. pkt.); a late time within the deadline says nothing of it."""
+    case = assigned_case(side_a, Subtype.KLINISK_FUNKTION)
+    received = timezone.localdate(case.received_at)
+    # The computed deadline (moved to a working day when the 30th day is not one).
+    due = case.deadlines.get(kind="certificate_after_request").due
+    link = f"/sager/{case.pk}/handling/accept_late_appointment/"
+    caseworker = client_for(side_a.caseworker)
+    warning = (
+        "ligger efter fristen for speciallægeattesten 30 dage efter, at anmodningen kom "
+        f"({due:%d.%m.%Y})"
+    )
+
+    within = received + datetime.timedelta(days=20)
+    clinical_services.notify_late_appointment(side_a.secretariat, case, within)
+    assert "ligger efter fristen" not in caseworker.get(link).content.decode()
+
+    after = due + datetime.timedelta(days=1)
+    secretariat = client_for(side_a.secretariat)
+    response = secretariat.post(
+        f"/sager/{case.pk}/handling/notify_late_appointment/",
+        {"appointment_date": f"{after:%d.%m.%Y}"},
+        follow=True,
+    )
+    assert warning in response.content.decode()
+    page = caseworker.get(link).content.decode()
+    assert f"Tiden {after:%d.%m.%Y} {warning}" in page
+    response = caseworker.post(link, {"appointment_date": f"{after:%d.%m.%Y}"}, follow=True)
+    assert f"Du har accepteret tiden {after:%d.%m.%Y}." in response.content.decode()
+    assert warning in response.content.decode()
