@@ -95,7 +95,9 @@ class ConsultationSlot(models.Model):
         ordering = ["starts_at", "id"]
         verbose_name = "konsultationstid"
         verbose_name_plural = "konsultationstider"
-        indexes = [models.Index(fields=["specialist", "starts_at"])]
+        # The unique constraint's index serves a specialist's calendar; this one the region's
+        # coming times (the calendar page and the API list, from now on).
+        indexes = [models.Index(fields=["starts_at", "id"], name="consultation_slot_start")]
         constraints = [
             models.UniqueConstraint(
                 fields=["specialist", "starts_at"], name="consultation_slot_unique_start"
@@ -278,7 +280,11 @@ class AssessmentCost(models.Model):
         ordering = ["incurred_on", "id"]
         verbose_name = "udredningsudgift"
         verbose_name_plural = "udredningsudgifter"
-        indexes = [models.Index(fields=["region", "incurred_on"])]
+        indexes = [
+            models.Index(fields=["region", "incurred_on"]),
+            # The price page's latest costs of the region.
+            models.Index(fields=["region", "-recorded_at", "-id"], name="assessment_cost_newest"),
+        ]
 
 
 class PriceIndex(models.Model):
