@@ -156,7 +156,13 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
         elif name == "further_price":
             try:
                 price = None if value in (None, "") else Decimal(value)
-            except InvalidOperation:
+            except (InvalidOperation, TypeError, ValueError):
+                errors[name] = [PRICE_UNREADABLE]
+                continue
+            if price is not None and (
+                not price.is_finite() or price != price.quantize(Decimal("0.01"))
+            ):
+                # NaN and infinity compare with nothing; the field keeps øre, no finer.
                 errors[name] = [PRICE_UNREADABLE]
                 continue
             if price is not None and not (0 < price <= MAX_FURTHER_PRICE):

@@ -474,6 +474,11 @@ def test_further_price_out_of_range_is_refused(side_a):
     assert unreadable.value.fields == {
         "further_price": ["Angiv prisen som et beløb i kroner, fx 4500,00 (i API'et 4500.00)."]
     }
+    # Not a number, no end, or finer than øre: refused the same way, never a crash.
+    for odd in ("NaN", "sNaN", "Infinity", Decimal("NaN"), "4500.005", object()):
+        with pytest.raises(ServiceError) as refused:
+            certificates.create_certificate(s.specialist, case, further_price=odd)
+        assert set(refused.value.fields) == {"further_price"}, odd
     assert not Certificate.objects.filter(case=case).exists()
 
 
