@@ -5,8 +5,9 @@ that keeps CPR numbers out of every log line.
   and, where known, the request id, user id, method, path (never the query string), status
   and duration in milliseconds; an exception's traceback as `exception`.
 - `ScrubCprFilter` (on every handler) renders a record's message with its arguments and
-  replaces anything CPR-like (ddmmyy-xxxx, or ten digits in a row) with `[cpr]`; the JSON
-  formatter scrubs every field it writes once more.
+  replaces anything CPR-like (ddmmyy-xxxx, or ten digits in a row, but not inside a
+  hexadecimal id such as a task's UUID) with `[cpr]`; the JSON formatter scrubs every field
+  it writes once more.
 - `RequestLogMiddleware` (first in MIDDLEWARE) gives each request an id (the caller's
   `X-Request-ID` when it is a plain token with nothing CPR-like in it, else a new one), sends
   it back in `X-Request-ID`, tags every record logged during the request with it, and logs
@@ -28,8 +29,12 @@ from typing import Any
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.functional import SimpleLazyObject, empty
 
-# Ten digits, optionally split 6-4 by a hyphen or a space, not part of a longer number.
-CPR_PATTERN = re.compile(r"(?<!\d)\d{6}[- ]?\d{4}(?!\d)")
+# Ten digits, optionally split 6-4 by a hyphen or a space, not part of a longer number nor
+# of a hexadecimal one: digits beside a hex letter are a piece of a UUID, a request id or a
+# hash, not a CPR number. (In a hyphenated UUID only the last part, twelve characters, can
+# hold ten digits in a row, and then a letter of it stands beside them; the 6-4 split across
+# the first hyphen likewise has a letter of the first part before it.)
+CPR_PATTERN = re.compile(r"(?<![0-9A-Fa-f])\d{6}[- ]?\d{4}(?![0-9A-Fa-f])")
 CPR_REPLACEMENT = "[cpr]"
 
 
@@ -117,7 +122,7 @@ request_logger = logging.getLogger("sagsbro.requests")
 
 
 def new_request_id() -> str:
-    """A random id (32 hex digits) without ten digits in a row, which the logs would scrub."""
+    """A random id (32 hex digits) with nothing CPR-like in it, which the logs would scrub."""
     while True:
         request_id = uuid.uuid4().hex
         if not CPR_PATTERN.search(request_id):

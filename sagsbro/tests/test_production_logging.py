@@ -47,6 +47,43 @@ def test_scrub_replaces_cpr_like_numbers_and_leaves_other_numbers():
     )
 
 
+def test_scrub_masks_a_cpr_number_in_ordinary_text():
+    assert scrub("cpr 0101901234.") == "cpr [cpr]."
+    assert scrub("borger (010190-1234) ringede") == "borger ([cpr]) ringede"
+    assert scrub("cpr: 010190 1234, tlf. 12345678") == "cpr: [cpr], tlf. 12345678"
+    assert scrub('{"cpr": "0101901234"}') == '{"cpr": "[cpr]"}'
+    assert scrub("borger-0101901234") == "borger-[cpr]"
+
+
+@pytest.mark.parametrize(
+    "task_id",
+    [
+        # Real UUIDs with ten digits in a row: in the last part, beside a letter of it.
+        "9fa84b36-1c2e-4f0a-857e-0123456789d2",
+        "9fa84b36-1c2e-4f0a-857e-ab0123456789",
+        "9fa84b36-1c2e-4f0a-857e-a0123456789b",
+        # Six digits before the first hyphen and four after it (the 6-4 form of a CPR).
+        "ab123456-7890-4f0a-857e-1c2e9fa84b36",
+        # The same ids as 32 hexadecimal digits, and upper case.
+        "9fa84b361c2e4f0a857e0123456789d2",
+        "0123456789d24f0a857e9fa84b361c2e",
+        "9FA84B36-1C2E-4F0A-857E-0123456789D2",
+    ],
+)
+def test_scrub_leaves_a_uuid_with_ten_digits_in_a_row_whole(task_id):
+    line = f"Task id={task_id} state=SUCCEEDED"
+    assert scrub(line) == line
+    # A CPR number beside it is still masked.
+    assert scrub(f"{line} cpr 0101901234.") == f"{line} cpr [cpr]."
+
+
+def test_a_task_id_reaches_the_worker_log_whole(captured):
+    task_id = "9fa84b36-1c2e-4f0a-857e-0123456789d2"
+    logging.getLogger("sagsbro.tasks").info("Task id=%s for borger %s", task_id, "0101901234")
+    (record,) = lines(captured)
+    assert record["message"] == f"Task id={task_id} for borger [cpr]"
+
+
 def test_a_cpr_number_in_a_message_its_arguments_or_a_traceback_never_reaches_the_output(
     captured,
 ):
