@@ -72,15 +72,25 @@ class AmountField(forms.CharField):
 
 
 def text_field(
-    label: str, required_message: str, *, required: bool = True, help_text: str = ""
+    label: str,
+    required_message: str,
+    *,
+    required: bool = True,
+    help_text: str = "",
+    max_length: int = 20000,
 ) -> forms.CharField:
+    """A free text of at most `max_length` characters; a longer one is refused with the limit
+    written the Danish way ("Teksten må højst have 20.000 tegn.")."""
     return forms.CharField(
         label=label,
         required=required,
-        max_length=20000,
+        max_length=max_length,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": required_message},
+        error_messages={
+            "required": required_message,
+            "max_length": f"Teksten må højst have {max_length:,} tegn.".replace(",", "."),
+        },
     )
 
 

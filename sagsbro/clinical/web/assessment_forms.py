@@ -9,11 +9,23 @@ from django import forms
 
 from sagsbro.clinical.models import Investigation
 from sagsbro.clinical.rules.certificate import MAX_FURTHER_PRICE, NO_GP_REASON_MAX
+from sagsbro.clinical.services.assessment import NOTE_MAX, SOURCE_MAX
+from sagsbro.clinical.services.assessment import TEXT_MAX as INVESTIGATION_TEXT_MAX
+from sagsbro.clinical.services.certificate import TEXT_MAX as SECTION_MAX
+from sagsbro.clinical.services.certificate import TIME_FRAME_MAX
 from sagsbro.core.forms import date_field, text_field
 
 
+def _danish(number: int) -> str:
+    """A number with the Danish thousands separator: 20000 as "20.000"."""
+    return f"{number:,}".replace(",", ".")
+
+
 class NoteForm(forms.Form):
-    note = text_field("Notat fra konsultationen", "Skriv notatet fra konsultationen.")
+    # The limits are the services' (clinical/services/assessment.py and certificate.py).
+    note = text_field(
+        "Notat fra konsultationen", "Skriv notatet fra konsultationen.", max_length=NOTE_MAX
+    )
 
 
 class InvestigationForm(forms.Form):
@@ -31,6 +43,7 @@ class InvestigationForm(forms.Form):
         "Beskriv undersøgelsen, og hvorfor den er nødvendig for vurderingen.",
         help_text="Undersøgelser foretages kun, når de er nødvendige for vurderingen "
         "(BEK § 13, stk. 2).",
+        max_length=INVESTIGATION_TEXT_MAX,
     )
     citizen_consented = forms.BooleanField(
         label="Borgeren har givet informeret samtykke til undersøgelsen",
@@ -45,8 +58,12 @@ class DoneForm(forms.Form):
 class RecordRequestForm(forms.Form):
     source = forms.CharField(
         label="Sygehus eller speciallæge",
-        max_length=200,
-        error_messages={"required": "Angiv sygehuset eller speciallægen."},
+        max_length=SOURCE_MAX,
+        error_messages={
+            "required": "Angiv sygehuset eller speciallægen.",
+            "max_length": "Navnet på sygehuset eller speciallægen må højst have "
+            f"{_danish(SOURCE_MAX)} tegn.",
+        },
         help_text="Journaloplysninger indhentes kun med borgerens skriftlige samtykke "
         "(BEK § 3 og § 15, stk. 1).",
     )
@@ -56,9 +73,13 @@ def _section(label: str, help_text: str = "") -> forms.CharField:
     return forms.CharField(
         label=label,
         required=False,
-        max_length=20000,
+        max_length=SECTION_MAX,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": 6}),
+        # Named, as the error summary lists the sections' errors together.
+        error_messages={
+            "max_length": f"Afsnittet »{label}« må højst have {_danish(SECTION_MAX)} tegn."
+        },
     )
 
 
@@ -101,7 +122,10 @@ class CertificateForm(forms.Form):
         },
     )
     further_time_frame = forms.CharField(
-        label="Tidsramme for den yderligere vurdering", required=False, max_length=200
+        label="Tidsramme for den yderligere vurdering",
+        required=False,
+        max_length=TIME_FRAME_MAX,
+        error_messages={"max_length": f"Tidsrammen må højst have {_danish(TIME_FRAME_MAX)} tegn."},
     )
     is_overall = forms.BooleanField(
         label="Attesten er den samlede vurdering (BEK § 14, stk. 3-4)", required=False

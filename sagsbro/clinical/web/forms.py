@@ -99,7 +99,7 @@ class NoShowForm(forms.Form):
     """The citizen did not come: an optional short practical note, no health information."""
 
     comment = forms.CharField(
-        label="Kommentar (valgfri)",
+        label="Kommentar",
         required=False,
         max_length=NO_SHOW_COMMENT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -111,8 +111,23 @@ class ReferralForm(forms.Form):
 
 
 class PlaceForm(forms.Form):
-    name = forms.CharField(label="Navn", max_length=150)
-    address = forms.CharField(label="Adresse", max_length=250)
+    # The limits are the model's (ConsultationPlace.name and .address).
+    name = forms.CharField(
+        label="Navn",
+        max_length=150,
+        error_messages={
+            "required": "Angiv stedets navn.",
+            "max_length": "Navnet må højst have 150 tegn.",
+        },
+    )
+    address = forms.CharField(
+        label="Adresse",
+        max_length=250,
+        error_messages={
+            "required": "Angiv stedets adresse.",
+            "max_length": "Adressen må højst have 250 tegn.",
+        },
+    )
 
 
 TIME_MESSAGE = "Skriv klokkeslættet som tt.mm, fx 09.30."

@@ -149,6 +149,8 @@ def _calendar_context(user: User, **forms: Any) -> dict[str, Any]:
         "slot_form": forms.get("slot_form") or SlotForm(specialists=specialists, places=places),
         "place_form": forms.get("place_form") or PlaceForm(),
         "service_error": forms.get("service_error"),
+        # The form that was posted and shown again, whose errors the summary lists.
+        "failed_form": forms.get("slot_form") or forms.get("place_form"),
     }
 
 
