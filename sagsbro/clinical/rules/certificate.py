@@ -9,12 +9,14 @@
   certificate described (its referral follows that certificate), this certificate gives one
   overall assessment of the possibilities for work or education on their basis.
 * § 14, stk. 4: always one overall assessment when several assessments of the same person
-  were made: the citizen already has a delivered certificate from klinisk funktion.
+  were made to clarify the same possibilities: klinisk funktion already delivered a
+  certificate in the same matter.
 * § 15, stk. 2: the citizen's GP gets a copy at delivery; a citizen with no GP registered is
   delivered to only with the reason stated (:func:`no_gp_refusal`).
 
 :func:`certificate_problems` lists every missing piece with a Danish message, so a form
-can show them all at once; :func:`check_certificate` raises them together before signing.
+can show them all at once (the signing service refuses with them, by field);
+:func:`check_certificate` raises them together.
 
 This module has no Django dependency.
 """
@@ -29,7 +31,6 @@ __all__ = [
     "MAX_FURTHER_PRICE",
     "NO_GP_REASON_MAX",
     "CertificateContent",
-    "CertificateSections",
     "CertificateIncomplete",
     "FIRST_ASSESSMENT",
     "OverallBasis",
@@ -61,10 +62,6 @@ class CertificateContent:
     further_time_frame: str = ""
     is_overall: bool = False
     overall_assessment: str = ""
-
-
-#: The name the certificate service uses for the same structure.
-CertificateSections = CertificateContent
 
 
 @dataclass(frozen=True)
@@ -112,8 +109,9 @@ class OverallBasis:
     #: The case's referral asks for the further assessments an earlier certificate described
     #: (the referral's ``follows_certificate``): § 14, stk. 3.
     follows_certificate: bool = False
-    #: Certificates from klinisk funktion already delivered for the same citizen in other
-    #: cases: with one or more, several assessments of the same person were made (§ 14, stk. 4).
+    #: Certificates klinisk funktion already delivered in the same matter (on a referral from
+    #: the same originating case or one it continues, in the region): with one or more,
+    #: several assessments of the same person were made (§ 14, stk. 4).
     delivered_before: int = 0
 
 

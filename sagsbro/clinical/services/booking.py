@@ -16,10 +16,9 @@ from sagsbro.audit.models import AuditEntry
 from sagsbro.audit.services import Subject, record
 from sagsbro.cases.events import record_event
 from sagsbro.cases.models import Case
-from sagsbro.cases.rules import conflict as conflict_rules
 from sagsbro.cases.rules.events import EventKind
 from sagsbro.cases.rules.kinds import Subtype
-from sagsbro.cases.services.assignment import assignee_act, doctor_ref, treatment_relations
+from sagsbro.cases.services.assignment import assignee_act
 from sagsbro.cases.services.transitions import begin, finish, target_of
 from sagsbro.clinical.models import (
     ConsultationPlace,
@@ -75,16 +74,6 @@ def specialists_for(region_id: int | None, specialty: Specialty | None = None) -
     if specialty is not None:
         people = people.filter(specialist_profile__specialties=specialty)
     return people
-
-
-def specialists_for_case(case: Case, specialty: Specialty | None) -> list[tuple[User, bool]]:
-    """The specialists the secretariat may pick for the case, each with whether BEK § 12
-    stk. 2 bars them (they are or were the citizen's doctor)."""
-    relations = treatment_relations(case.citizen)
-    return [
-        (person, conflict_rules.find_conflict(doctor_ref(person), relations) is not None)
-        for person in specialists_for(case.region_id, specialty)
-    ]
 
 
 @transaction.atomic
