@@ -30,10 +30,11 @@ from sagsbro.clinical.pdf.letters import INVITATION_TITLE, render_invitation_pdf
 from sagsbro.clinical.rules.calendar import (
     MAX_SLOT_MINUTES,
     MIN_SLOT_MINUTES,
+    slot_day_problem,
     slot_end,
     slots_overlap,
 )
-from sagsbro.clinical.rules.invitation import late_appointment_problem
+from sagsbro.clinical.rules.invitation import late_appointment_problem, latest_notice_day
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.documents.rules import Category
 from sagsbro.documents.services import attach_document, blob_files_atomic
@@ -185,6 +186,10 @@ def create_slot(
         )
     if starts_at <= timezone.now():
         raise _invalid("slot_in_past", "starts_at", "Tiden skal ligge i fremtiden.")
+    today = timezone.localdate()
+    problem = slot_day_problem(timezone.localdate(starts_at), today, latest_notice_day(today))
+    if problem:
+        raise _invalid("slot_too_far_ahead", "starts_at", problem)
     # The specialist's row is the calendar's lock: two secretaries creating overlapping times
     # at once are taken one after the other, and the second finds the first's time
     # (PostgreSQL; SQLite's IMMEDIATE transactions are one writer at a time already).

@@ -75,6 +75,12 @@ def test_slots_are_checked(side_a, side_b, place):
     with pytest.raises(ServiceError) as refused:
         slot_for(side_a, place, -1)
     assert refused.value.code == "slot_in_past"
+    # More than a year ahead is a typed year gone wrong; a year ahead is still a time.
+    slot_for(side_a, place, 365).delete()
+    with pytest.raises(ServiceError) as refused:
+        slot_for(side_a, place, 367)
+    assert refused.value.code == "slot_too_far_ahead"
+    assert set(refused.value.fields) == {"starts_at"}
     with pytest.raises(ServiceError) as refused:
         booking.create_slot(
             side_a.secretariat, specialist=side_b.specialist, place=place, starts_at=at(6)
