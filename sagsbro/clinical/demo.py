@@ -93,7 +93,7 @@ def _second_account(people: dict[str, User]) -> User:
         last_name=coordinator.last_name,
         role=Role.CLINICAL_SPECIALIST,
         region=coordinator.region,
-        title="Speciallæge i arbejdsmedicin (også sundhedskoordinator)",
+        title="Speciallæge i arbejdsmedicin",
         authorisation_id=coordinator.authorisation_id,
     )
     # The same demo password as the other accounts.
