@@ -113,6 +113,23 @@ def _invalid(code: str, field: str, message: str) -> ServiceError:
     return ServiceError(code, message, fields={field: [message]})
 
 
+NO_RECOMMENDATION = (
+    "Der kan henvises til klinisk funktion, når sundhedskoordinatoren har givet en anbefaling "
+    "i sagen: en screening, en skriftlig rådgivning eller rådgivning på rehabiliteringsteamets "
+    "møde."
+)
+
+
+def has_recommendation(origin: Case) -> bool:
+    """Whether the case holds a recommendation a referral can rest on: the coordinator's
+    screening or written advice, or the team's advice at a meeting that was held."""
+    if origin.subtype not in ORIGIN_SUBTYPES:
+        return False
+    if origin.subtype in TEAM_SUBTYPES and origin.state in MEETING_HELD_STATES:
+        return True
+    return origin.advice.filter(kind__in=list(ADVICE_KIND.values())).exists()
+
+
 def _check_origin(
     origin: Case, origin_kind: str, origin_advice: Advice | None
 ) -> Referral.OriginKind:

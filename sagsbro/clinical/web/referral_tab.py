@@ -12,7 +12,11 @@ from sagsbro.cases import access as case_access
 from sagsbro.cases.models import Case
 from sagsbro.cases.tabs import register_case_tab
 from sagsbro.clinical.models import Referral
-from sagsbro.clinical.services.referrals import ORIGIN_SUBTYPES
+from sagsbro.clinical.services.referrals import (
+    NO_RECOMMENDATION,
+    ORIGIN_SUBTYPES,
+    has_recommendation,
+)
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import Category
 from sagsbro.organisations.models import User
@@ -49,8 +53,18 @@ def referrals_context(
         "referral_rows": [
             ReferralRow(r, r.case_id in visible, certificates.get(r.case_id, [])) for r in referrals
         ],
-        "may_refer": case_access.owns_case(user, case),
+        **_refer_offer(case, user),
     }
+
+
+def _refer_offer(case: Case, user: User) -> dict[str, Any]:
+    """The caseworker's link to refer, once the case holds a recommendation to rest on;
+    before that, why not yet."""
+    if not case_access.owns_case(user, case):
+        return {"may_refer": False, "refer_hint": ""}
+    if has_recommendation(case):
+        return {"may_refer": True, "refer_hint": ""}
+    return {"may_refer": False, "refer_hint": NO_RECOMMENDATION}
 
 
 def _shown(case: Case, user: User) -> bool:

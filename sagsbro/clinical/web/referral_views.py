@@ -26,7 +26,13 @@ from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.workflow import State
 from sagsbro.clinical.models import ConsultationSlot, Specialty
 from sagsbro.clinical.services import booking
-from sagsbro.clinical.services.referrals import ORIGIN_SUBTYPES, create_referral, intake_list
+from sagsbro.clinical.services.referrals import (
+    NO_RECOMMENDATION,
+    ORIGIN_SUBTYPES,
+    create_referral,
+    has_recommendation,
+    intake_list,
+)
 from sagsbro.clinical.web.referral_forms import (
     BookForm,
     PlaceForm,
@@ -65,6 +71,10 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     origin = get_visible_or_404(Case.objects.visible_to(user), pk)
     if not case_access.owns_case(user, origin) or origin.subtype not in ORIGIN_SUBTYPES:
         raise PermissionDenied("Du kan ikke henvise til klinisk funktion fra denne sag.")
+    if not has_recommendation(origin):
+        # Nothing to rest the referral on yet: the form could never be sent.
+        messages.warning(request, NO_RECOMMENDATION)
+        return redirect("cases:detail-tab", pk=origin.pk, tab="henvisninger")
     form = ReferralForm(
         request.POST if request.method == "POST" else None, origin=origin, user=user
     )

@@ -173,3 +173,34 @@ def test_the_originating_case_shows_the_certificate(side_a, side_b):
     assert tab.status_code == 200
     assert certificate.title not in tab.text
     assert client_for(side_b.caseworker).get(f"/sager/{team.pk}/henvisninger/").status_code == 404
+
+
+def test_the_referral_is_offered_once_the_case_holds_a_recommendation(side_a):
+    """Before the coordinator has screened or advised, the tab says what the referral waits
+    for and the form is not opened (it could never be sent); after the screening the link
+    is there."""
+    from sagsbro.cases.rules.kinds import Subtype
+    from sagsbro.conftest import assigned_case
+    from sagsbro.meetings import services as meeting_services
+
+    team = assigned_case(side_a, Subtype.REHABILITERINGSTEAM)
+    caseworker = client_for(side_a.caseworker)
+    url = f"/sager/{team.pk}/klinisk/henvis/"
+    tab = caseworker.get(f"/sager/{team.pk}/henvisninger/")
+    assert url not in tab.text
+    assert "når sundhedskoordinatoren har givet en anbefaling" in tab.text
+    response = caseworker.get(url, follow=True)
+    assert response.redirect_chain[-1][0] == f"/sager/{team.pk}/henvisninger/"
+    assert "når sundhedskoordinatoren har givet en anbefaling" in response.text
+
+    meeting_services.record_screening(
+        side_a.coordinator,
+        team,
+        text="Anbefaler speciallægeattest.",
+        medically_clarified=False,
+        treatment_exhausted=False,
+    )
+    tab = caseworker.get(f"/sager/{team.pk}/henvisninger/")
+    assert url in tab.text
+    assert "når sundhedskoordinatoren har givet en anbefaling" not in tab.text
+    assert caseworker.get(url).status_code == 200
