@@ -136,6 +136,38 @@ def _audit_guards_open_for_flush():
     flush.Command.handle = original  # type: ignore[method-assign]
 
 
+def run_task_worker():
+    """Run the queued tasks once, as `manage.py db_worker` does, in this process."""
+    from django.core.management import call_command
+
+    call_command(
+        "db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0
+    )
+
+
+@pytest.fixture
+def worker(monkeypatch):
+    """The task worker inside the test's transaction: the worker's closing of connections
+    between tasks is left out, so it sees the test's uncommitted rows (see
+    cases/tests/services/test_written_answer_pdf.py)."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    return run_task_worker
+
+
+def document_text(document) -> str:
+    """A stored PDF document's text, with every run of white space as one space (lines break
+    inside long labels)."""
+    import io
+
+    from pypdf import PdfReader
+
+    with document.blob.file.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
 @pytest.fixture
 def reference_data(db):
     load_reference_data()

@@ -27,17 +27,6 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def worker(monkeypatch):
-    """The task worker inside the test's transaction (see test_written_answer_pdf)."""
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-    from sagsbro.meetings.tests.held_day import run_worker
-
-    return run_worker
-
-
 def page_texts(content: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
 

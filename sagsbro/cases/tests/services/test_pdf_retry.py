@@ -18,7 +18,6 @@ from sagsbro.cases.tests.services.test_written_answer_pdf import (
     answer_on_the_page,
     client_for,
     pdf_tasks,
-    run_worker,
 )
 from sagsbro.conftest import assigned_case
 from sagsbro.core.tasks import ATTEMPTS, pause_before
@@ -27,14 +26,6 @@ from sagsbro.documents.rules import Category
 
 FAILED_MESSAGE = "PDF kunne ikke dannes — prøv igen"
 RENDER = "sagsbro.cases.pdf.written_answer.render_pdf"
-
-
-@pytest.fixture
-def worker(monkeypatch):
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-    return run_worker
 
 
 def locked(*args, **kwargs):

@@ -4,12 +4,10 @@ consultation: withdrawn by the municipality, the specialist put back for a confl
 time. The change reaches the calendar through the cases app's change listeners."""
 
 import datetime
-import io
 
 import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from pypdf import PdfReader
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.cases import services as case_services
@@ -25,7 +23,7 @@ from sagsbro.clinical.services import booking
 from sagsbro.clinical.services.slot_release import release_after_change
 from sagsbro.clinical.tasks import build_cancellation_letter
 from sagsbro.clinical.testing import hold_consultation_at_booked_time
-from sagsbro.conftest import _user, assigned_case
+from sagsbro.conftest import _user, assigned_case, document_text
 from sagsbro.core.errors import ServiceError
 from sagsbro.documents.models import Document
 from sagsbro.messaging.channels import RecordingChannel
@@ -39,22 +37,6 @@ CANCELLATION_TASK = "sagsbro.clinical.tasks.build_cancellation_letter"
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def worker(monkeypatch):
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-    from sagsbro.meetings.tests.held_day import run_worker
-
-    return run_worker
-
-
-def pdf_text(document):
-    with document.blob.file.open("rb") as handle:
-        reader = PdfReader(io.BytesIO(handle.read()))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 def at(days, hour=10, minute=30):
@@ -158,7 +140,7 @@ def test_an_invitation_already_sent_is_not_taken_back_and_a_cancellation_follows
     worker()
 
     letter = Document.objects.get(case=case, title=CANCELLATION_TITLE)
-    text = pdf_text(letter)
+    text = document_text(letter)
     assert f"{starts.day}. " in text and "kl. 10.30" in text and "Klinik Syd" in text
     assert "ikke længere brug for en speciallægevurdering" in text
     assert "raskmeldt" not in text and case.citizen.cpr not in text.replace("-", "")
@@ -185,7 +167,7 @@ def test_a_case_that_goes_on_is_promised_a_new_time(side_a, place, worker):
     # goes back to the secretariat for another specialist.
     register_treatment_relation(side_a.secretariat, side_a.citizen, side_a.specialist, "treating")
     worker()
-    text = pdf_text(Document.objects.get(case=case, title=CANCELLATION_TITLE))
+    text = document_text(Document.objects.get(case=case, title=CANCELLATION_TITLE))
     assert "Du får en ny indkaldelse med en ny tid." in text
     # The conflict of interest is not the citizen's letter's business.
     assert "egen læge" not in text.lower().replace("egen læge,", "")

@@ -4,14 +4,12 @@ meeting's date or after it was held; the coordinator's advice by the day's coord
 send_indstilling then sends."""
 
 import datetime
-import io
 
 import pytest
 from django_tasks_db.models import DBTaskResult
-from pypdf import PdfReader
 
 from sagsbro.cases.models import Case, CaseEvent
-from sagsbro.conftest import MEETING
+from sagsbro.conftest import MEETING, document_text
 from sagsbro.core.errors import PermissionRefused, ServiceError
 from sagsbro.documents.models import Document
 from sagsbro.documents.rules import Category
@@ -37,24 +35,8 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
-def worker(monkeypatch):
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-    from sagsbro.meetings.tests.held_day import run_worker
-
-    return run_worker
-
-
-@pytest.fixture
 def booking(side_a):
     return book(side_a, meeting_day(side_a))
-
-
-def pdf_text(document):
-    with document.blob.file.open("rb") as handle:
-        reader = PdfReader(io.BytesIO(handle.read()))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 def test_each_save_bumps_the_version_and_writes_an_event(side_a, booking):
@@ -139,7 +121,7 @@ def test_finalise_files_the_pdf_by_a_task_and_send_indstilling_sends_it(side_a, 
     document = indstilling.document
     assert document is not None
     assert document.category == Category.INDSTILLING and document.case_id == booking.case_id
-    text = pdf_text(document)
+    text = document_text(document)
     assert GOAL in text and "Egen læge kontaktes om smerter." in text
     assert booking.case.citizen.cpr not in text.replace("-", "")
     case = send_indstilling(side_a.caseworker, Case.objects.get(pk=booking.case_id))
