@@ -106,7 +106,20 @@ def release_after_change(change: CaseChange) -> None:
         },
     )
     if invited and not no_show and not unsent:
-        build_cancellation_letter.enqueue(event.pk, change.user.pk)
+        # The letter is klinisk funktion's, as the invitation was: made in the name of the
+        # one who sent the invitation, whoever freed the time (a caseworker withdrawing the
+        # case must not hold the region's letter as their own document).
+        sender = (
+            OutgoingMessage.objects.filter(
+                case=case,
+                purpose=OutgoingMessage.Purpose.CITIZEN_INVITATION,
+                state=OutgoingMessage.State.SENT,
+            )
+            .order_by("-id")
+            .values_list("created_by_id", flat=True)
+            .first()
+        )
+        build_cancellation_letter.enqueue(event.pk, sender or change.user.pk)
     record(
         change.user,
         AuditEntry.Action.UPDATE,

@@ -6,11 +6,13 @@ time. The change reaches the calendar through the cases app's change listeners."
 import datetime
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from sagsbro.audit.models import AuditEntry
 from sagsbro.cases import services as case_services
+from sagsbro.cases.access import may_withdraw_document
 from sagsbro.cases.models import Case, CaseEvent
 from sagsbro.cases.rules.events import EventKind
 from sagsbro.cases.rules.kinds import Subtype
@@ -91,8 +93,15 @@ def test_withdrawal_before_the_consultation_frees_the_time(side_a, place):
     assert (time.case_id, time.booked_by_id, time.booked_at) == (None, None, None)
     case.refresh_from_db()
     assert case.state == State.WITHDRAWN
-    # The withdrawn case keeps its date as history; the history names the freed time.
+    # The withdrawn case keeps its date as history, shown as cancelled; the history names
+    # the freed time.
     assert case.appointment_date == starts.date()
+    page = Client()
+    page.force_login(side_a.caseworker)
+    assert (
+        f"{starts:%d.%m.%Y} (aflyst, sagen er trukket tilbage)"
+        in page.get(f"/sager/{case.pk}/").content.decode()
+    )
     # The invitation had not gone out yet: it is cancelled, not sent.
     assert released_events(case) == [
         f"Konsultationstiden {starts:%d.%m.%Y} kl. 10.30 er frigivet. Indkaldelsen var endnu "
@@ -140,6 +149,10 @@ def test_an_invitation_already_sent_is_not_taken_back_and_a_cancellation_follows
     worker()
 
     letter = Document.objects.get(case=case, title=CANCELLATION_TITLE)
+    # Klinisk funktion's letter, in the name of the one who invited: the caseworker who
+    # withdrew the case cannot take it back as their own.
+    assert letter.uploaded_by == side_a.secretariat
+    assert not may_withdraw_document(side_a.caseworker, letter)
     text = document_text(letter)
     assert f"{starts.day}. " in text and "kl. 10.30" in text and "Klinik Syd" in text
     assert "ikke længere brug for en speciallægevurdering" in text
