@@ -23,6 +23,9 @@ from sagsbro.organisations.models import User
 from sagsbro.organisations.roles import Role
 
 REFUSED = "same_person_without_consent"
+SAME_PERSON_LABEL = (
+    "Sundhedskoordinatoren må også foretage vurderingen i klinisk funktion (gælder denne sag)"
+)
 
 
 def specialist_account_of(side, doctor: User, name: str) -> User:
@@ -304,6 +307,13 @@ def test_a_refusal_then_an_agreement_the_same_day_lets_the_same_person_assess(si
     }
     assert statuses[yes.pk] == ("Gældende", True)
     assert statuses[no.pk][0].endswith("afløst af et senere samtykke")
+
+    # The page's buttons to withdraw them are told apart by what they are.
+    page = Client()
+    page.force_login(side_a.caseworker)
+    text = page.get(f"/sager/{case.pk}/").content.decode()
+    assert f"afslag: {SAME_PERSON_LABEL}, afslået {today:%d.%m.%Y}, registreret" in text
+    assert f"samtykke: {SAME_PERSON_LABEL}, givet {today:%d.%m.%Y}, registreret" in text
 
     again = answer(refused=True)
     refused_for(side_a, case, same)
