@@ -195,10 +195,18 @@ def test_upload_sort_preview_withdraw_and_open_all(page, live_server, side_a, mo
     expect(page.locator("#page-total")).to_contain_text("I alt 5 sider")
 
     # (5) Open all documents: built in the background, its progress on the page.
-    page.get_by_role("link", name="Åbn alle dokumenter").click()
     status = page.locator("#case-file-status")
-    # A loaded test machine can take longer than the default five seconds to answer.
-    expect(status).to_contain_text("Dokumentsamlingen dannes …", timeout=20_000)
+    for attempt in range(2):
+        page.get_by_role("link", name="Åbn alle dokumenter").click()
+        try:
+            # A loaded test machine can take longer than the default five seconds to answer;
+            # and the test server's shared SQLite connection now and then fails the HTMX
+            # request (see wait_for_thumbnail), which swaps nothing in: then click once more.
+            expect(status).to_contain_text("Dokumentsamlingen dannes …", timeout=20_000)
+            break
+        except AssertionError:
+            if attempt:
+                raise
     expect(status).to_contain_text("Samler dokumenter: 0 af 2")
     expect(status.locator("progress")).to_have_attribute("max", "2")
     check_page(page)
