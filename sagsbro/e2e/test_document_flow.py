@@ -7,6 +7,8 @@ documents as one PDF, built in the background with its progress on the page."""
 import io
 import re
 import time
+import urllib.error
+import urllib.request
 
 import pikepdf
 import pytest
@@ -66,9 +68,42 @@ def one_request_at_a_time(page: Page) -> None:
     at a time). A real server gives each request its own connection."""
 
     def fetch_alone(route):
-        route.fulfill(response=route.fetch())
+        # Fetched here with a plain blocking call, not route.fetch(): that one waits on the
+        # browser driver, which meanwhile hands the next request's handler its turn, so two
+        # requests could still reach the server at once.
+        request = route.request
+        headers = {
+            name: value
+            for name, value in request.all_headers().items()
+            if not name.startswith(":") and name.lower() not in {"host", "content-length"}
+        }
+        outgoing = urllib.request.Request(
+            request.url, data=request.post_data_buffer, headers=headers, method=request.method
+        )
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            response = opener.open(outgoing, timeout=60)
+        except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            body = response.read()
+            status = response.status if hasattr(response, "status") else response.code
+            answer_headers: dict[str, str] = {}
+            for name, value in response.headers.items():
+                if name.lower() in answer_headers:
+                    answer_headers[name.lower()] += "\n" + value
+                else:
+                    answer_headers[name.lower()] = value
+        route.fulfill(status=status, headers=answer_headers, body=body)
 
     page.route("**/*", fetch_alone)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Hand redirects back to the browser, which follows them itself."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
 
 
 def wait_for_thumbnail(page: Page, title: str) -> None:
