@@ -27,3 +27,12 @@ def icon(name, label="", classes=""):
         css,
         href,
     )
+
+
+@register.filter
+def shown_at_a_field(service_error, form) -> bool:
+    """Whether the refusal's own message stands beside one of the form's fields (put there by
+    `core.web.copy_field_errors`): the error summary then lists it once, as the field's link."""
+    if not form:
+        return False
+    return any(service_error.message in errors for errors in form.errors.values())
