@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
 from sagsbro.cases.events import record_event
 from sagsbro.cases.models import Case, CaseEvent
 from sagsbro.cases.rules.events import EventKind
 from sagsbro.cases.rules.workflow import State
 from sagsbro.clinical.models import ConsultationSlot
 from sagsbro.clinical.pdf.letters import CANCELLATION_TITLE, render_cancellation_pdf
+from sagsbro.clinical.services.citizen_letters import file_and_queue
 from sagsbro.core.tasks import retrying_task
-from sagsbro.documents.rules import Category
-from sagsbro.documents.services import attach_document, blob_files_block
+from sagsbro.documents.services import blob_files_block
 from sagsbro.messaging.models import OutgoingMessage
-from sagsbro.messaging.services import queue_message
 from sagsbro.organisations.models import User
 
 CANCELLATION_LABEL = "Brev om aflysning af konsultationen lagt i udbakken til borgeren"
@@ -45,10 +42,9 @@ def build_cancellation_letter(release_event_id: int, user_id: int) -> int:
         user = User.objects.get(pk=user_id)
         slot = ConsultationSlot.objects.select_related("place").get(pk=release.data["slot"])
         starts_at = datetime.datetime.fromisoformat(release.data["starts_at"])
-        letter = attach_document(
+        letter, message = file_and_queue(
             user,
             case,
-            category=Category.OTHER,
             title=CANCELLATION_TITLE,
             filename=f"aflysning-{case.reference}-{slot.pk}.pdf",
             content=render_cancellation_pdf(
@@ -57,15 +53,7 @@ def build_cancellation_letter(release_event_id: int, user_id: int) -> int:
                 starts_at,
                 case_goes_on=case.state not in (State.WITHDRAWN, State.CLOSED),
             ),
-            channel="task",
-            document_date=timezone.localdate(),
-            author_organisation=case.region.klinisk_funktion_name,
-        )
-        message = queue_message(
-            user,
-            case,
             purpose=OutgoingMessage.Purpose.CITIZEN_CANCELLATION,
-            document=letter,
             channel="task",
         )
         record_event(

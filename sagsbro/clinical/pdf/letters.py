@@ -52,23 +52,40 @@ def render_referral_pdf(referral: Referral, attachments: list[Document]) -> byte
     )
 
 
-def render_invitation_pdf(slot: ConsultationSlot) -> bytes:
-    case = slot.case
-    assert case is not None  # only a booked slot has a letter
-    specialist = slot.specialist
+def _render_to_citizen(case: Case, template: str, title: str, context: dict[str, object]) -> bytes:
+    """A letter from the region's klinisk funktion to the case's citizen: who it is to, the
+    municipality and the caseworker to contact, and the letter's own ``context``."""
     caseworker = case.caseworker
     return render_document(
-        "clinical/pdf/invitation.html",
+        template,
         {
             "case": case,
             "citizen_name": case.citizen.name,
             "citizen_cpr": masked_cpr(case.citizen.cpr),
             "municipality": case.municipality.name,
             "klinisk_funktion": case.region.klinisk_funktion_name,
-            # How the citizen changes the time: through the caseworker, or in writing to the
-            # region's klinisk funktion at the address of the letterhead (no phone numbers
-            # are registered, so none is printed).
             "caseworker": (caseworker.get_full_name() or caseworker.username) if caseworker else "",
+            **context,
+        },
+        STYLESHEET,
+        issuer=region_issuer(case.region, "Klinisk funktion"),
+        title=title,
+        dated=timezone.localdate(),
+    )
+
+
+def render_invitation_pdf(slot: ConsultationSlot) -> bytes:
+    case = slot.case
+    assert case is not None  # only a booked slot has a letter
+    specialist = slot.specialist
+    # How the citizen changes the time: through the caseworker, or in writing to the region's
+    # klinisk funktion at the address of the letterhead (no phone numbers are registered, so
+    # none is printed).
+    return _render_to_citizen(
+        case,
+        "clinical/pdf/invitation.html",
+        INVITATION_TITLE,
+        {
             "inbox": case.region.designated_inbox,
             "starts_at": timezone.localtime(slot.starts_at),
             "minutes": slot.minutes,
@@ -76,10 +93,6 @@ def render_invitation_pdf(slot: ConsultationSlot) -> bytes:
             "place_address": slot.place.address,
             "specialist": specialist.get_full_name() or specialist.username,
         },
-        STYLESHEET,
-        issuer=region_issuer(case.region, "Klinisk funktion"),
-        title=INVITATION_TITLE,
-        dated=timezone.localdate(),
     )
 
 
@@ -89,23 +102,14 @@ def render_cancellation_pdf(
     """The letter that cancels a consultation the citizen had been sent an invitation to. It
     gives no reason (the municipality's or the specialist's reasons may be health data), only
     whether a new invitation follows."""
-    caseworker = case.caseworker
-    return render_document(
+    return _render_to_citizen(
+        case,
         "clinical/pdf/cancellation.html",
+        CANCELLATION_TITLE,
         {
-            "case": case,
-            "citizen_name": case.citizen.name,
-            "citizen_cpr": masked_cpr(case.citizen.cpr),
-            "municipality": case.municipality.name,
-            "klinisk_funktion": case.region.klinisk_funktion_name,
-            "caseworker": (caseworker.get_full_name() or caseworker.username) if caseworker else "",
             "starts_at": timezone.localtime(starts_at),
             "place_name": slot.place.name,
             "place_address": slot.place.address,
             "case_goes_on": case_goes_on,
         },
-        STYLESHEET,
-        issuer=region_issuer(case.region, "Klinisk funktion"),
-        title=CANCELLATION_TITLE,
-        dated=timezone.localdate(),
     )

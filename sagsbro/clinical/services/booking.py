@@ -35,11 +35,10 @@ from sagsbro.clinical.rules.calendar import (
     slots_overlap,
 )
 from sagsbro.clinical.rules.invitation import late_appointment_problem, latest_notice_day
+from sagsbro.clinical.services.citizen_letters import file_and_queue
 from sagsbro.core.errors import PermissionRefused, ServiceError
-from sagsbro.documents.rules import Category
-from sagsbro.documents.services import attach_document, blob_files_atomic
+from sagsbro.documents.services import blob_files_atomic
 from sagsbro.messaging.models import OutgoingMessage
-from sagsbro.messaging.services import queue_message
 from sagsbro.organisations.models import Region, User
 from sagsbro.organisations.roles import Role
 
@@ -346,22 +345,13 @@ def invite_citizen(
         data={"appointment_date": appointment.isoformat(), "slot": slot.pk},
         label=f"Borgeren indkaldt til {appointment:%d.%m.%Y}",
     )
-    letter = attach_document(
+    letter, message = file_and_queue(
         user,
         case,
-        category=Category.OTHER,
         title=INVITATION_TITLE,
         filename=f"indkaldelse-{case.reference}-{slot.pk}.pdf",
         content=render_invitation_pdf(slot),
-        channel=channel,
-        document_date=timezone.localdate(),
-        author_organisation=case.region.klinisk_funktion_name,
-    )
-    message = queue_message(
-        user,
-        case,
         purpose=OutgoingMessage.Purpose.CITIZEN_INVITATION,
-        document=letter,
         channel=channel,
     )
     record_event(

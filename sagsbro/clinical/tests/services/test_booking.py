@@ -16,7 +16,7 @@ from sagsbro.cases.rules.kinds import Subtype
 from sagsbro.cases.rules.workflow import State
 from sagsbro.clinical import services as clinical_services
 from sagsbro.clinical.models import ConsultationSlot, Specialty
-from sagsbro.clinical.services import booking
+from sagsbro.clinical.services import booking, citizen_letters
 from sagsbro.clinical.testing import book_consultation, free_slot_for
 from sagsbro.conftest import assigned_case
 from sagsbro.core.errors import PermissionRefused, ServiceError
@@ -186,7 +186,9 @@ def test_a_failure_after_the_letter_rolls_back_the_booking_the_letter_and_the_me
     assert AuditEntry.objects.filter(case_id=case.pk).count() == audit_before
     # The outbox failing rolls back the letter and the booking too.
     with (
-        mock.patch.object(booking, "queue_message", side_effect=RuntimeError("outbox down")),
+        mock.patch.object(
+            citizen_letters, "queue_message", side_effect=RuntimeError("outbox down")
+        ),
         pytest.raises(RuntimeError),
     ):
         booking.book_slot(side_a.secretariat, slot, case)
