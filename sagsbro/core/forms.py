@@ -36,6 +36,11 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
     )
 
 
+def thousands(number: int) -> str:
+    """A whole number with the Danish thousands separator: 20000 as "20.000"."""
+    return f"{number:,}".replace(",", ".")
+
+
 _THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 
 
@@ -89,7 +94,7 @@ def text_field(
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
             "required": required_message,
-            "max_length": f"Teksten må højst have {max_length:,} tegn.".replace(",", "."),
+            "max_length": f"Teksten må højst have {thousands(max_length)} tegn.",
         },
     )
 

@@ -13,12 +13,7 @@ from sagsbro.clinical.services.assessment import NOTE_MAX, SOURCE_MAX
 from sagsbro.clinical.services.assessment import TEXT_MAX as INVESTIGATION_TEXT_MAX
 from sagsbro.clinical.services.certificate import TEXT_MAX as SECTION_MAX
 from sagsbro.clinical.services.certificate import TIME_FRAME_MAX
-from sagsbro.core.forms import date_field, text_field
-
-
-def _danish(number: int) -> str:
-    """A number with the Danish thousands separator: 20000 as "20.000"."""
-    return f"{number:,}".replace(",", ".")
+from sagsbro.core.forms import date_field, text_field, thousands
 
 
 class NoteForm(forms.Form):
@@ -62,7 +57,7 @@ class RecordRequestForm(forms.Form):
         error_messages={
             "required": "Angiv sygehuset eller speciallægen.",
             "max_length": "Navnet på sygehuset eller speciallægen må højst have "
-            f"{_danish(SOURCE_MAX)} tegn.",
+            f"{thousands(SOURCE_MAX)} tegn.",
         },
         help_text="Journaloplysninger indhentes kun med borgerens skriftlige samtykke "
         "(BEK § 3 og § 15, stk. 1).",
@@ -78,7 +73,7 @@ def _section(label: str, help_text: str = "") -> forms.CharField:
         widget=forms.Textarea(attrs={"rows": 6}),
         # Named, as the error summary lists the sections' errors together.
         error_messages={
-            "max_length": f"Afsnittet »{label}« må højst have {_danish(SECTION_MAX)} tegn."
+            "max_length": f"Afsnittet »{label}« må højst have {thousands(SECTION_MAX)} tegn."
         },
     )
 
@@ -125,7 +120,9 @@ class CertificateForm(forms.Form):
         label="Tidsramme for den yderligere vurdering",
         required=False,
         max_length=TIME_FRAME_MAX,
-        error_messages={"max_length": f"Tidsrammen må højst have {_danish(TIME_FRAME_MAX)} tegn."},
+        error_messages={
+            "max_length": f"Tidsrammen må højst have {thousands(TIME_FRAME_MAX)} tegn."
+        },
     )
     is_overall = forms.BooleanField(
         label="Attesten er den samlede vurdering (BEK § 14, stk. 3-4)", required=False
