@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from sagsbro.cases.models import Case
 from sagsbro.cases.rules.kinds import Subtype
+from sagsbro.cases.services import common
 from sagsbro.cases.services.assignment import assignee_act
 from sagsbro.cases.services.transitions import begin, finish, target_of
 from sagsbro.clinical.models import ConsultationSlot
@@ -30,8 +31,9 @@ __all__ = ["no_show_label", "record_no_show"]
 
 
 def _now() -> datetime:
-    """The moment of recording, in local time (a test moves the clock here)."""
-    return timezone.localtime()
+    """The moment of recording, in local time: the services' one clock (`common.local_now`),
+    which the consultation's own check reads too."""
+    return common.local_now()
 
 
 def no_show_label(day: object) -> str:
